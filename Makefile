@@ -1,0 +1,59 @@
+# Two commands do the whole set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed worker serve gunicorn lint messages collectstatic bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Serve Python 3.11 ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt changes, so `make run` is quick the second time.
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py load_municipalities
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+
+# A real Celery worker (needs REDIS_URL; with DATABASE_URL for PostgreSQL).
+worker: install
+	$(BIN)/celery -A psm_portal worker --loglevel=INFO --concurrency=2
+
+gunicorn: install
+	$(BIN)/gunicorn psm_portal.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
+
+collectstatic: install
+	$(BIN)/python manage.py collectstatic --noinput
+
+lint: install
+	$(BIN)/ruff check .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l it -l en --ignore=.venv --ignore=staticfiles --ignore=var --no-location
+	$(BIN)/python scripts/fill_it_catalogue.py
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/plan_pdf.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

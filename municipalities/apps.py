@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MunicipalitiesConfig(AppConfig):
+    name = "municipalities"
+    verbose_name = "Comuni"

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from municipalities.maps import MunicipalityMap
+from municipalities.models import Municipality
+from psm_portal.lib.csvexport import csv_response
+
+SORTS = {
+    "nome": "name",
+    "-nome": "-name",
+    "popolazione": "population",
+    "-popolazione": "-population",
+    "superficie": "area_km2",
+    "-superficie": "-area_km2",
+}
+
+
+@require_GET
+def municipality_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("ordina", "nome")
+    if sort not in SORTS:
+        sort = "nome"
+    municipalities = Municipality.objects.defer("boundary", "svg_path").search(query).order_by(SORTS[sort], "name")
+    municipality_map = MunicipalityMap(
+        title=_("Mappa dei 108 comuni della Città Metropolitana di Messina"),
+        description=_("Ogni comune è un collegamento alla sua pagina. L'elenco completo è nella tabella."),
+    )
+    return render(
+        request,
+        "municipalities/list.html",
+        {"municipalities": municipalities, "query": query, "sort": sort, "map": municipality_map},
+    )
+
+
+@require_GET
+def municipality_detail(request, istat_code: str):
+    municipality = get_object_or_404(Municipality.objects.defer("boundary"), istat_code=istat_code)
+    locator = MunicipalityMap(
+        title=_("Posizione di %(name)s nella Città Metropolitana") % {"name": municipality.name},
+        description=_("%(name)s è evidenziato in blu; gli altri comuni sono collegamenti alle loro pagine.")
+        % {"name": municipality.name},
+        fills={municipality.istat_code: "#0066cc"},
+    )
+    return render(request, "municipalities/detail.html", {"municipality": municipality, "map": locator})
+
+
+@require_GET
+def opendata_csv(request):
+    rows = Municipality.objects.order_by("istat_code").values_list("istat_code", "name", "population", "area_km2")
+    return csv_response("comuni.csv", ["istat_code", "name", "population", "area_km2"], rows)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from psm_portal.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["full_name"]
+    list_display = ["email", "full_name", "role", "office", "municipality", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "office"]
+    search_fields = ["email", "full_name", "organisation"]
+    autocomplete_fields = ["municipality"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profilo", {"fields": ["full_name", "role", "office", "municipality", "organisation"]}),
+        ("Stato", {"fields": ["is_active", "is_superuser", "last_login", "date_joined", "invited_at", "invited_by"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by"]
+    filter_horizontal = []

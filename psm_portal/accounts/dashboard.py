@@ -1,0 +1,148 @@
+"""What each role finds in the reserved area, declared in one place.
+
+A link whose page does not exist yet is dropped; a section left with no link says
+when it will open instead of disappearing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from psm_portal.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    description: str
+    roles: tuple[str, ...]
+    links: tuple[tuple, ...] = field(default_factory=tuple)  # (label, url name[, url args])
+    pending: str = ""
+
+
+SECTIONS = [
+    Section(
+        _("Utenti e inviti"),
+        _("Crea gli account del personale, dei sindaci, dei consiglieri e degli stakeholder e invia gli inviti."),
+        (Role.TEAM,),
+        ((_("Elenco utenti"), "accounts:users"), (_("Invita un utente"), "accounts:invite")),
+    ),
+    Section(
+        _("Fasi del processo"),
+        _("Apri, chiudi o proroga le fasi del piano."),
+        (Role.TEAM,),
+        ((_("Gestisci le fasi"), "phases:manage"),),
+        _("La gestione delle fasi sarà disponibile con il modulo Fasi e Visione."),
+    ),
+    Section(
+        _("Visione e obiettivi"),
+        _("Scrivi la Visione, l'albero degli obiettivi e apri la consultazione."),
+        (Role.TEAM,),
+        ((_("Visione e obiettivi"), "phases:manage_vision"), (_("Copertura della consultazione"), "phases:coverage")),
+        _("Sarà disponibile con il modulo Fasi e Visione."),
+    ),
+    Section(
+        _("La tua posizione sulla Visione"),
+        _("Leggi la Visione e gli obiettivi e dai la posizione del tuo comune o del tuo ufficio."),
+        (Role.MAYOR, Role.OFFICE),
+        ((_("Dai la tua posizione"), "phases:my_positions"),),
+        _("Sarà disponibile quando il team PSM aprirà la consultazione sulla Visione."),
+    ),
+    Section(
+        _("Istanze del comune"),
+        _("Invia i bisogni del tuo comune e leggi le risposte del team PSM."),
+        (Role.MAYOR,),
+        ((_("Le istanze del comune"), "municipalities:needs"),),
+        _("Sarà disponibile nella fase di Ascolto."),
+    ),
+    Section(
+        _("Istanze dei comuni"),
+        _("Leggi, classifica e rispondi alle istanze dei comuni."),
+        (Role.TEAM,),
+        ((_("Istanze ricevute"), "municipalities:needs_review"),),
+        _("Sarà disponibile nella fase di Ascolto."),
+    ),
+    Section(
+        _("Parco progettuale"),
+        _("Carica i progetti del tuo ufficio, anche da un foglio di calcolo, e pubblicali."),
+        (Role.OFFICE, Role.TEAM),
+        ((_("Progetti dell'ufficio"), "projects:office_projects"), (_("Importa da file"), "projects:import")),
+        _("Sarà disponibile con il modulo Progetti."),
+    ),
+    Section(
+        _("Proposte di progetto"),
+        _("Proponi progetti per il tuo comune o per il territorio."),
+        (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),
+        ((_("Proposte"), "projects:proposals"),),
+        _("Sarà disponibile nella fase Agenda strategica."),
+    ),
+    Section(
+        _("Questionario ai cittadini"),
+        _("Prepara il questionario, promuovilo con link, QR code e locandina, segui le risposte."),
+        (Role.TEAM, Role.OFFICE),
+        ((_("Questionari"), "surveys:manage"),),
+        _("Sarà disponibile con il modulo Questionario."),
+    ),
+    Section(
+        _("Documenti del piano"),
+        _("Proposta preliminare e piano finale in PDF."),
+        (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE),
+        ((_("Documenti del piano"), "phases:plan_manage"),),
+        _("Sarà disponibile quando sarà pronta la proposta preliminare di piano."),
+    ),
+    Section(
+        _("Approvazione del piano"),
+        _("Esamina e approva il piano finale e l'agenda annuale delle azioni."),
+        (Role.COUNCIL,),
+        ((_("Piano da approvare"), "phases:council"),),
+        _("Sarà disponibile nella fase Piano finale."),
+    ),
+    Section(
+        _("Tavoli di lavoro"),
+        _("Partecipa ai tavoli tematici con sindaci e uffici."),
+        (Role.STAKEHOLDER, Role.MAYOR, Role.TEAM),
+        ((_("Tavoli di lavoro"), "phases:tables"),),
+        _("Sarà disponibile nella fase Agenda strategica."),
+    ),
+    Section(
+        _("Pagine informative"),
+        _("Aggiorna la dichiarazione di accessibilità, la privacy e le note legali."),
+        (Role.TEAM,),
+        (
+            (_("Dichiarazione di accessibilità"), "pages:edit", ("accessibilita",)),
+            (_("Privacy"), "pages:edit", ("privacy",)),
+            (_("Note legali"), "pages:edit", ("note-legali",)),
+        ),
+    ),
+    Section(
+        _("Amministrazione"),
+        _("Accesso completo ai dati del portale."),
+        (Role.TEAM,),
+        ((_("Amministrazione del sito"), "admin:index"),),
+    ),
+]
+
+
+def _resolve(name: str, args: tuple = ()) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def sections_for(user) -> list[dict]:
+    role = Role.TEAM if user.is_superuser else user.role
+    result = []
+    for section in SECTIONS:
+        if role not in section.roles:
+            continue
+        links = [
+            {"label": label, "url": url}
+            for label, name, *args in section.links
+            if (url := _resolve(name, tuple(args[0]) if args else ()))
+        ]
+        result.append({"section": section, "links": links})
+    return result

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import factory
+
+from psm_portal.accounts.models import Role, User
+
+DEMO_PASSWORD = "demo-psm-messina"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"utente{n}@example.org")
+    full_name = factory.Faker("name", locale="it_IT")
+    role = Role.COUNCIL
+    password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+    class Params:
+        team = factory.Trait(role=Role.TEAM)
+        council = factory.Trait(role=Role.COUNCIL)
+        office_staff = factory.Trait(role=Role.OFFICE, office=factory.SubFactory("projects.factories.OfficeFactory"))
+        mayor = factory.Trait(role=Role.MAYOR)
+        stakeholder = factory.Trait(role=Role.STAKEHOLDER, organisation="Università degli Studi di Messina")

@@ -1,0 +1,71 @@
+"""Creating staff accounts and inviting them: no self-registration on the portal."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from psm_portal.accounts.models import User
+from psm_portal.audit.services import audit_record
+
+
+def user_invite(
+    *,
+    invited_by: User,
+    email: str,
+    full_name: str,
+    role: str,
+    office=None,
+    municipality=None,
+    organisation: str = "",
+) -> User:
+    """Create an account with no password and e-mail it a one-time link to set one."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            full_name=full_name,
+            role=role,
+            office=office,
+            municipality=municipality,
+            organisation=organisation,
+            invited_by=invited_by,
+        )
+        audit_record(actor=invited_by, action="user.invite", obj=user, after={"email": user.email, "role": role})
+        invitation_enqueue(user=user)
+    return user
+
+
+def invitation_enqueue(*, user: User) -> None:
+    from psm_portal.accounts.tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.delay(user.pk))
+
+
+def invitation_link(user: User) -> str:
+    """The link stays valid until the password is set (Django's token hashes the password)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
+
+
+def invitation_send(*, user: User) -> bool:
+    """E-mail the invitation; an account that has already set its password gets nothing."""
+    if user.has_usable_password() or not user.is_active:
+        return False
+    context = {"user": user, "link": invitation_link(user), "site_url": settings.SITE_URL}
+    send_mail(
+        subject=_("Invito al Portale del Piano Strategico Metropolitano di Messina"),
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+    return True

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from psm_portal.accounts.models import User
+from psm_portal.accounts.services import invitation_send
+
+
+@shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def send_invitation(self, user_id: int) -> bool:
+    """Send the invitation e-mail of one account."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    return invitation_send(user=user)

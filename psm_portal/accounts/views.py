@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from psm_portal.accounts.dashboard import sections_for
+from psm_portal.accounts.forms import InviteForm, LoginForm, UserFilterForm
+from psm_portal.accounts.models import User
+from psm_portal.accounts.permissions import team_required
+from psm_portal.accounts.services import invitation_enqueue, user_invite
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"heading": gettext_lazy("Scegli una nuova password")}
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: the invited person chooses a password."""
+
+    template_name = "accounts/password_set.html"
+    post_reset_login = True
+    post_reset_login_backend = "psm_portal.accounts.backends.RoleBackend"
+    success_url = reverse_lazy("accounts:dashboard")
+    extra_context = {"heading": gettext_lazy("Benvenuto: scegli la tua password"), "invitation": True}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Password impostata. Benvenuto nel Portale PSM."))
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+def dashboard(request):
+    return render(request, "accounts/dashboard.html", {"sections": sections_for(request.user)})
+
+
+@team_required
+def user_list(request):
+    form = UserFilterForm(request.GET or None)
+    users = User.objects.select_related("office", "municipality").order_by("full_name", "email")
+    if form.is_valid():
+        if form.cleaned_data["role"]:
+            users = users.with_role(form.cleaned_data["role"])
+        if form.cleaned_data["q"]:
+            text = form.cleaned_data["q"]
+            users = users.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+    page = Paginator(users, 25).get_page(request.GET.get("pagina"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+@team_required
+def user_invite_view(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_invite(invited_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Invito inviato a %(email)s.") % {"email": user.email})
+        return redirect("accounts:users")
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@team_required
+@require_POST
+def user_reinvite(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    if user.has_usable_password():
+        messages.error(
+            request, _("%(email)s ha già scelto la password: non serve un nuovo invito.") % {"email": user.email}
+        )
+    elif not user.is_active:
+        messages.error(request, _("L'account di %(email)s è disattivato.") % {"email": user.email})
+    else:
+        invitation_enqueue(user=user)
+        messages.success(request, _("Nuovo invito inviato a %(email)s.") % {"email": user.email})
+    return redirect("accounts:users")

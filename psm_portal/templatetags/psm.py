@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+
+from psm_portal.lib.money import format_euro, format_number
+
+register = template.Library()
+
+
+@register.filter
+def euro(value) -> str:
+    """€ 1.234.567,89"""
+    return format_euro(value)
+
+
+@register.filter
+def number(value, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    return format_number(value, int(decimals))
+
+
+@register.simple_tag
+def render_map(municipality_map, shapes=None):
+    return municipality_map.render(shapes)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (for sorting and paging links)."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

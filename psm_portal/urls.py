@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from psm_portal import views
+
+admin.site.site_header = "Portale PSM Messina — amministrazione"
+admin.site.site_title = "Portale PSM"
+admin.site.login = RedirectView.as_view(pattern_name="accounts:login", query_string=True)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("opendata/", views.opendata_index, name="opendata"),
+    path("", include("psm_portal.accounts.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("psm_portal.pages.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,140 @@
+"""The fixed cast of users, one per role, that every permission test uses.
+
+office A and B belong to two offices; mayor A speaks for Messina, mayor B for Lipari.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from municipalities.models import Municipality
+from projects.factories import OfficeFactory
+from psm_portal.accounts.factories import DEMO_PASSWORD, UserFactory
+from psm_portal.accounts.models import Role
+
+MESSINA = "083048"
+LIPARI = "083041"
+
+# In CI every integration test must run: a skip becomes a failure there.
+REQUIRE_INTEGRATION = os.environ.get("PSM_REQUIRE_INTEGRATION") == "1"
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_INTEGRATION:
+        pytest.fail(f"PSM_REQUIRE_INTEGRATION=1 but: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The 108 municipalities are reference data: loaded once for the whole session."""
+    with django_db_blocker.unblock():
+        if Municipality.objects.count() != 108:
+            call_command("load_municipalities", verbosity=0)
+
+
+@pytest.fixture
+def messina(db) -> Municipality:
+    return Municipality.objects.get(istat_code=MESSINA)
+
+
+@pytest.fixture
+def lipari(db) -> Municipality:
+    return Municipality.objects.get(istat_code=LIPARI)
+
+
+@pytest.fixture
+def office_a(db):
+    return OfficeFactory(code="viabilita", name="Viabilità e infrastrutture")
+
+
+@pytest.fixture
+def office_b(db):
+    return OfficeFactory(code="ambiente", name="Ambiente e territorio")
+
+
+@pytest.fixture
+def team_user(db):
+    return UserFactory(email="team@test.local", full_name="Teresa Team", role=Role.TEAM)
+
+
+@pytest.fixture
+def office_a_user(office_a):
+    return UserFactory(email="office.a@test.local", full_name="Andrea Uffici", role=Role.OFFICE, office=office_a)
+
+
+@pytest.fixture
+def office_b_user(office_b):
+    return UserFactory(email="office.b@test.local", full_name="Bruna Uffici", role=Role.OFFICE, office=office_b)
+
+
+@pytest.fixture
+def mayor_a(messina):
+    return UserFactory(email="mayor.a@test.local", full_name="Sindaco Messina", role=Role.MAYOR, municipality=messina)
+
+
+@pytest.fixture
+def mayor_b(lipari):
+    return UserFactory(email="mayor.b@test.local", full_name="Sindaco Lipari", role=Role.MAYOR, municipality=lipari)
+
+
+@pytest.fixture
+def council_user(db):
+    return UserFactory(email="council@test.local", full_name="Carla Consiglio", role=Role.COUNCIL)
+
+
+@pytest.fixture
+def stakeholder_user(db):
+    return UserFactory(
+        email="stakeholder@test.local", full_name="Stefano Stakeholder", role=Role.STAKEHOLDER, organisation="ANCE"
+    )
+
+
+CAST = [
+    "anonymous",
+    "team_user",
+    "office_a_user",
+    "office_b_user",
+    "mayor_a",
+    "mayor_b",
+    "council_user",
+    "stakeholder_user",
+]
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as that user (``None`` stays anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="psm_portal.accounts.backends.RoleBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def cast(request):
+    """``cast("mayor_a")`` returns that member of the cast, ``cast("anonymous")`` returns None."""
+
+    def _get(name: str):
+        return None if name == "anonymous" else request.getfixturevalue(name)
+
+    return _get
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        skip_or_fail("Chromium di Debian non installato (apt-get install chromium)")
+    return path
+
+
+__all__ = ["CAST", "DEMO_PASSWORD", "skip_or_fail"]
