@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from municipalities.maps import MunicipalityMap
 from municipalities.models import Municipality
+from municipalities.profile import profile_sections
 from psm_portal.lib.csvexport import csv_response
 
 SORTS = {
@@ -45,7 +46,11 @@ def municipality_detail(request, istat_code: str):
         % {"name": municipality.name},
         fills={municipality.istat_code: "#0066cc"},
     )
-    return render(request, "municipalities/detail.html", {"municipality": municipality, "map": locator})
+    return render(
+        request,
+        "municipalities/detail.html",
+        {"municipality": municipality, "map": locator, "sections": profile_sections(municipality, request.user)},
+    )
 
 
 @require_GET

@@ -1,0 +1,8 @@
+"""The process: phases, vision, objectives, positions, plan documents.
+
+Split by part (see STYLE.md: a module becomes a package past ~600 lines).
+"""
+
+from phases.models.process import Phase
+
+__all__ = ["Phase"]

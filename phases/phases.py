@@ -1,0 +1,55 @@
+"""What each phase of the plan opens, declared in one place (as adhocracy4's ``phases.py``).
+
+Every gated view and form asks ``phases.predicates`` — never these tables directly.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from psm_portal.accounts.models import Role
+
+
+class PhaseKey(models.TextChoices):
+    LISTENING = "listening", _("Ascolto e Schema generale")
+    AGENDA = "agenda", _("Agenda strategica")
+    FINAL = "final", _("Piano finale")
+
+
+class Feature(models.TextChoices):
+    REVIEW_VISION = "review_vision", _("esaminare la Visione e prendere posizione")
+    SEND_NEEDS = "send_needs", _("inviare le istanze del comune")
+    UPLOAD_PORTFOLIO = "upload_portfolio", _("caricare il parco progettuale")
+    ANSWER_QUESTIONNAIRE = "answer_questionnaire", _("rispondere al questionario")
+    PROPOSE_PROJECTS = "propose_projects", _("proporre progetti")
+    COMMENT_DRAFT_PLAN = "comment_draft_plan", _("commentare la proposta preliminare di piano")
+    APPROVE_PLAN = "approve_plan", _("approvare il piano")
+    REPORT_PROGRESS = "report_progress", _("rendicontare l'attuazione")
+
+
+# Which features each phase opens.
+PHASE_FEATURES: dict[str, frozenset[str]] = {
+    PhaseKey.LISTENING: frozenset(
+        {Feature.REVIEW_VISION, Feature.SEND_NEEDS, Feature.UPLOAD_PORTFOLIO, Feature.ANSWER_QUESTIONNAIRE}
+    ),
+    PhaseKey.AGENDA: frozenset({Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO}),
+    PhaseKey.FINAL: frozenset({Feature.APPROVE_PLAN, Feature.REPORT_PROGRESS}),
+}
+
+# Who takes part in each feature ("citizen" means anybody, with no account).
+CITIZEN = "citizen"
+FEATURE_ROLES: dict[str, frozenset[str]] = {
+    Feature.REVIEW_VISION: frozenset({Role.MAYOR, Role.OFFICE}),
+    Feature.SEND_NEEDS: frozenset({Role.MAYOR}),
+    Feature.UPLOAD_PORTFOLIO: frozenset({Role.OFFICE, Role.TEAM}),
+    Feature.ANSWER_QUESTIONNAIRE: frozenset({CITIZEN}),
+    Feature.PROPOSE_PROJECTS: frozenset({Role.MAYOR, Role.STAKEHOLDER}),
+    Feature.COMMENT_DRAFT_PLAN: frozenset({Role.MAYOR, Role.OFFICE}),
+    Feature.APPROVE_PLAN: frozenset({Role.COUNCIL}),
+    Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
+}
+
+
+def phases_opening(feature: str) -> list[str]:
+    return [key for key, features in PHASE_FEATURES.items() if feature in features]

@@ -1,0 +1,77 @@
+"""The one question every gated view and form asks: does the active phase allow this now?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from phases.models import Phase
+from phases.phases import Feature, phases_opening
+
+
+def active_phase(now=None) -> Phase | None:
+    return Phase.objects.active_at(now or timezone.now()).first()
+
+
+def is_open(feature: str, now=None) -> bool:
+    phase = active_phase(now)
+    return phase is not None and feature in phase.features
+
+
+@dataclass(frozen=True)
+class Gate:
+    feature: str
+    open: bool
+    message: str
+
+
+def gate(feature: str, now=None) -> Gate:
+    """Whether ``feature`` is open, and if not an Italian message with the dates that open it."""
+    now = now or timezone.now()
+    if is_open(feature, now):
+        return Gate(feature, True, "")
+    label = Feature(feature).label
+    phases = list(Phase.objects.filter(key__in=phases_opening(feature)).order_by("starts_at"))
+    upcoming = [p for p in phases if p.starts_at > now]
+    if upcoming:
+        phase = upcoming[0]
+        message = _("Ora non è possibile %(action)s: si potrà nella fase «%(phase)s», dal %(start)s al %(end)s.")
+    elif phases:
+        phase = phases[-1]
+        message = _(
+            "Non è più possibile %(action)s: la fase «%(phase)s» si è chiusa il %(end)s (era aperta dal %(start)s)."
+        )
+    else:
+        return Gate(feature, False, _("Ora non è possibile %(action)s.") % {"action": label})
+    return Gate(
+        feature,
+        False,
+        message
+        % {
+            "action": label,
+            "phase": phase.name,
+            "start": date_format(timezone.localtime(phase.starts_at), "SHORT_DATE_FORMAT"),
+            "end": date_format(timezone.localtime(phase.ends_at), "SHORT_DATE_FORMAT"),
+        },
+    )
+
+
+def phase_required(feature: str):
+    """A view decorator: when the feature is closed, a page explains when it opens (status 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            status = gate(feature)
+            if not status.open:
+                return render(request, "phases/closed.html", {"gate": status}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
