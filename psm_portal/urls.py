@@ -19,6 +19,9 @@ urlpatterns += i18n_patterns(
     path("opendata/", views.opendata_index, name="opendata"),
     path("", include("psm_portal.accounts.urls")),
     path("", include("municipalities.urls")),
+    path("", include("phases.urls")),
+    path("", include("surveys.urls")),
+    path("", include("projects.urls")),
     path("", include("psm_portal.pages.urls")),
     prefix_default_language=False,
 )
