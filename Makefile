@@ -1,5 +1,5 @@
 # Two commands do the whole set-up: `make run` and `make test` (see README.md).
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install migrate seed worker serve gunicorn lint messages collectstatic bench clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Serve Python 3.11 ($(PYTHON))"; exit 1; }
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "Serve Python 3.11 o successivo"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when requirements.txt changes, so `make run` is quick the second time.
@@ -42,9 +42,12 @@ collectstatic: install
 lint: install
 	$(BIN)/ruff check .
 
+# Italian is the source language: its catalogue repeats every msgid (msgen, from gettext);
+# the English one is translated by hand. Needs Debian's gettext.
 messages: install
-	$(BIN)/python manage.py makemessages -l it -l en --ignore=.venv --ignore=staticfiles --ignore=var --no-location
-	$(BIN)/python scripts/fill_it_catalogue.py
+	$(BIN)/python manage.py makemessages -l it -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench --no-location --no-obsolete
+	msgen --no-wrap locale/it/LC_MESSAGES/django.po -o locale/it/LC_MESSAGES/django.po
+	sed -i "0,/^#, fuzzy$$/{/^#, fuzzy$$/d}" locale/it/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 test: install
