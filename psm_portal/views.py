@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,3 +59,12 @@ def healthz(request):
     healthy = state["database"] == "ok"
     state["status"] = "ok" if healthy and state["broker"] != "error" else ("degraded" if healthy else "error")
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+def admin_login(request, extra_context=None):
+    """The admin signs in through the portal's own login; a signed-in non-team user is refused, not looped."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        raise PermissionDenied("L'amministrazione è riservata al team PSM.")
+    return redirect_to_login(request.GET.get("next", "/admin/"))
