@@ -1,13 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from psm_portal import views
 
 admin.site.site_header = "Portale PSM Messina — amministrazione"
 admin.site.site_title = "Portale PSM"
-admin.site.login = RedirectView.as_view(pattern_name="accounts:login", query_string=True)
+admin.site.login = views.admin_login
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

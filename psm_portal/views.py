@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,6 +15,17 @@ from psm_portal.celery import app as celery_app
 @require_GET
 def home(request):
     return render(request, "home.html")
+
+
+def admin_login(request):
+    """The admin's login page: the portal's own for visitors, a refusal for signed-in users of other roles.
+
+    Redirecting a signed-in mayor to the login page would send them straight back to the admin, in a loop.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied("L'amministrazione del sito è riservata al team PSM.")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))
 
 
 @require_GET
