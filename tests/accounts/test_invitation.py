@@ -32,7 +32,11 @@ def _post_invite(client, capture, **data):
 
 def test_invitation_end_to_end(login, team_user, django_capture_on_commit_callbacks, client):
     response = _post_invite(
-        login(team_user), django_capture_on_commit_callbacks, role=Role.MAYOR, municipality=LIPARI, email="Nina@Test.local"
+        login(team_user),
+        django_capture_on_commit_callbacks,
+        role=Role.MAYOR,
+        municipality=LIPARI,
+        email="Nina@Test.local",
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:users")
@@ -91,7 +95,9 @@ def test_a_tampered_link_is_invalid(client, team_user, login, django_capture_on_
         (Role.STAKEHOLDER, "organisation", "Indica l'organizzazione."),
     ],
 )
-def test_invite_requires_what_the_role_needs(login, team_user, django_capture_on_commit_callbacks, role, field, message):
+def test_invite_requires_what_the_role_needs(
+    login, team_user, django_capture_on_commit_callbacks, role, field, message
+):
     response = _post_invite(login(team_user), django_capture_on_commit_callbacks, role=role, organisation="  ")
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
@@ -118,7 +124,9 @@ def test_invite_office_staff(login, team_user, office_b, django_capture_on_commi
     assert len(mail.outbox) == 1
 
 
-def test_invite_refuses_a_duplicate_email_whatever_the_case(login, team_user, mayor_a, django_capture_on_commit_callbacks):
+def test_invite_refuses_a_duplicate_email_whatever_the_case(
+    login, team_user, mayor_a, django_capture_on_commit_callbacks
+):
     response = _post_invite(login(team_user), django_capture_on_commit_callbacks, email="MAYOR.A@test.local")
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == ["Esiste già un utente con questo indirizzo e-mail."]

@@ -66,7 +66,11 @@ def test_a_changed_value_is_updated(tmp_path):
     out = _load(_write(tmp_path / "comuni.csv", fields, rows))
     assert "1 aggiornati" in out
     lipari = Municipality.objects.get(istat_code="083041")
-    assert (lipari.population, lipari.name, lipari.name_folded) == (12345, "Lipari (Isole Eolie)", "lipari (isole eolie)")
+    assert (lipari.population, lipari.name, lipari.name_folded) == (
+        12345,
+        "Lipari (Isole Eolie)",
+        "lipari (isole eolie)",
+    )
     assert Municipality.objects.count() == 108
 
 
