@@ -44,6 +44,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process in tests, even when REDIS_URL is set; tests/test_worker.py uses a real worker."""
+    from psm_portal.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """A transactional test (live_server, real worker) starts after a flush that emptied every table.
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
 from psm_portal import views
 from psm_portal.celery import app as celery_app
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +46,13 @@ def test_broker_down_is_degraded_but_still_200(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "error", "status": "degraded"}
+
+
+def test_reachable_redis_is_ok(monkeypatch):
+    if not os.environ.get("REDIS_URL"):
+        skip_or_fail("REDIS_URL non impostata: lo stato del broker reale richiede Redis")
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    assert views._broker_state() == "ok"
 
 
 def test_unreachable_broker_is_reported(monkeypatch):
