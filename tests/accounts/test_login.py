@@ -100,6 +100,13 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, may
     assert "_auth_user_id" not in client.session
 
 
+def test_changing_the_case_of_the_address_does_not_buy_more_attempts(client, mayor_a):
+    for spelling in ["mayor.a@test.local", "MAYOR.A@test.local", "Mayor.A@Test.Local", "mayor.A@test.local"]:
+        assert _attempt(client, spelling, "sbagliata").status_code == 200
+    assert _attempt(client, "MAYOR.a@TEST.local", "sbagliata").status_code == 429
+    assert _attempt(client, "mayor.a@test.local", DEMO_PASSWORD).status_code == 429
+
+
 def test_lock_is_per_address_and_lifts_after_cool_off(client, mayor_a, mayor_b, time_machine):
     time_machine.move_to("2026-03-02 10:00 +01:00", tick=False)
     for _ in range(5):
