@@ -28,6 +28,8 @@ PAGES = {
     "comuni": ("municipalities:list", [], "I 108 comuni della Città Metropolitana"),
     "messina": ("municipalities:detail", ["083048"], "Messina"),
     "accedi": ("accounts:login", [], "Accedi all'area riservata"),
+    "opendata": ("opendata", [], "Open data"),
+    "accessibilita": ("pages:page", ["accessibilita"], "Dichiarazione di accessibilità"),
 }
 
 
@@ -87,5 +89,46 @@ def test_phone_menu_opens_and_its_close_button_is_named(live_server, browser):
         assert count == 0, report
         close.click()
         page.get_by_role("link", name="Comuni", exact=True).wait_for(state="hidden")
+    finally:
+        context.close()
+
+
+def test_team_journey_through_the_reserved_area_passes_axe(live_server, browser, team_user):
+    """Sign in with the form, then the reserved pages the foundation provides, at phone width."""
+    from psm_portal.accounts.factories import DEMO_PASSWORD
+
+    context = browser.new_context(viewport=VIEWPORTS["phone"], bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("accounts:login"))
+        page.get_by_label("E-mail").fill("TEAM@test.local")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Accedi", exact=True).last.click()
+        page.wait_for_url(live_server.url + reverse("accounts:dashboard"))
+        assert "Area riservata" in page.locator("h1").inner_text()
+        count, report = _axe_violations(page)
+        assert count == 0, f"dashboard:\n{report}"
+
+        for url_name in ("accounts:users", "accounts:invite"):
+            page.goto(live_server.url + reverse(url_name))
+            count, report = _axe_violations(page)
+            assert count == 0, f"{url_name}:\n{report}"
+
+        # The invitation form with its error messages.
+        page.get_by_label("Nome e cognome").fill("Nina Nuova")
+        page.get_by_label("E-mail").fill("nina@test.local")
+        page.get_by_label("Ruolo").select_option("mayor")
+        page.get_by_role("button", name="Crea l'account e invia l'invito").click()
+        page.get_by_text("Scegli il comune che rappresenta.").wait_for()
+        count, report = _axe_violations(page)
+        assert count == 0, f"invite with errors:\n{report}"
+
+        page.goto(live_server.url + reverse("pages:edit", args=["privacy"]))
+        count, report = _axe_violations(page)
+        assert count == 0, f"page edit:\n{report}"
+
+        page.get_by_role("button", name="Esci").click()
+        page.wait_for_url(live_server.url + "/")
+        assert page.get_by_role("link", name="Accedi").count() >= 1
     finally:
         context.close()
