@@ -37,6 +37,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("load_municipalities", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user; tests only need it to be a hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process in tests, even when REDIS_URL is set; tests/test_worker.py uses a real worker."""
+    from psm_portal.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """A transactional test (live_server, real worker) starts after a flush that emptied every table.
+
+    pytest-django runs those tests after all the others, so reloading the 108 comuni and the
+    informative pages here keeps them available to every test.
+    """
+    if "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    if Municipality.objects.count() != 108:
+        call_command("load_municipalities", verbosity=0)
+    _default_site_pages()
+
+
+def _default_site_pages() -> None:
+    from importlib import import_module
+
+    from psm_portal.pages.models import SitePage
+
+    pages = import_module("psm_portal.pages.migrations.0002_default_pages").PAGES
+    for slug, (title, body) in pages.items():
+        SitePage.objects.get_or_create(slug=slug, defaults={"title": title, "body": body})
+
+
 @pytest.fixture
 def messina(db) -> Municipality:
     return Municipality.objects.get(istat_code=MESSINA)

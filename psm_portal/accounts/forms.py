@@ -18,6 +18,11 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Questo account è disattivato."),
     }
 
+    def clean_username(self) -> str:
+        # One spelling per address: django-axes counts failures by the username it is given,
+        # so "Mario@..." and "mario@..." must not be two separate allowances of attempts.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), max_length=150)

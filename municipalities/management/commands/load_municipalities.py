@@ -19,6 +19,8 @@ class Command(BaseCommand):
             result = municipalities_load(csv_path=csv, geojson_path=geojson)
         except MunicipalityDataError as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Comuni: {result.total} ({result.created} creati, {result.updated} aggiornati, "

@@ -1,0 +1,77 @@
+"""Django's admin is for the PSM team (and superusers) only."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from psm_portal.accounts.models import User
+from tests.conftest import CAST
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = reverse("admin:index")
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_admin_index_for_each_role(cast, login, who):
+    response = login(cast(who)).get(ADMIN)
+    if who == "team_user":
+        assert response.status_code == 200
+        assert "Portale PSM Messina — amministrazione" in response.content.decode()
+    elif who == "anonymous":
+        assert response.status_code == 302
+        followed = login(None).get(ADMIN, follow=True)
+        assert followed.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+        assert unquote(followed.redirect_chain[-1][0]).endswith("?next=/admin/")
+        assert followed.status_code == 200
+    else:
+        # A signed-in user of another role is refused, not sent round in circles to the login page.
+        followed = login(cast(who)).get(ADMIN, follow=True)
+        assert followed.status_code == 403
+        assert len(followed.redirect_chain) <= 2
+        assert "Accesso non consentito" in followed.content.decode()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_admin_user_list_for_each_role(cast, login, who):
+    response = login(cast(who)).get(reverse("admin:accounts_user_changelist"), follow=True)
+    assert response.status_code == (200 if who in ("team_user", "anonymous") else 403)
+    if who == "team_user":
+        assert "team@test.local" in response.content.decode()
+    if who == "anonymous":
+        assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+
+
+def test_superuser_enters_the_admin(login):
+    admin = User.objects.create_superuser("admin@test.local", "Una-password-lunga")
+    assert login(admin).get(ADMIN).status_code == 200
+
+
+def test_deactivated_team_member_is_kept_out(login, team_user):
+    team_user.is_active = False
+    team_user.save()
+    response = login(None).get(ADMIN)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:accounts_user_changelist",
+        "admin:accounts_user_add",
+        "admin:municipalities_municipality_changelist",
+        "admin:pages_sitepage_changelist",
+        "admin:projects_office_changelist",
+    ],
+)
+def test_team_opens_the_main_admin_pages(login, team_user, url_name):
+    assert login(team_user).get(reverse(url_name)).status_code == 200
+
+
+def test_team_opens_a_user_and_a_municipality_in_the_admin(login, team_user, mayor_a):
+    client = login(team_user)
+    assert client.get(reverse("admin:accounts_user_change", args=[mayor_a.pk])).status_code == 200
+    assert client.get(reverse("admin:municipalities_municipality_change", args=["083048"])).status_code == 200
