@@ -31,7 +31,7 @@ def test_list_shows_the_108_in_a_table_with_caption(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert len(response.context["municipalities"]) == 108
-    assert "<caption>" in html and '<th scope="col"' in html and '<th scope="row">' in html
+    assert "<caption id=" in html and '<th scope="col"' in html and '<th scope="row">' in html
     assert ">218.786<" in html  # Messina, Italian thousands separator
     assert ">212,10<" in html  # its area, decimal comma
     assert "108 comuni trovati" in html
@@ -225,7 +225,7 @@ def test_opendata_page_lists_the_csv_with_the_licence(client):
     assert response.status_code == 200
     assert "CC BY 4.0" in html and "https://creativecommons.org/licenses/by/4.0/deed.it" in html
     assert f'href="{reverse("municipalities:opendata_csv")}"' in html
-    assert "<caption>" in html
+    assert "<caption id=" in html
 
 
 def test_map_component_colours_and_notes():
