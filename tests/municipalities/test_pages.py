@@ -78,6 +78,13 @@ def test_search_ignores_accents_case_and_apostrophes(client, query, expected):
         assert names == expected
 
 
+def test_keyboard_users_can_skip_the_map(client):
+    html = client.get(LIST).content.decode()
+    skip = html.index('href="#ricerca-comuni"')
+    assert skip < html.index('class="psm-map-link"')
+    assert 'id="ricerca-comuni"' in html
+
+
 def test_search_keeps_the_map_whole_and_says_how_many(client):
     html = client.get(LIST, {"q": "terme"}).content.decode()
     assert len(MAP_LINK.findall(html)) == 108
