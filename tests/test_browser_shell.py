@@ -35,6 +35,9 @@ PAGES = {
 
 @pytest.fixture
 def browser(chromium_path):
+    """Request it after any fixture that writes to the database: code run once Playwright's sync API has
+    started gets its own database connection, which nobody closes and which keeps PostgreSQL from
+    dropping the test database."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -93,7 +96,7 @@ def test_phone_menu_opens_and_its_close_button_is_named(live_server, browser):
         context.close()
 
 
-def test_team_journey_through_the_reserved_area_passes_axe(live_server, browser, team_user):
+def test_team_journey_through_the_reserved_area_passes_axe(team_user, live_server, browser):
     """Sign in with the form, then the reserved pages the foundation provides, at phone width."""
     from psm_portal.accounts.factories import DEMO_PASSWORD
 

@@ -31,7 +31,7 @@ def test_list_shows_the_108_in_a_table_with_caption(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert len(response.context["municipalities"]) == 108
-    assert "<caption" in html and '<th scope="col"' in html and '<th scope="row">' in html
+    assert "<caption id=" in html and '<th scope="col"' in html and '<th scope="row">' in html
     assert ">218.786<" in html  # Messina, Italian thousands separator
     assert ">212,10<" in html  # its area, decimal comma
     assert "108 comuni trovati" in html
@@ -76,6 +76,13 @@ def test_search_ignores_accents_case_and_apostrophes(client, query, expected):
         assert all("ali" in m.name_folded for m in response.context["municipalities"])
     else:
         assert names == expected
+
+
+def test_keyboard_users_can_skip_the_map(client):
+    html = client.get(LIST).content.decode()
+    skip = html.index('href="#ricerca-comuni"')
+    assert skip < html.index('class="psm-map-link"')
+    assert 'id="ricerca-comuni"' in html
 
 
 def test_search_keeps_the_map_whole_and_says_how_many(client):
@@ -225,7 +232,7 @@ def test_opendata_page_lists_the_csv_with_the_licence(client):
     assert response.status_code == 200
     assert "CC BY 4.0" in html and "https://creativecommons.org/licenses/by/4.0/deed.it" in html
     assert f'href="{reverse("municipalities:opendata_csv")}"' in html
-    assert "<caption" in html
+    assert "<caption id=" in html
 
 
 def test_map_component_colours_and_notes():
