@@ -116,7 +116,11 @@ class Need(models.Model):
     reply = models.TextField(_("risposta del team PSM"), blank=True, max_length=10000)
     replied_at = models.DateTimeField(_("risposta del"), null=True, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("risposta di"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("risposta di"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("inviata il"), auto_now_add=True)

@@ -192,7 +192,11 @@ class Objective(models.Model):
     code = models.CharField(_("codice"), max_length=20, unique=True)
     level = models.PositiveSmallIntegerField(_("livello"), choices=ObjectiveLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("livello superiore"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("livello superiore"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     order = models.PositiveSmallIntegerField(_("ordine"), default=1)
@@ -284,15 +288,27 @@ class Position(models.Model):
         VisionVersion, verbose_name=_("versione"), on_delete=models.PROTECT, related_name="positions"
     )
     objective = models.ForeignKey(
-        Objective, verbose_name=_("obiettivo"), null=True, blank=True, on_delete=models.PROTECT,
+        Objective,
+        verbose_name=_("obiettivo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="positions",
     )
     municipality = models.ForeignKey(
-        "municipalities.Municipality", verbose_name=_("comune"), null=True, blank=True, on_delete=models.PROTECT,
+        "municipalities.Municipality",
+        verbose_name=_("comune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="positions",
     )
     office = models.ForeignKey(
-        "projects.Office", verbose_name=_("ufficio"), null=True, blank=True, on_delete=models.PROTECT,
+        "projects.Office",
+        verbose_name=_("ufficio"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="positions",
     )
     stance = models.CharField(_("posizione"), max_length=10, choices=Stance.choices)
@@ -360,3 +376,6 @@ class Reminder(models.Model):
         verbose_name = _("promemoria")
         verbose_name_plural = _("promemoria")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_user_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day:%d/%m/%Y}"
