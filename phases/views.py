@@ -76,7 +76,14 @@ def timeline(request):
                 ],
             }
         )
-    return render(request, "phases/timeline.html", {"rows": rows, "current": current, "now": now})
+    now_by_role = []
+    if current:
+        for role, label in ROLE_LABELS.items():
+            open_now = [f.label for f in Feature if f in current.features and role in FEATURE_ROLES[f]]
+            now_by_role.append({"label": label, "features": open_now})
+    return render(
+        request, "phases/timeline.html", {"rows": rows, "current": current, "now": now, "now_by_role": now_by_role}
+    )
 
 
 @require_GET

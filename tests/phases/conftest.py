@@ -44,9 +44,15 @@ def listening_now(db):
     from django.utils import timezone
 
     now = timezone.now()
-    Phase.objects.filter(key=PhaseKey.LISTENING).update(starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=80))
-    Phase.objects.filter(key=PhaseKey.AGENDA).update(starts_at=now + timedelta(days=80), ends_at=now + timedelta(days=170))
-    Phase.objects.filter(key=PhaseKey.FINAL).update(starts_at=now + timedelta(days=170), ends_at=now + timedelta(days=260))
+    Phase.objects.filter(key=PhaseKey.LISTENING).update(
+        starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=80)
+    )
+    Phase.objects.filter(key=PhaseKey.AGENDA).update(
+        starts_at=now + timedelta(days=80), ends_at=now + timedelta(days=170)
+    )
+    Phase.objects.filter(key=PhaseKey.FINAL).update(
+        starts_at=now + timedelta(days=170), ends_at=now + timedelta(days=260)
+    )
 
 
 @pytest.fixture
@@ -80,3 +86,16 @@ def position_post(version, target: str, stance: str = "agree", comment: str = ""
 def fast_password_hasher(settings):
     # The cast is created for every test: a slow hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded documents go to a temporary directory, never to the project's var/."""
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media/"},
+    }
+    settings.STORAGES = storages
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"

@@ -44,7 +44,10 @@ GET_VIEWS = {
     "vision": (lambda w: reverse("phases:vision"), EVERYBODY),
     "versions": (lambda w: reverse("phases:vision_versions"), EVERYBODY),
     "version": (lambda w: reverse("phases:vision_version", args=[1]), EVERYBODY),
-    "draft_version": (lambda w: reverse("phases:vision_version", args=[2]), only("team_user", others=HIDDEN, anonymous=HIDDEN)),
+    "draft_version": (
+        lambda w: reverse("phases:vision_version", args=[2]),
+        only("team_user", others=HIDDEN, anonymous=HIDDEN),
+    ),
     "objective": (lambda w: reverse("phases:objective", args=["A1"]), EVERYBODY),
     "objective_specific": (lambda w: reverse("phases:objective", args=["A1.1"]), EVERYBODY),
     "opendata_objectives": (lambda w: reverse("phases:opendata_objectives"), EVERYBODY),
@@ -62,8 +65,14 @@ GET_VIEWS = {
         lambda w: reverse("phases:my_positions"),
         only("mayor_a", "mayor_b", "office_a_user", "office_b_user"),
     ),
-    "positions_messina": (lambda w: reverse("phases:positions", args=["comune", "083048"]), only("team_user", "mayor_a")),
-    "positions_lipari": (lambda w: reverse("phases:positions", args=["comune", "083041"]), only("team_user", "mayor_b")),
+    "positions_messina": (
+        lambda w: reverse("phases:positions", args=["comune", "083048"]),
+        only("team_user", "mayor_a"),
+    ),
+    "positions_lipari": (
+        lambda w: reverse("phases:positions", args=["comune", "083041"]),
+        only("team_user", "mayor_b"),
+    ),
     "positions_office_a": (
         lambda w: reverse("phases:positions", args=["ufficio", "viabilita"]),
         only("team_user", "office_a_user"),
@@ -139,7 +148,9 @@ def test_only_the_team_reviews_a_need(world, login, cast, who):
 def test_team_reviews_a_need_and_the_mayor_reads_the_reply(world, login, team_user, mayor_a):
     need = world["need"]
     url = reverse("municipalities:need_detail", args=[need.pk])
-    response = login(team_user).post(url, {"status": "taken", "tags": "viabilità,  porti ,", "reply": "Inserita in A1."})
+    response = login(team_user).post(
+        url, {"status": "taken", "tags": "viabilità,  porti ,", "reply": "Inserita in A1."}
+    )
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.tags == "viabilità, porti" and need.replied_by == team_user
