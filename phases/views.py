@@ -568,7 +568,12 @@ def opendata_positions(request):
             "office__code",
             "office__name",
         )
-        .order_by("version__number", "municipality_id", "office_id", "objective__sort_key")
+        .order_by(
+            "version__number",
+            F("municipality_id").asc(nulls_last=True),
+            "office_id",
+            F("objective__sort_key").asc(nulls_first=True),
+        )
     )
 
     def rows():
