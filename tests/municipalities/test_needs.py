@@ -9,20 +9,9 @@ from municipalities.factories import NeedFactory
 from municipalities.models import Need, NeedAttachment, NeedStatus
 from phases.factories import PositionFactory
 from phases.models import Stance, VisionStatus
-from tests.phases.conftest import listening_now, private_media, tree  # noqa: F401
 from tests.phases.files import fake_pdf, odt, pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _private_media(private_media):
-    return private_media
 
 
 def need_data(**extra) -> dict:
