@@ -232,7 +232,9 @@ def seed_positions(version, general: list[Objective]) -> int:
         field, value, author = subject
         if value is None:
             continue
-        for index, objective in enumerate([None, *general[:4]]):
+        # Lipari answers everything (blue on the coverage map), the office only part (orange).
+        targets = [None, *general] if field == "municipality" else [None, *general[:4]]
+        for index, objective in enumerate(targets):
             _, created = Position.objects.get_or_create(
                 version=version,
                 objective=objective,

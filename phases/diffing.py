@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -13,10 +14,9 @@ BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote|tr|caption)>|<br\s*/?>", re
 
 def plain_paragraphs(html: str) -> list[str]:
     """The text of sanitised HTML, one string per block."""
-    marked = BLOCK_END.sub("\n", html or "")
+    # Source line breaks inside a paragraph are just spaces; only block ends separate paragraphs.
+    marked = BLOCK_END.sub("\n", re.sub(r"\s+", " ", html or ""))
     text = nh3.clean(marked, tags=set())
-    import html as html_lib
-
     return [" ".join(line.split()) for line in html_lib.unescape(text).split("\n") if line.strip()]
 
 

@@ -219,3 +219,14 @@ def test_timeline_shows_the_active_phase_and_who_can_do_what(client, listening_n
     assert "È in corso la fase «Ascolto e Schema generale»" in html
     assert "Inviare le istanze del comune" in html and "Sindaco o delegato comunale" in html
     assert "Chi può fare che cosa, adesso" in html
+
+
+def test_diff_keeps_paragraphs_whatever_the_source_line_breaks():
+    from phases.diffing import plain_paragraphs, word_diff
+
+    assert plain_paragraphs("<p>uno\n due</p><p>tre &amp; quattro</p>") == ["uno due", "tre & quattro"]
+    paragraphs = word_diff("<p>a b c</p>", "<p>a x c</p><p>nuovo</p>")
+    assert [[(c.op, c.text) for c in p] for p in paragraphs] == [
+        [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")],
+        [("insert", "nuovo")],
+    ]
