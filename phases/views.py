@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Count, F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.maps import MunicipalityMap, categorical
@@ -34,7 +35,7 @@ from psm_portal.accounts.permissions import team_required
 from psm_portal.audit.models import AuditEvent
 from psm_portal.lib.csvexport import csv_response
 
-ROLE_LABELS = {CITIZEN: _("Cittadini"), **{role.value: role.label for role in Role}}
+ROLE_LABELS = {CITIZEN: gettext_lazy("Cittadini"), **{role.value: role.label for role in Role}}
 
 
 def _tree(objectives) -> list[Objective]:
@@ -107,7 +108,7 @@ def vision(request):
 @require_GET
 def vision_versions(request):
     versions = VisionVersion.objects.published().order_by("-number")
-    return render(request, "phases/vision_versions.html", {"versions": versions, "form": DiffForm()})
+    return render(request, "phases/vision_versions.html", {"versions": versions})
 
 
 def _visible_version(request, number: int) -> VisionVersion:
@@ -140,6 +141,17 @@ def objective_detail(request, code: str):
     ancestors = [a for a in (objective.parent.parent if objective.parent else None, objective.parent) if a]
     children = objective.children.order_by("sort_key").prefetch_related("indicators")
     needs = objective.needs.select_related("municipality").order_by("-created_at")[:20]
+    # Positions are public once a review is closed: the totals of the latest closed one.
+    closed = VisionVersion.objects.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED]).first()
+    stances = []
+    if closed and objective.is_general:
+        counts = dict(
+            Position.objects.for_version(closed)
+            .filter(objective=objective)
+            .values_list("stance")
+            .annotate(n=Count("id"))
+        )
+        stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
     return render(
         request,
         "phases/objective.html",
@@ -149,6 +161,8 @@ def objective_detail(request, code: str):
             "indicators": objective.indicators.all(),
             "children": children,
             "needs": needs,
+            "closed_version": closed,
+            "stances": stances,
         },
     )
 

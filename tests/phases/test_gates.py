@@ -135,3 +135,21 @@ def test_positions_close_at_the_deadline_even_inside_the_phase(calendar, login, 
         response = login(mayor_a).post(url, position_post(version, "visione", "disagree"), follow=True)
         assert "Il termine per le posizioni su questa versione è scaduto il 15/02/2027" in response.content.decode()
     assert Position.objects.get().stance == "agree"
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("who", CAST)
+def test_allowed_for_each_feature_role_and_moment(calendar, cast, office_a, office_b, moment, who):
+    from django.contrib.auth.models import AnonymousUser
+
+    from phases.phases import CITIZEN, FEATURE_ROLES
+    from phases.predicates import allowed_for
+
+    user = cast(who) or AnonymousUser()
+    with time_machine.travel(MOMENTS[moment], tick=False):
+        for feature in Feature.values:
+            phase = PHASE_AT[moment]
+            in_phase = phase is not None and feature in PHASE_FEATURES[phase]
+            roles = FEATURE_ROLES[feature]
+            takes_part = CITIZEN in roles or getattr(user, "role", None) in roles
+            assert allowed_for(user, feature) is (in_phase and takes_part), (feature, who, moment)

@@ -230,3 +230,17 @@ def test_diff_keeps_paragraphs_whatever_the_source_line_breaks():
         [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")],
         [("insert", "nuovo")],
     ]
+
+
+def test_objective_page_shows_totals_of_the_closed_review_only(client, tree, messina, lipari):
+    from phases.factories import PositionFactory
+
+    closed = VisionVersionFactory(number=1, status=VisionStatus.CLOSED)
+    PositionFactory(version=closed, municipality=messina, objective=tree["A1"], stance="disagree")
+    PositionFactory(version=closed, municipality=lipari, objective=tree["A1"], stance="disagree")
+    PositionFactory(
+        version=VisionVersionFactory(number=2, open_for_review=True), municipality=messina, objective=tree["A1"]
+    )
+    response = client.get("/visione/obiettivi/A1/")
+    assert dict(response.context["stances"])["in disaccordo"] == 2
+    assert dict(response.context["stances"])["d'accordo"] == 0
