@@ -259,6 +259,31 @@ def position_submit(
     if objective is not None and objective.level != ObjectiveLevel.GENERAL:
         raise ValidationError(_("Si prende posizione sulla Visione e sugli obiettivi generali."))
     subject = {"municipality": speaker.subject} if speaker.kind == "comune" else {"office": speaker.subject}
+    try:
+        position, old_file = _position_write(
+            version=version,
+            user=user,
+            objective=objective,
+            subject=subject,
+            stance=stance,
+            comment=comment,
+            attachment=attachment,
+            remove_attachment=remove_attachment,
+        )
+    except IntegrityError:
+        # Two first answers on the same target at the same moment: the database kept one of them.
+        raise ValidationError(
+            _("Un'altra posizione è stata salvata nello stesso momento: ricarica la pagina e riprova.")
+        )
+    if old_file and old_file != position.attachment.name:
+        storage = position.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return position
+
+
+def _position_write(
+    *, version, user, objective, subject: dict, stance: str, comment: str, attachment, remove_attachment: bool
+) -> tuple[Position, str]:
     with transaction.atomic():
         position = Position.objects.select_for_update().filter(version=version, objective=objective, **subject).first()
         before = {"stance": position.stance} if position else None
@@ -276,10 +301,7 @@ def position_submit(
             position.attachment_name = ""
         position.save()
         audit_record(actor=user, action="position.submit", obj=position, before=before, after={"stance": stance})
-    if old_file and old_file != position.attachment.name:
-        storage = position.attachment.storage
-        transaction.on_commit(lambda: storage.delete(old_file))
-    return position
+    return position, old_file
 
 
 # --- Reminders --------------------------------------------------------------------------------------------------

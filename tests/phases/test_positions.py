@@ -151,3 +151,17 @@ def test_positions_page_shows_the_forms_and_current_positions(tree, open_version
 def test_team_reads_positions_without_forms(tree, open_version, login, team_user):
     html = login(team_user).get(reverse("phases:positions", args=["comune", "083048"])).content.decode()
     assert "sola lettura" in html and '<form method="post" enctype' not in html
+
+
+def test_a_concurrent_first_answer_is_a_message_not_an_error(tree, open_version, mayor_a, monkeypatch):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    from phases import services
+
+    def collide(**kwargs):
+        raise IntegrityError("one_objective_position_per_municipality")
+
+    monkeypatch.setattr(services, "_position_write", collide)
+    with pytest.raises(ValidationError, match="nello stesso momento"):
+        services.position_submit(version=open_version, user=mayor_a, objective=tree["A1"], stance="agree")
