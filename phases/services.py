@@ -285,7 +285,12 @@ def _position_write(
     *, version, user, objective, subject: dict, stance: str, comment: str, attachment, remove_attachment: bool
 ) -> tuple[Position, str]:
     with transaction.atomic():
-        position = Position.objects.select_for_update().filter(version=version, objective=objective, **subject).first()
+        position = (
+            Position.objects.select_for_update()
+            .filter(version=version, objective=objective, **subject)
+            .order_by("pk")  # the default ordering joins objectives, which FOR UPDATE refuses on PostgreSQL
+            .first()
+        )
         before = {"stance": position.stance} if position else None
         if position is None:
             position = Position(version=version, objective=objective, **subject)
