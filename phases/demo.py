@@ -6,7 +6,9 @@ Idempotent: objects are found by their code or number; dates are relative to tod
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.utils import timezone
 
 from municipalities.factories import NeedFactory
@@ -173,6 +175,8 @@ NEEDS = [
 
 def seed_phases() -> None:
     """Make the listening phase run today, as the demo needs, and keep the three phases consecutive."""
+    # The three phases are created by migration 0002; recreate them if the tables were emptied since.
+    import_module("phases.migrations.0002_default_phases").create_phases(apps, None)
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=30)
     for index, key in enumerate([PhaseKey.LISTENING, PhaseKey.AGENDA, PhaseKey.FINAL]):

@@ -99,3 +99,24 @@ def private_media(settings, tmp_path):
     settings.STORAGES = storages
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path / "media"
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test empties the tables when it ends: reload the 108 municipalities if an earlier one did."""
+    from django.core.management import call_command
+
+    from municipalities.models import Municipality
+
+    if Municipality.objects.count() != 108:
+        call_command("load_municipalities", verbosity=0)
+    ensure_phases()
+
+
+def ensure_phases() -> None:
+    """The three phases, as migration 0002 creates them (a flushed database has lost them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("phases.migrations.0002_default_phases").create_phases(apps, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import timedelta
 
@@ -54,7 +55,7 @@ def sign_out(page) -> None:
 
 
 def test_team_opens_mayor_answers_dashboard_shows_messina(
-    live_server, chromium_path, http_settings, tree, listening_now, team_user, mayor_a
+    reference_data, live_server, chromium_path, http_settings, tree, listening_now, team_user, mayor_a
 ):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -89,12 +90,15 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
             ("A2", "in disaccordo", ""),
         ]:
             section = page.locator(f"#posizione-{target}")
-            # Bootstrap Italia draws its own radio over the input: check it as a user would, via its label.
-            section.get_by_label(stance_label, exact=True).check(force=True)
+            # Bootstrap Italia draws its own radio next to a hidden input: click its label, as a user does.
+            radio = section.get_by_label(stance_label, exact=True)
+            section.locator(f'label[for="{radio.get_attribute("id")}"]').click()
+            assert radio.is_checked()
             if comment:
                 section.get_by_label("Commento").fill(comment)
-            section.locator("button[type=submit]").click()
-            page.wait_for_selector(".alert-success")
+            with page.expect_navigation():
+                section.locator("button[type=submit]").click()
+            assert page.locator(".alert-success").is_visible()
         assert Position.objects.filter(municipality_id="083048").count() == 3
         assert_accessible(page, axe)
         sign_out(page)
@@ -107,4 +111,56 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
         assert page.get_attribute('path[data-istat="083041"]', "fill") == STATE_PALETTE["none"][0]
         assert page.get_attribute('tr[data-istat="083048"]', "data-state") == "answered"
         assert_accessible(page, axe)
+        browser.close()
+
+
+PUBLIC_PAGES = [
+    "/fasi/",
+    "/visione/",
+    "/visione/versioni/",
+    "/visione/versioni/2/",
+    "/visione/confronta/?da=1&a=2",
+    "/visione/obiettivi/A1/",
+    "/visione/obiettivi/A1.1/",
+    "/comuni/083041/",
+]
+TEAM_PAGES = [
+    "/area-riservata/fasi/",
+    "/area-riservata/visione/",
+    "/area-riservata/visione/versioni/nuova/",
+    "/area-riservata/visione/obiettivi/nuovo/?padre=A1",
+    "/area-riservata/consultazione/",
+    "/area-riservata/istanze/ricevute/",
+    "/area-riservata/posizioni/comune/083041/",
+]
+MAYOR_PAGES = ["/area-riservata/istanze/", "/area-riservata/istanze/nuova/", "/area-riservata/posizioni/comune/083041/"]
+
+
+def test_demo_pages_are_accessible(reference_data, live_server, chromium_path, http_settings):
+    """The demo content on every page of the process, for the public, the team and a mayor: axe-core clean."""
+    from axe_playwright_python.sync_playwright import Axe
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    from municipalities.models import Need
+
+    call_command("seed_demo", stdout=io.StringIO())
+    need = Need.objects.filter(municipality_id="083041").first()
+    base = live_server.url
+    axe = Axe()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        page = browser.new_context(bypass_csp=True, locale="it-IT").new_page()
+        for path in PUBLIC_PAGES:
+            assert page.goto(base + path).status == 200, path
+            assert_accessible(page, axe)
+        sign_in(page, base, "team@demo.psm.local")
+        for path in [*TEAM_PAGES, f"/area-riservata/istanze/{need.pk}/"]:
+            assert page.goto(base + path).status == 200, path
+            assert_accessible(page, axe)
+        sign_out(page)
+        sign_in(page, base, "sindaco.b@demo.psm.local")
+        for path in [*MAYOR_PAGES, f"/area-riservata/istanze/{need.pk}/"]:
+            assert page.goto(base + path).status == 200, path
+            assert_accessible(page, axe)
         browser.close()

@@ -28,7 +28,7 @@ def worker():
         yield
 
 
-def test_reminders_sent_by_a_worker_once_a_day(listening_now, mayor_a, mayor_b, worker):
+def test_reminders_sent_by_a_worker_once_a_day(reference_data, listening_now, mayor_a, mayor_b, worker):
     version = VisionVersionFactory(number=1, open_for_review=True)
     for _ in range(3):  # three clicks: the runs race on the same mayors
         send_reminders.delay(version.pk)
