@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Municipality
 from phases.models import Objective, Position, Stance, VisionVersion
 from projects.models import Office
 
@@ -30,7 +31,7 @@ def expected_answers() -> int:
     return 1 + Objective.objects.general().count()
 
 
-def _state(count: int, expected: int) -> str:
+def state_for(count: int, expected: int) -> str:
     if count >= expected:
         return ANSWERED
     return PARTIAL if count else NOT_YET
@@ -45,9 +46,7 @@ def municipality_states(version: VisionVersion, expected: int | None = None) -> 
         .values_list("municipality_id")
         .annotate(n=Count("id"))
     )
-    states = {code: _state(n, expected) for code, n in counts}
-    from municipalities.models import Municipality
-
+    states = {code: state_for(n, expected) for code, n in counts}
     for code in Municipality.objects.values_list("istat_code", flat=True):
         states.setdefault(code, NOT_YET)
     return states
@@ -70,7 +69,7 @@ def office_rows(version: VisionVersion, expected: int) -> list[dict]:
         .annotate(n=Count("id"))
     )
     return [
-        {"office": office, "count": counts.get(office.pk, 0), "state": _state(counts.get(office.pk, 0), expected)}
+        {"office": office, "count": counts.get(office.pk, 0), "state": state_for(counts.get(office.pk, 0), expected)}
         for office in Office.objects.order_by("name")
     ]
 
