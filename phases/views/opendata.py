@@ -28,45 +28,36 @@ def opendata_objectives(request):
 
 @require_GET
 def opendata_positions(request):
-    # Positions of a review in progress are not published until the review is closed.
-    positions = (
+    # Positions of a review in progress are not published until the review is closed. Plain tuples, no
+    # model instances: the file has a row per municipality or office, objective and version.
+    rows = (
         Position.objects.exclude(version__status__in=[VisionStatus.DRAFT, VisionStatus.OPEN])
-        .select_related("version", "objective", "municipality", "office")
-        .only(
-            "stance",
-            "comment",
-            "updated_at",
-            "version__number",
-            "objective__code",
-            "municipality__istat_code",
-            "municipality__name",
-            "office__code",
-            "office__name",
-        )
         .order_by(
             "version__number",
             F("municipality_id").asc(nulls_last=True),
             "office_id",
             F("objective__sort_key").asc(nulls_first=True),
         )
+        .values_list(
+            "version__number",
+            "municipality_id",
+            "municipality__name",
+            "office__code",
+            "office__name",
+            "objective__code",
+            "stance",
+            "comment",
+            "updated_at",
+        )
     )
 
-    def rows():
-        for p in positions.iterator(chunk_size=2000):
-            if p.municipality_id:
-                kind, code, name = "comune", p.municipality.istat_code, p.municipality.name
-            else:
-                kind, code, name = "ufficio", p.office.code, p.office.name
-            yield [
-                p.version.number,
-                kind,
-                code,
-                name,
-                p.objective.code if p.objective_id else "VISIONE",
-                p.stance,
-                p.comment,
-                timezone.localtime(p.updated_at).date().isoformat(),
-            ]
+    def lines():
+        for number, istat, municipality, office_code, office, objective, stance, comment, updated in rows.iterator(
+            chunk_size=2000
+        ):
+            subject = ("comune", istat, municipality) if istat else ("ufficio", office_code, office)
+            day = timezone.localtime(updated).date().isoformat()
+            yield [number, *subject, objective or "VISIONE", stance, comment, day]
 
     header = ["version", "subject_type", "subject_code", "subject_name", "objective_code", "stance", "comment", "date"]
-    return csv_response("posizioni.csv", header, rows())
+    return csv_response("posizioni.csv", header, lines())
