@@ -244,3 +244,26 @@ def test_objective_page_shows_totals_of_the_closed_review_only(client, tree, mes
     response = client.get("/visione/obiettivi/A1/")
     assert dict(response.context["stances"])["in disaccordo"] == 2
     assert dict(response.context["stances"])["d'accordo"] == 0
+
+
+def test_bad_phase_dates_are_a_message_and_change_nothing(login, team_user, listening_now):
+    listening = Phase.objects.get(key=PhaseKey.LISTENING)
+    before = (listening.starts_at, listening.ends_at)
+    prefix = f"fase-{listening.pk}"
+    response = login(team_user).post(
+        reverse("phases:phase_dates", args=[listening.pk]),
+        {f"{prefix}-starts_at": "ieri", f"{prefix}-ends_at": "2027-13-45T99:99"},
+        follow=True,
+    )
+    assert response.status_code == 200 and "Date non valide" in response.content.decode()
+    listening.refresh_from_db()
+    assert (listening.starts_at, listening.ends_at) == before and not AuditEvent.objects.exists()
+
+
+def test_team_edits_a_draft(login, team_user):
+    draft = VisionVersionFactory(number=1)
+    login(team_user).post(
+        reverse("phases:version_edit", args=[draft.pk]), {"title": "Rivista", "text": "<p>Nuovo <em>testo</em></p>"}
+    )
+    draft.refresh_from_db()
+    assert draft.title == "Rivista" and draft.text == "<p>Nuovo <em>testo</em></p>"
