@@ -1,1 +1,53 @@
-from django.contrib import admin  # noqa: F401
+from __future__ import annotations
+
+from django.contrib import admin
+
+from phases.models import Indicator, Objective, Phase, Position, Reminder, VisionVersion
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["key", "order", "starts_at", "ends_at"]
+    # Dates change through the team's area, which writes the audit log.
+    readonly_fields = ["key", "starts_at", "ends_at"]
+
+
+@admin.register(VisionVersion)
+class VisionVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "status", "deadline", "opened_at", "adopted_at"]
+    list_filter = ["status"]
+    # The text of a version is kept for ever and state changes are audited: both happen in the team's area.
+    readonly_fields = ["number", "text", "status", "deadline", "opened_at", "closed_at", "adopted_at", "notified_at"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["code", "level", "parent", "sort_key"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["version", "municipality", "office", "objective", "stance", "updated_at"]
+    list_filter = ["version", "stance"]
+    list_select_related = ["version", "municipality", "office", "objective"]
+    # Never the file itself: the admin would link its storage URL. Documents go through the checking view.
+    exclude = ["attachment"]
+    readonly_fields = [f.name for f in Position._meta.fields if f.name != "attachment"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["user", "version", "day", "sent_at"]
+    list_select_related = ["user", "version"]

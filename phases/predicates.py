@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.models import Phase
-from phases.phases import Feature, phases_opening
+from phases.phases import CITIZEN, FEATURE_ROLES, Feature, phases_opening
 
 
 def active_phase(now=None) -> Phase | None:
@@ -21,6 +21,18 @@ def active_phase(now=None) -> Phase | None:
 def is_open(feature: str, now=None) -> bool:
     phase = active_phase(now)
     return phase is not None and feature in phase.features
+
+
+def allowed_for(user, feature: str, now=None) -> bool:
+    """The feature is open now and the user's role takes part in it (anybody, for citizens' features)."""
+    if not is_open(feature, now):
+        return False
+    roles = FEATURE_ROLES.get(feature, frozenset())
+    if CITIZEN in roles:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in roles
 
 
 @dataclass(frozen=True)

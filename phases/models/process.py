@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +50,332 @@ class Phase(models.Model):
     def is_active(self, moment=None) -> bool:
         moment = moment or timezone.now()
         return self.starts_at <= moment < self.ends_at
+
+    def close(self, moment=None) -> None:
+        """End the phase now (the PSM team's manual override); the caller saves and audits."""
+        self.ends_at = moment or timezone.now()
+
+    def extend(self, ends_at) -> None:
+        self.ends_at = ends_at
+
+    def snapshot(self) -> dict:
+        return {"starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat()}
+
+
+# --- Vision -----------------------------------------------------------------------------------------------------
+
+
+class VisionStatus(models.TextChoices):
+    DRAFT = "draft", _("bozza")
+    OPEN = "open", _("aperta alla consultazione")
+    CLOSED = "closed", _("consultazione chiusa")
+    ADOPTED = "adopted", _("adottata")
+
+
+class VisionVersionQuerySet(models.QuerySet):
+    def published(self) -> VisionVersionQuerySet:
+        """Versions everybody may read: all but drafts."""
+        return self.exclude(status=VisionStatus.DRAFT)
+
+    def open_for_review(self) -> VisionVersionQuerySet:
+        return self.filter(status=VisionStatus.OPEN)
+
+    def current(self) -> VisionVersion | None:
+        """The version shown on /visione/: the open one, else the latest adopted one."""
+        return (
+            self.filter(status__in=[VisionStatus.OPEN, VisionStatus.ADOPTED])
+            .order_by(
+                models.Case(models.When(status=VisionStatus.OPEN, then=0), default=1),
+                "-number",
+            )
+            .first()
+        )
+
+
+class VisionVersion(models.Model):
+    """One version of the Vision. Its text is frozen once it leaves the draft state and kept for ever."""
+
+    number = models.PositiveIntegerField(_("versione"), unique=True)
+    title = models.CharField(_("titolo"), max_length=200)
+    text = models.TextField(_("testo"), help_text=_("HTML semplice: paragrafi, titoli, elenchi, collegamenti."))
+    status = models.CharField(_("stato"), max_length=10, choices=VisionStatus.choices, default=VisionStatus.DRAFT)
+    deadline = models.DateTimeField(_("termine per le posizioni"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificata il"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("creata da"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("aperta il"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("adottata il"), null=True, blank=True)
+    # Claimed by the notification task so that mayors and offices are told once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = VisionVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("versione della Visione")
+        verbose_name_plural = _("versioni della Visione")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="open"), name="one_vision_version_open"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="open") | models.Q(deadline__isnull=False),
+                name="open_vision_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Visione, versione %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("phases:vision_version", args=[self.number])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VisionStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == VisionStatus.OPEN
+
+    def accepts_positions(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.is_open and self.deadline is not None and moment < self.deadline
+
+    def snapshot(self) -> dict:
+        return {
+            "status": self.status,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+    # State changes: the caller (phases.services) validates, saves, audits and notifies.
+    def open(self, deadline, moment=None) -> None:
+        self.status = VisionStatus.OPEN
+        self.deadline = deadline
+        self.opened_at = moment or timezone.now()
+
+    def close(self, moment=None) -> None:
+        self.status = VisionStatus.CLOSED
+        self.closed_at = moment or timezone.now()
+
+    def adopt(self, moment=None) -> None:
+        self.status = VisionStatus.ADOPTED
+        self.adopted_at = moment or timezone.now()
+
+
+# --- Objectives tree --------------------------------------------------------------------------------------------
+
+
+class ObjectiveLevel(models.IntegerChoices):
+    AXIS = 1, _("asse strategico")
+    GENERAL = 2, _("obiettivo generale")
+    SPECIFIC = 3, _("obiettivo specifico")
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def axes(self) -> ObjectiveQuerySet:
+        return self.filter(level=ObjectiveLevel.AXIS)
+
+    def general(self) -> ObjectiveQuerySet:
+        return self.filter(level=ObjectiveLevel.GENERAL)
+
+    def in_tree_order(self) -> ObjectiveQuerySet:
+        return self.order_by("sort_key")
+
+
+class Objective(models.Model):
+    """A node of the strategy tree: axis (A), general objective (A1), specific objective (A1.2)."""
+
+    code = models.CharField(_("codice"), max_length=20, unique=True)
+    level = models.PositiveSmallIntegerField(_("livello"), choices=ObjectiveLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("livello superiore"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField(_("ordine"), default=1)
+    title = models.CharField(_("titolo"), max_length=250)
+    description = models.TextField(_("descrizione"), blank=True)
+    # Zero-padded path of orders ("0001.0002"): the whole tree in one ordered query.
+    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obiettivo")
+        verbose_name_plural = _("obiettivi")
+        ordering = ["sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(level=1) & models.Q(parent__isnull=True))
+                | (models.Q(level__in=[2, 3]) & models.Q(parent__isnull=False)),
+                name="objective_parent_matches_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("phases:objective", args=[self.code])
+
+    @property
+    def is_general(self) -> bool:
+        return self.level == ObjectiveLevel.GENERAL
+
+    def compute_sort_key(self) -> str:
+        own = f"{self.order:04d}"
+        return f"{self.parent.sort_key}.{own}" if self.parent_id else own
+
+
+class Indicator(models.Model):
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("obiettivo"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicatore"), max_length=250)
+    unit = models.CharField(_("unità di misura"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("valore di partenza"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("obiettivo"), max_digits=14, decimal_places=2, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("anno obiettivo"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    order = models.PositiveSmallIntegerField(_("ordine"), default=1)
+
+    class Meta:
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        ordering = ["objective", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Positions --------------------------------------------------------------------------------------------------
+
+
+class Stance(models.TextChoices):
+    AGREE = "agree", _("d'accordo")
+    AGREE_WITH_CHANGES = "changes", _("d'accordo con modifiche")
+    DISAGREE = "disagree", _("in disaccordo")
+
+
+def position_upload_to(instance, filename: str) -> str:
+    # The name is ours, never the uploader's: a random one with the extension the content proved.
+    return f"private/positions/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class PositionQuerySet(models.QuerySet):
+    def for_version(self, version) -> PositionQuerySet:
+        return self.filter(version=version)
+
+    def of_municipality(self, municipality) -> PositionQuerySet:
+        return self.filter(municipality=municipality)
+
+    def of_office(self, office) -> PositionQuerySet:
+        return self.filter(office=office)
+
+
+class Position(models.Model):
+    """What a municipality or an office thinks of the Vision (objective empty) or of one general objective."""
+
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("versione"), on_delete=models.PROTECT, related_name="positions"
+    )
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("obiettivo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("comune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    office = models.ForeignKey(
+        "projects.Office",
+        verbose_name=_("ufficio"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    stance = models.CharField(_("posizione"), max_length=10, choices=Stance.choices)
+    comment = models.TextField(_("commento"), blank=True, max_length=5000)
+    attachment = models.FileField(_("documento"), upload_to=position_upload_to, blank=True, max_length=200)
+    attachment_name = models.CharField(_("nome del documento"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("autore"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("data"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ultima modifica"), auto_now=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posizione")
+        verbose_name_plural = _("posizioni")
+        ordering = ["version", "objective__sort_key", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(municipality__isnull=False) & models.Q(office__isnull=True))
+                | (models.Q(municipality__isnull=True) & models.Q(office__isnull=False)),
+                name="position_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "municipality"],
+                condition=models.Q(objective__isnull=True, municipality__isnull=False),
+                name="one_vision_position_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "office"],
+                condition=models.Q(objective__isnull=True, office__isnull=False),
+                name="one_vision_position_per_office",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "objective", "municipality"],
+                condition=models.Q(objective__isnull=False, municipality__isnull=False),
+                name="one_objective_position_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "objective", "office"],
+                condition=models.Q(objective__isnull=False, office__isnull=False),
+                name="one_objective_position_per_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.objective.code if self.objective_id else _("Visione")
+        return f"{self.subject} — {target}: {self.get_stance_display()}"
+
+    @property
+    def subject(self):
+        return self.municipality if self.municipality_id else self.office
+
+
+class Reminder(models.Model):
+    """One reminder e-mail to a mayor; the unique (user, day) makes "at most one a day" hold whatever is clicked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(VisionVersion, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promemoria")
+        verbose_name_plural = _("promemoria")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_user_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day:%d/%m/%Y}"

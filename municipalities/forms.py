@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Need, NeedStatus, NeedTheme
+from phases.documents import DocumentField
+from phases.models import Objective
+
+
+class NeedForm(forms.ModelForm):
+    objectives = forms.ModelMultipleChoiceField(
+        label=_("Obiettivi generali collegati"),
+        queryset=Objective.objects.general().in_tree_order(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachment_1 = DocumentField(label=_("Allegato 1"))
+    attachment_2 = DocumentField(label=_("Allegato 2"))
+    attachment_3 = DocumentField(label=_("Allegato 3"))
+
+    class Meta:
+        model = Need
+        fields = ["title", "description", "theme", "objectives"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def attachments(self) -> list:
+        return [self.cleaned_data[f"attachment_{i}"] for i in (1, 2, 3) if self.cleaned_data.get(f"attachment_{i}")]
+
+
+class NeedReviewForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["status", "tags", "reply"]
+        widgets = {"reply": forms.Textarea(attrs={"rows": 4})}
+
+
+class NeedFilterForm(forms.Form):
+    q = forms.CharField(label=_("Comune o titolo"), required=False, max_length=100)
+    stato = forms.ChoiceField(label=_("Esito"), required=False, choices=[("", _("tutti"))] + list(NeedStatus.choices))
+    tema = forms.ChoiceField(label=_("Tema"), required=False, choices=[("", _("tutti"))] + list(NeedTheme.choices))

@@ -1,0 +1,96 @@
+"""Who has answered a review: reads for the coverage dashboard, the reminders and the open data.
+
+Every function here costs a fixed number of queries, whatever the number of positions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+from phases.models import Objective, Position, Stance, VisionVersion
+from projects.models import Office
+
+ANSWERED = "answered"
+PARTIAL = "partial"
+NOT_YET = "none"
+STATE_LABELS = {ANSWERED: _("ha risposto"), PARTIAL: _("in parte"), NOT_YET: _("non ancora")}
+# Colour-blind safe: blue, orange, grey (each with a text label in the legend and the table).
+STATE_PALETTE = {
+    ANSWERED: ("#0066cc", _("ha risposto (Visione e tutti gli obiettivi generali)")),
+    PARTIAL: ("#e6a100", _("ha risposto in parte")),
+    NOT_YET: ("#d9dadb", _("non ha ancora risposto")),
+}
+
+
+def expected_answers() -> int:
+    """One position on the Vision plus one per general objective."""
+    return 1 + Objective.objects.general().count()
+
+
+def state_for(count: int, expected: int) -> str:
+    if count >= expected:
+        return ANSWERED
+    return PARTIAL if count else NOT_YET
+
+
+def municipality_states(version: VisionVersion, expected: int | None = None) -> dict[str, str]:
+    """ISTAT code → state for the municipalities that gave at least one position, else absent (= not yet)."""
+    expected = expected or expected_answers()
+    counts = (
+        Position.objects.for_version(version)
+        .filter(municipality__isnull=False)
+        .values_list("municipality_id")
+        .annotate(n=Count("id"))
+    )
+    states = {code: state_for(n, expected) for code, n in counts}
+    for code in Municipality.objects.values_list("istat_code", flat=True):
+        states.setdefault(code, NOT_YET)
+    return states
+
+
+def municipality_counts(version: VisionVersion) -> dict[str, int]:
+    return dict(
+        Position.objects.for_version(version)
+        .filter(municipality__isnull=False)
+        .values_list("municipality_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def office_rows(version: VisionVersion, expected: int) -> list[dict]:
+    counts = dict(
+        Position.objects.for_version(version)
+        .filter(office__isnull=False)
+        .values_list("office_id")
+        .annotate(n=Count("id"))
+    )
+    return [
+        {"office": office, "count": counts.get(office.pk, 0), "state": state_for(counts.get(office.pk, 0), expected)}
+        for office in Office.objects.order_by("name")
+    ]
+
+
+def totals_per_target(version: VisionVersion) -> dict[int | None, Counter]:
+    """Objective id (None = the Vision) → Counter of stances."""
+    totals: dict[int | None, Counter] = defaultdict(Counter)
+    rows = Position.objects.for_version(version).values_list("objective_id", "stance").annotate(n=Count("id"))
+    for objective_id, stance, n in rows:
+        totals[objective_id][stance] = n
+    return totals
+
+
+def totals_table(version: VisionVersion, general: list[Objective]) -> list[dict]:
+    totals = totals_per_target(version)
+    targets = [(None, _("Visione nel suo insieme"))] + [(o.pk, f"{o.code} {o.title}") for o in general]
+    return [
+        {
+            "label": label,
+            "stances": [totals[pk].get(stance, 0) for stance in Stance.values],
+            "total": sum(totals[pk].values()),
+        }
+        for pk, label in targets
+    ]

@@ -1,0 +1,286 @@
+"""Demo content: a Vision open for review, four axes with objectives and indicators, positions and istanze.
+
+Idempotent: objects are found by their code or number; dates are relative to today.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib import import_module
+
+from django.apps import apps
+from django.utils import timezone
+
+from municipalities.factories import NeedFactory
+from municipalities.models import Municipality, Need, NeedStatus, NeedTheme
+from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
+from phases.models import Objective, Phase, Position, Stance, VisionStatus
+from phases.phases import PhaseKey
+from projects.models import Office
+from psm_portal.accounts.models import User
+from psm_portal.lib.html import sanitize_html
+
+VISION_V1 = """
+<h2>Messina, la città dello Stretto</h2>
+<p>La Città Metropolitana di Messina vuole essere una comunità di 108 comuni connessi tra loro e con il resto
+d'Europa, che custodisce le sue isole, i suoi monti e le sue coste e ne fa una ragione di sviluppo.</p>
+<p>Il piano punta su collegamenti, ambiente e lavoro.</p>
+"""
+
+VISION_V2 = """
+<h2>Messina, la città dello Stretto e delle isole</h2>
+<p>La Città Metropolitana di Messina vuole essere una comunità di 108 comuni connessi tra loro, con le Eolie e con
+il resto d'Europa, che custodisce le sue isole, i Nebrodi, i Peloritani e le sue coste e ne fa una ragione di
+sviluppo sostenibile.</p>
+<p>Il piano punta su collegamenti, transizione ecologica, lavoro dei giovani e servizi vicini ai cittadini.</p>
+<ul><li>Nessun comune più lontano di un'ora da un servizio essenziale.</li><li>Coste e aree interne sicure.</li></ul>
+"""
+
+TREE = [
+    (
+        "A",
+        "Connessioni e mobilità sostenibile",
+        [
+            (
+                "A1",
+                "Collegare le aree interne ai poli urbani",
+                [
+                    (
+                        "A1.1",
+                        "Riqualificare la viabilità provinciale",
+                        [("Strade provinciali riqualificate", "km", 0, 180, 2029)],
+                    ),
+                    (
+                        "A1.2",
+                        "Trasporto pubblico intercomunale",
+                        [("Comuni serviti da linee giornaliere", "n.", 61, 95, 2029)],
+                    ),
+                ],
+            ),
+            (
+                "A2",
+                "Continuità territoriale con le isole minori",
+                [
+                    ("A2.1", "Porti e approdi accessibili", [("Approdi adeguati", "n.", 4, 12, 2028)]),
+                ],
+            ),
+        ],
+    ),
+    (
+        "B",
+        "Ambiente, clima e territorio",
+        [
+            (
+                "B1",
+                "Ridurre il rischio idrogeologico",
+                [
+                    (
+                        "B1.1",
+                        "Messa in sicurezza dei torrenti",
+                        [("Popolazione esposta a rischio elevato", "%", 11.4, 7, 2030)],
+                    ),
+                ],
+            ),
+            (
+                "B2",
+                "Coste e mare come bene comune",
+                [
+                    ("B2.1", "Contrasto all'erosione costiera", [("Costa in erosione", "km", 92, 60, 2030)]),
+                ],
+            ),
+        ],
+    ),
+    (
+        "C",
+        "Lavoro, imprese e turismo",
+        [
+            (
+                "C1",
+                "Destagionalizzare il turismo",
+                [
+                    (
+                        "C1.1",
+                        "Itinerari tra Nebrodi, Peloritani ed Eolie",
+                        [("Presenze fuori stagione", "%", 22, 35, 2029)],
+                    ),
+                ],
+            ),
+            (
+                "C2",
+                "Lavoro per i giovani",
+                [
+                    ("C2.1", "Formazione e impresa", [("Tasso di occupazione 20-34 anni", "%", 38.5, 48, 2030)]),
+                ],
+            ),
+        ],
+    ),
+    (
+        "D",
+        "Servizi, scuole e inclusione",
+        [
+            (
+                "D1",
+                "Scuole sicure e moderne",
+                [
+                    (
+                        "D1.1",
+                        "Adeguamento sismico degli istituti superiori",
+                        [("Istituti adeguati", "%", 35, 80, 2030)],
+                    ),
+                ],
+            ),
+            (
+                "D2",
+                "Comuni digitali",
+                [
+                    (
+                        "D2.1",
+                        "Servizi online comuni a tutti i 108 comuni",
+                        [("Comuni con servizi online", "n.", 40, 108, 2028)],
+                    ),
+                ],
+            ),
+        ],
+    ),
+]
+
+NEEDS = [
+    (
+        "083048",
+        "Collegamento veloce con gli svincoli autostradali della zona sud",
+        NeedTheme.MOBILITY,
+        ["A1"],
+        NeedStatus.TAKEN,
+        "Preso in considerazione nell'obiettivo A1.1.",
+    ),
+    ("083048", "Riqualificazione del waterfront", NeedTheme.TOURISM, ["C1", "B2"], NeedStatus.RECEIVED, ""),
+    (
+        "083041",
+        "Approdo sicuro a Stromboli e Panarea",
+        NeedTheme.MOBILITY,
+        ["A2"],
+        NeedStatus.TAKEN,
+        "Inserito tra le priorità dell'obiettivo A2.1.",
+    ),
+    (
+        "083041",
+        "Dissalatore per l'estate",
+        NeedTheme.ENVIRONMENT,
+        ["B1"],
+        NeedStatus.NOT_TAKEN,
+        "Di competenza regionale: lo segnaliamo alla Regione.",
+    ),
+]
+
+
+def seed_phases() -> None:
+    """Make the listening phase run today, as the demo needs, and keep the three phases consecutive."""
+    # The three phases are created by migration 0002; recreate them if the tables were emptied since.
+    import_module("phases.migrations.0002_default_phases").create_phases(apps, None)
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=30)
+    for index, key in enumerate([PhaseKey.LISTENING, PhaseKey.AGENDA, PhaseKey.FINAL]):
+        Phase.objects.filter(key=key).update(
+            starts_at=start + timedelta(days=90 * index), ends_at=start + timedelta(days=90 * (index + 1))
+        )
+
+
+def seed_objectives() -> list[Objective]:
+    general = []
+    for a_order, (a_code, a_title, generals) in enumerate(TREE, start=1):
+        axis = ObjectiveFactory(code=a_code, order=a_order, title=a_title, description=f"Asse strategico {a_code}.")
+        for g_order, (g_code, g_title, specifics) in enumerate(generals, start=1):
+            objective = ObjectiveFactory(code=g_code, parent=axis, order=g_order, title=g_title)
+            general.append(objective)
+            for s_order, (s_code, s_title, indicators) in enumerate(specifics, start=1):
+                specific = ObjectiveFactory(code=s_code, parent=objective, order=s_order, title=s_title)
+                if not specific.indicators.exists():
+                    for name, unit, baseline, target, year in indicators:
+                        IndicatorFactory(
+                            objective=specific, name=name, unit=unit, baseline=baseline, target=target, year=year
+                        )
+    return general
+
+
+def seed_versions():
+    now = timezone.now()
+    v1 = VisionVersionFactory(
+        number=1,
+        title="Messina 2030 — prima bozza",
+        text=sanitize_html(VISION_V1),
+        status=VisionStatus.ADOPTED,
+        opened_at=now - timedelta(days=60),
+        deadline=now - timedelta(days=40),
+        closed_at=now - timedelta(days=40),
+        adopted_at=now - timedelta(days=35),
+    )
+    v2 = VisionVersionFactory(
+        number=2,
+        title="Messina 2030 — lo Stretto e le isole",
+        text=sanitize_html(VISION_V2),
+        status=VisionStatus.OPEN,
+        opened_at=now - timedelta(days=5),
+        deadline=now + timedelta(days=25),
+        notified_at=now - timedelta(days=5),
+    )
+    return v1, v2
+
+
+def seed_positions(version, general: list[Objective]) -> int:
+    mayor = User.objects.filter(email="sindaco.b@demo.psm.local").first()
+    office = Office.objects.filter(code="viabilita").first()
+    lipari = Municipality.objects.filter(istat_code="083041").first()
+    count = 0
+    stances = [Stance.AGREE, Stance.AGREE_WITH_CHANGES, Stance.AGREE, Stance.DISAGREE]
+    for subject in (("municipality", lipari, mayor), ("office", office, None)):
+        field, value, author = subject
+        if value is None:
+            continue
+        # Lipari answers everything (blue on the coverage map), the office only part (orange).
+        targets = [None, *general] if field == "municipality" else [None, *general[:4]]
+        for index, objective in enumerate(targets):
+            _, created = Position.objects.get_or_create(
+                version=version,
+                objective=objective,
+                **{field: value},
+                defaults={
+                    "stance": stances[index % len(stances)],
+                    "comment": "Chiediamo più attenzione alle isole minori." if index == 1 else "",
+                    "author": author,
+                },
+            )
+            count += created
+    return count
+
+
+def seed_needs() -> int:
+    created = 0
+    for istat, title, theme, codes, status, reply in NEEDS:
+        municipality = Municipality.objects.filter(istat_code=istat).first()
+        if municipality is None or Need.objects.filter(municipality=municipality, title=title).exists():
+            continue
+        mayor = User.objects.filter(role="mayor", municipality=municipality).first()
+        need = NeedFactory(
+            municipality=municipality,
+            author=mayor,
+            title=title,
+            theme=theme,
+            status=status,
+            reply=reply,
+            replied_at=timezone.now() if reply else None,
+        )
+        need.objectives.set(Objective.objects.filter(code__in=codes))
+        created += 1
+    return created
+
+
+def seed(stdout) -> None:
+    seed_phases()
+    general = seed_objectives()
+    _v1, v2 = seed_versions()
+    positions = seed_positions(v2, general)
+    needs = seed_needs()
+    stdout.write(
+        f"Visione: 2 versioni (la 2 aperta fino al {timezone.localtime(v2.deadline):%d/%m/%Y}), "
+        f"{Objective.objects.count()} obiettivi, {positions} nuove posizioni, {needs} nuove istanze."
+    )

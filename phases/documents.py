@@ -1,0 +1,104 @@
+"""Documents that mayors and offices attach: PDF, ODT or DOCX, at most 10 MB, recognised by their content.
+
+The file name and the browser's content type are never trusted: a PDF starts with ``%PDF-``; an ODT is a
+zip whose first entry ``mimetype`` says so; a DOCX is a zip with ``[Content_Types].xml`` and a Word body.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+DOCX_MAIN = "word/document.xml"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    extension: str
+    content_type: str
+
+
+PDF = DocumentKind(".pdf", "application/pdf")
+ODT = DocumentKind(".odt", ODT_MIMETYPE.decode())
+DOCX = DocumentKind(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+KINDS_BY_EXTENSION = {kind.extension: kind for kind in (PDF, ODT, DOCX)}
+
+
+def _zip_kind(upload) -> DocumentKind | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                return ODT
+            if "[Content_Types].xml" in names and DOCX_MAIN in names:
+                return DOCX
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def detect_document(upload) -> DocumentKind | None:
+    """The kind of document the bytes prove, or None."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(upload)
+    return None
+
+
+def validate_document(upload) -> DocumentKind:
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("Il documento supera i 10 MB consentiti."), code="too_large")
+    if upload.size == 0:
+        raise ValidationError(_("Il documento è vuoto."), code="empty")
+    kind = detect_document(upload)
+    if kind is None:
+        raise ValidationError(
+            _("Il documento deve essere un PDF, un ODT o un DOCX: il contenuto del file non corrisponde."),
+            code="bad_type",
+        )
+    return kind
+
+
+class DocumentField(forms.FileField):
+    """A file field that accepts only real PDF, ODT and DOCX files up to 10 MB."""
+
+    default_help_text = _("PDF, ODT o DOCX, al massimo 10 MB.")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self.default_help_text)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ".pdf,.odt,.docx")
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "size") and upload is not initial:
+            kind = validate_document(upload)
+            upload.document_kind = kind
+        return upload
+
+
+def stored_name(upload) -> str:
+    """A file name for storage with the extension the content proved."""
+    kind = getattr(upload, "document_kind", None) or validate_document(upload)
+    return f"documento{kind.extension}"
+
+
+def content_type_for(name: str) -> str:
+    for extension, kind in KINDS_BY_EXTENSION.items():
+        if name.lower().endswith(extension):
+            return kind.content_type
+    return "application/octet-stream"

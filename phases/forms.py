@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from phases.documents import DocumentField
+from phases.models import Indicator, Objective, ObjectiveLevel, Stance, VisionVersion
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+class PhaseDatesForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Inizio"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+    ends_at = forms.DateTimeField(label=_("Fine"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise forms.ValidationError(_("La fine deve essere successiva all'inizio."))
+        return data
+
+
+class VisionVersionForm(forms.ModelForm):
+    class Meta:
+        model = VisionVersion
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 18})}
+
+
+class OpenReviewForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Termine per le posizioni"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
+        return deadline
+
+
+CODE_PATTERNS = {
+    ObjectiveLevel.AXIS: (r"[A-Z]", _("Un asse ha per codice una lettera maiuscola, per esempio «A».")),
+    ObjectiveLevel.GENERAL: (
+        r"{parent}\d{{1,2}}",
+        _("Un obiettivo generale ha il codice dell'asse e un numero: «A1»."),
+    ),
+    ObjectiveLevel.SPECIFIC: (
+        r"{parent}\.\d{{1,2}}",
+        _("Un obiettivo specifico ha il codice dell'obiettivo generale, un punto e un numero: «A1.2»."),
+    ),
+}
+
+
+class ObjectiveForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("Livello superiore"),
+        queryset=Objective.objects.filter(level__in=[ObjectiveLevel.AXIS, ObjectiveLevel.GENERAL]),
+        required=False,
+        empty_label=_("nessuno: è un asse strategico"),
+        help_text=_("Sotto un asse si crea un obiettivo generale, sotto un obiettivo generale uno specifico."),
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["parent", "code", "order", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"code": _("Stabile: compare nell'indirizzo della pagina. Esempi: A, A1, A1.2.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A node keeps its place in the tree: links to its code must keep working.
+            self.fields["parent"].disabled = True
+            self.fields["code"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        code = (data.get("code") or "").strip()
+        level = ObjectiveLevel.AXIS if parent is None else parent.level + 1
+        pattern, message = CODE_PATTERNS[level]
+        regex = pattern.format(parent=re.escape(parent.code) if parent else "")
+        if code and not re.fullmatch(regex, code):
+            self.add_error("code", message)
+        self.instance.level = level
+        return data
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    Objective,
+    Indicator,
+    fields=["name", "unit", "baseline", "target", "year", "order"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class PositionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    stance = forms.ChoiceField(label=_("Posizione"), choices=Stance.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Commento"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = DocumentField(label=_("Documento (facoltativo)"))
+    remove_attachment = forms.BooleanField(label=_("Togli il documento allegato"), required=False)
+
+
+class DiffForm(forms.Form):
+    da = forms.IntegerField(label=_("Dalla versione"), min_value=1)
+    a = forms.IntegerField(label=_("Alla versione"), min_value=1)

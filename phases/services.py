@@ -1,0 +1,358 @@
+"""Writes of the process: phases, Vision versions, objectives, positions, reminders and notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from phases.documents import stored_name
+from phases.models import Objective, ObjectiveLevel, Phase, Position, Reminder, VisionStatus, VisionVersion
+from phases.phases import Feature
+from phases.predicates import gate
+from psm_portal.accounts.models import Role, User
+from psm_portal.audit.services import audit_record
+from psm_portal.lib.html import sanitize_html
+
+
+def _short(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+# --- Phases -----------------------------------------------------------------------------------------------------
+
+
+def phase_close(*, phase: Phase, actor: User) -> Phase:
+    """End a running phase now, and log it."""
+    now = timezone.now()
+    if not phase.is_active(now):
+        raise ValidationError(_("Si può chiudere solo la fase in corso."))
+    before = phase.snapshot()
+    phase.close(now)
+    with transaction.atomic():
+        phase.save(update_fields=["ends_at"])
+        audit_record(actor=actor, action="phase.close", obj=phase, before=before, after=phase.snapshot())
+    return phase
+
+
+def phase_reschedule(*, phase: Phase, actor: User, starts_at, ends_at) -> Phase:
+    """Change a phase's dates (an extension moves its end), refusing overlaps with the other phases; logged."""
+    if ends_at <= starts_at:
+        raise ValidationError(_("La fine deve essere successiva all'inizio."))
+    overlapping = (
+        Phase.objects.exclude(pk=phase.pk).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).order_by("order")
+    )
+    if other := overlapping.first():
+        raise ValidationError(
+            _("Le date si sovrappongono alla fase «%(phase)s» (dal %(start)s al %(end)s): spostala prima.")
+            % {"phase": other.name, "start": _short(other.starts_at), "end": _short(other.ends_at)}
+        )
+    before = phase.snapshot()
+    phase.starts_at = starts_at
+    phase.extend(ends_at)
+    with transaction.atomic():
+        phase.save(update_fields=["starts_at", "ends_at"])
+        audit_record(actor=actor, action="phase.reschedule", obj=phase, before=before, after=phase.snapshot())
+    return phase
+
+
+# --- Vision versions --------------------------------------------------------------------------------------------
+
+
+def vision_version_create(*, actor: User, title: str, text: str) -> VisionVersion:
+    """A new draft, numbered after the last version."""
+    with transaction.atomic():
+        last = VisionVersion.objects.select_for_update().order_by("-number").first()
+        version = VisionVersion.objects.create(
+            number=(last.number + 1) if last else 1,
+            title=title.strip(),
+            text=sanitize_html(text),
+            created_by=actor,
+        )
+        audit_record(actor=actor, action="vision.create", obj=version, after={"number": version.number})
+    return version
+
+
+def vision_version_update(*, version: VisionVersion, title: str, text: str) -> VisionVersion:
+    """Only a draft changes: once a version has been opened, its text is kept as it was."""
+    if not version.is_draft:
+        raise ValidationError(_("Solo una bozza si può modificare: crea una nuova versione."))
+    version.title = title.strip()
+    version.text = sanitize_html(text)
+    version.save(update_fields=["title", "text", "updated_at"])
+    return version
+
+
+def vision_version_open(*, version: VisionVersion, actor: User, deadline) -> VisionVersion:
+    """Open a draft for review until ``deadline``; mayors and offices are told by e-mail."""
+    now = timezone.now()
+    if not version.is_draft:
+        raise ValidationError(_("Si può aprire alla consultazione solo una bozza."))
+    if deadline <= now:
+        raise ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
+    if not gate(Feature.REVIEW_VISION, now).open:
+        raise ValidationError(gate(Feature.REVIEW_VISION, now).message)
+    if VisionVersion.objects.open_for_review().exists():
+        raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
+    before = version.snapshot()
+    version.open(deadline, now)
+    try:
+        with transaction.atomic():
+            version.save(update_fields=["status", "deadline", "opened_at", "updated_at"])
+            audit_record(actor=actor, action="vision.open", obj=version, before=before, after=version.snapshot())
+            version_notification_enqueue(version=version)
+    except IntegrityError:
+        raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
+    return version
+
+
+def vision_version_close(*, version: VisionVersion, actor: User) -> VisionVersion:
+    if not version.is_open:
+        raise ValidationError(_("Si può chiudere solo la versione aperta alla consultazione."))
+    before = version.snapshot()
+    version.close()
+    with transaction.atomic():
+        version.save(update_fields=["status", "closed_at", "updated_at"])
+        audit_record(actor=actor, action="vision.close", obj=version, before=before, after=version.snapshot())
+    return version
+
+
+def vision_version_adopt(*, version: VisionVersion, actor: User) -> VisionVersion:
+    if version.status != VisionStatus.CLOSED:
+        raise ValidationError(_("Si può adottare solo una versione la cui consultazione è chiusa."))
+    before = version.snapshot()
+    version.adopt()
+    with transaction.atomic():
+        version.save(update_fields=["status", "adopted_at", "updated_at"])
+        audit_record(actor=actor, action="vision.adopt", obj=version, before=before, after=version.snapshot())
+    return version
+
+
+def version_notification_enqueue(*, version: VisionVersion) -> None:
+    from phases.tasks import notify_version_opened
+
+    transaction.on_commit(lambda: notify_version_opened.delay(version.pk))
+
+
+def version_notify(*, version: VisionVersion) -> int:
+    """E-mail every active mayor and office member the link and the deadline; once per version."""
+    claimed = VisionVersion.objects.filter(pk=version.pk, status=VisionStatus.OPEN, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    version.refresh_from_db()
+    recipients = User.objects.active().filter(role__in=[Role.MAYOR, Role.OFFICE]).values_list("email", flat=True)
+    context = {
+        "version": version,
+        "deadline": date_format(timezone.localtime(version.deadline), "SHORT_DATETIME_FORMAT"),
+        "link": settings.SITE_URL + reverse("phases:my_positions"),
+        "vision_link": settings.SITE_URL + reverse("phases:vision"),
+    }
+    subject = _("La Visione del PSM è aperta alle vostre posizioni fino al %(deadline)s") % context
+    body = render_to_string("phases/email/version_opened.txt", context)
+    sent = 0
+    for email in recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        sent += 1
+    return sent
+
+
+# --- Objectives -------------------------------------------------------------------------------------------------
+
+
+def objective_save(*, objective: Objective, actor: User) -> Objective:
+    """Save a node and keep the tree order of its descendants in step."""
+    with transaction.atomic():
+        creating = objective.pk is None
+        objective.sort_key = objective.compute_sort_key()
+        objective.save()
+        _refresh_sort_keys(objective)
+        audit_record(
+            actor=actor,
+            action="objective.create" if creating else "objective.update",
+            obj=objective,
+            after={"code": objective.code, "title": objective.title},
+        )
+    return objective
+
+
+def _refresh_sort_keys(parent: Objective) -> None:
+    for child in Objective.objects.filter(parent=parent).select_related("parent"):
+        child.parent = parent
+        key = child.compute_sort_key()
+        if key != child.sort_key:
+            Objective.objects.filter(pk=child.pk).update(sort_key=key)
+            child.sort_key = key
+        _refresh_sort_keys(child)
+
+
+# --- Positions --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a user speaks for: their municipality (mayor) or their office (office staff)."""
+
+    kind: str  # "comune" or "ufficio"
+    subject: object
+
+    @property
+    def key(self) -> str:
+        return self.subject.istat_code if self.kind == "comune" else self.subject.code
+
+    def filter(self) -> Q:
+        return Q(municipality=self.subject) if self.kind == "comune" else Q(office=self.subject)
+
+
+def speaker_for(user) -> Speaker | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role == Role.MAYOR and user.municipality_id:
+        return Speaker("comune", user.municipality)
+    if user.role == Role.OFFICE and user.office_id:
+        return Speaker("ufficio", user.office)
+    return None
+
+
+def review_gate(version: VisionVersion | None, now=None) -> tuple[bool, str]:
+    """Whether positions on ``version`` may be given or changed now, and if not why (in Italian)."""
+    now = now or timezone.now()
+    phase_gate = gate(Feature.REVIEW_VISION, now)
+    if not phase_gate.open:
+        return False, phase_gate.message
+    if version is None or not version.is_open:
+        return False, _("Nessuna versione della Visione è aperta alla consultazione in questo momento.")
+    if not version.accepts_positions(now):
+        return False, _("Il termine per le posizioni su questa versione è scaduto il %(deadline)s.") % {
+            "deadline": _short(version.deadline)
+        }
+    return True, ""
+
+
+def position_submit(
+    *,
+    version: VisionVersion,
+    user: User,
+    objective: Objective | None,
+    stance: str,
+    comment: str = "",
+    attachment=None,
+    remove_attachment: bool = False,
+) -> Position:
+    """Give or change the position of the user's own municipality or office; never anybody else's."""
+    speaker = speaker_for(user)
+    if speaker is None:
+        raise ValidationError(_("Solo i sindaci e il personale degli uffici possono prendere posizione."))
+    allowed, message = review_gate(version)
+    if not allowed:
+        raise ValidationError(message)
+    if objective is not None and objective.level != ObjectiveLevel.GENERAL:
+        raise ValidationError(_("Si prende posizione sulla Visione e sugli obiettivi generali."))
+    subject = {"municipality": speaker.subject} if speaker.kind == "comune" else {"office": speaker.subject}
+    try:
+        position, old_file = _position_write(
+            version=version,
+            user=user,
+            objective=objective,
+            subject=subject,
+            stance=stance,
+            comment=comment,
+            attachment=attachment,
+            remove_attachment=remove_attachment,
+        )
+    except IntegrityError:
+        # Two first answers on the same target at the same moment: the database kept one of them.
+        raise ValidationError(
+            _("Un'altra posizione è stata salvata nello stesso momento: ricarica la pagina e riprova.")
+        )
+    if old_file and old_file != position.attachment.name:
+        storage = position.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return position
+
+
+def _position_write(
+    *, version, user, objective, subject: dict, stance: str, comment: str, attachment, remove_attachment: bool
+) -> tuple[Position, str]:
+    with transaction.atomic():
+        position = (
+            Position.objects.select_for_update()
+            .filter(version=version, objective=objective, **subject)
+            .order_by("pk")  # the default ordering joins objectives, which FOR UPDATE refuses on PostgreSQL
+            .first()
+        )
+        before = {"stance": position.stance} if position else None
+        if position is None:
+            position = Position(version=version, objective=objective, **subject)
+        old_file = position.attachment.name if position.attachment else ""
+        position.stance = stance
+        position.comment = comment.strip()
+        position.author = user
+        if attachment is not None:
+            position.attachment.save(stored_name(attachment), attachment, save=False)
+            position.attachment_name = (attachment.name or "")[:200]
+        elif remove_attachment:
+            position.attachment = ""
+            position.attachment_name = ""
+        position.save()
+        audit_record(actor=user, action="position.submit", obj=position, before=before, after={"stance": stance})
+    return position, old_file
+
+
+# --- Reminders --------------------------------------------------------------------------------------------------
+
+
+def reminders_enqueue(*, version: VisionVersion, actor: User) -> None:
+    from phases.tasks import send_reminders
+
+    audit_record(actor=actor, action="vision.remind", obj=version, after={"day": timezone.localdate().isoformat()})
+    transaction.on_commit(lambda: send_reminders.delay(version.pk))
+
+
+def reminders_send(*, version: VisionVersion) -> int:
+    """E-mail the mayors whose municipality has not fully answered; at most one reminder per mayor per day.
+
+    The unique (user, day) row is claimed before the e-mail goes: two clicks, two workers or a retried task
+    cannot send twice.
+    """
+    allowed, _message = review_gate(version)
+    if not allowed:
+        return 0
+    from phases.coverage import municipality_states
+
+    states = municipality_states(version)
+    pending = [code for code, state in states.items() if state != "answered"]
+    mayors = User.objects.active().filter(role=Role.MAYOR, municipality_id__in=pending).select_related("municipality")
+    today = timezone.localdate()
+    context = {
+        "version": version,
+        "deadline": _short(version.deadline),
+        "link": settings.SITE_URL + reverse("phases:my_positions"),
+    }
+    subject = _("Promemoria: la posizione del vostro comune sulla Visione del PSM")
+    sent = 0
+    for mayor in mayors:
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(user=mayor, version=version, day=today)
+        except IntegrityError:
+            continue
+        body = render_to_string("phases/email/reminder.txt", {**context, "mayor": mayor})
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [mayor.email])
+        except Exception:
+            # Not sent: free the day's slot so that the retried task sends it.
+            Reminder.objects.filter(user=mayor, day=today).delete()
+            raise
+        sent += 1
+    return sent

@@ -1,0 +1,161 @@
+"""Positions of mayors and offices on the Vision and the general objectives."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from municipalities.models import Municipality
+from phases import services
+from phases.documents import content_type_for
+from phases.forms import (
+    PositionForm,
+)
+from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
+from phases.views.common import is_team
+from projects.models import Office
+from psm_portal.accounts.models import Role
+
+
+@login_required
+def my_positions(request):
+    speaker = services.speaker_for(request.user)
+    if speaker is None:
+        raise PermissionDenied(_("Solo i sindaci e il personale degli uffici prendono posizione sulla Visione."))
+    return redirect("phases:positions", kind=speaker.kind, key=speaker.key)
+
+
+def _subject(kind: str, key: str):
+    if kind == "comune":
+        return get_object_or_404(Municipality.objects.defer("boundary", "svg_path"), istat_code=key)
+    if kind == "ufficio":
+        return get_object_or_404(Office, code=key)
+    raise Http404
+
+
+def _may_read_positions(user, kind: str, subject) -> bool:
+    if is_team(user):
+        return True
+    speaker = services.speaker_for(user)
+    return speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
+
+
+@login_required
+def positions(request, kind: str, key: str):
+    subject = _subject(kind, key)
+    if not _may_read_positions(request.user, kind, subject):
+        raise PermissionDenied(_("Puoi vedere e dare solo le posizioni del tuo comune o del tuo ufficio."))
+    speaker = services.speaker_for(request.user)
+    can_write = speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
+    version = VisionVersion.objects.open_for_review().first() or VisionVersion.objects.published().first()
+    allowed, message = services.review_gate(version)
+    general = list(Objective.objects.general().in_tree_order())
+    existing = {}
+    if version:
+        filter_ = {"municipality": subject} if kind == "comune" else {"office": subject}
+        existing = {p.objective_id: p for p in Position.objects.for_version(version).filter(**filter_)}
+    targets = []
+    for objective in [None, *general]:
+        position = existing.get(objective.pk if objective else None)
+        prefix = f"t-{objective.code if objective else 'visione'}"
+        initial = {"version": version.pk if version else 0}
+        if position:
+            initial.update(stance=position.stance, comment=position.comment)
+        targets.append(
+            {
+                "objective": objective,
+                "slug": objective.code if objective else "visione",
+                "position": position,
+                "form": PositionForm(initial=initial, prefix=prefix),
+            }
+        )
+    return render(
+        request,
+        "phases/positions.html",
+        {
+            "kind": kind,
+            "key": key,
+            "subject": subject,
+            "version": version,
+            "targets": targets,
+            "allowed": allowed and can_write,
+            "gate_message": message,
+            "can_write": can_write,
+            "answered": len(existing),
+        },
+    )
+
+
+@login_required
+@require_POST
+def position_save(request, kind: str, key: str, target: str):
+    subject = _subject(kind, key)
+    speaker = services.speaker_for(request.user)
+    if speaker is None or speaker.kind != kind or speaker.subject.pk != subject.pk:
+        raise PermissionDenied(_("Puoi prendere posizione solo per il tuo comune o il tuo ufficio."))
+    objective = None
+    if target != "visione":
+        objective = get_object_or_404(Objective, code=target, level=ObjectiveLevel.GENERAL)
+    back = reverse("phases:positions", kwargs={"kind": kind, "key": key}) + f"#posizione-{target}"
+    version = VisionVersion.objects.open_for_review().first()
+    form = PositionForm(request.POST, request.FILES, prefix=f"t-{target}")
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": " ".join(errors)})
+        return HttpResponseRedirect(back)
+    if version is None or form.cleaned_data["version"] != version.pk:
+        messages.error(request, _("Posizione non salvata: la versione della Visione in consultazione è cambiata."))
+        return HttpResponseRedirect(back)
+    try:
+        services.position_submit(
+            version=version,
+            user=request.user,
+            objective=objective,
+            stance=form.cleaned_data["stance"],
+            comment=form.cleaned_data["comment"],
+            attachment=form.cleaned_data["attachment"] or None,
+            remove_attachment=form.cleaned_data["remove_attachment"],
+        )
+    except ValidationError as error:
+        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": " ".join(error.messages)})
+        return HttpResponseRedirect(back)
+    label = objective.code if objective else _("Visione")
+    messages.success(request, _("Posizione su %(target)s salvata.") % {"target": label})
+    return HttpResponseRedirect(back)
+
+
+def _may_download_position(user, position: Position) -> bool:
+    if is_team(user) or user.role == Role.COUNCIL:
+        return True
+    speaker = services.speaker_for(user)
+    if speaker is None:
+        return False
+    if speaker.kind == "comune":
+        return position.municipality_id == speaker.subject.pk
+    return position.office_id == speaker.subject.pk
+
+
+@login_required
+@require_GET
+def position_attachment(request, pk: int):
+    position = get_object_or_404(Position, pk=pk)
+    if not position.attachment or not _may_download_position(request.user, position):
+        raise Http404
+    return _serve(position.attachment, position.attachment_name or position.attachment.name)
+
+
+def _serve(field_file, name: str) -> FileResponse:
+    handle = field_file.storage.open(field_file.name, "rb")
+    download = name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        handle, as_attachment=True, filename=download, content_type=content_type_for(field_file.name)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,127 @@
+"""Public pages: the timeline, the Vision, its versions and differences, the objectives."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from phases import services
+from phases.diffing import word_diff
+from phases.forms import (
+    DiffForm,
+)
+from phases.models import Objective, Phase, Position, Stance, VisionStatus, VisionVersion
+from phases.phases import FEATURE_ROLES, Feature
+from phases.views.common import ROLE_LABELS, build_tree, is_team, tree_queryset
+
+
+@require_GET
+def timeline(request):
+    phases = list(Phase.objects.order_by("order"))
+    now = timezone.now()
+    current = next((p for p in phases if p.is_active(now)), None)
+    rows = []
+    for phase in phases:
+        features = [feature for feature in Feature if feature in phase.features]
+        rows.append(
+            {
+                "phase": phase,
+                "active": phase is current,
+                "past": phase.ends_at <= now,
+                "features": [
+                    {"label": feature.label, "roles": [ROLE_LABELS[r] for r in sorted(FEATURE_ROLES[feature])]}
+                    for feature in features
+                ],
+            }
+        )
+    now_by_role = []
+    if current:
+        for role, label in ROLE_LABELS.items():
+            open_now = [f.label for f in Feature if f in current.features and role in FEATURE_ROLES[f]]
+            now_by_role.append({"label": label, "features": open_now})
+    return render(
+        request, "phases/timeline.html", {"rows": rows, "current": current, "now": now, "now_by_role": now_by_role}
+    )
+
+
+@require_GET
+def vision(request):
+    version = VisionVersion.objects.current()
+    axes = build_tree(list(tree_queryset()))
+    allowed, _message = services.review_gate(version)
+    return render(
+        request,
+        "phases/vision.html",
+        {
+            "version": version,
+            "axes": axes,
+            "review_open": allowed,
+            "speaker": services.speaker_for(request.user),
+        },
+    )
+
+
+@require_GET
+def vision_versions(request):
+    versions = VisionVersion.objects.published().order_by("-number")
+    return render(request, "phases/vision_versions.html", {"versions": versions})
+
+
+def _visible_version(request, number: int) -> VisionVersion:
+    queryset = VisionVersion.objects.all() if is_team(request.user) else VisionVersion.objects.published()
+    return get_object_or_404(queryset, number=number)
+
+
+@require_GET
+def vision_version(request, number: int):
+    version = _visible_version(request, number)
+    return render(request, "phases/vision_version.html", {"version": version})
+
+
+@require_GET
+def vision_diff(request):
+    form = DiffForm(request.GET or None)
+    if not form.is_valid():
+        messages.error(request, _("Scegli due versioni da confrontare."))
+        return redirect("phases:vision_versions")
+    old = _visible_version(request, form.cleaned_data["da"])
+    new = _visible_version(request, form.cleaned_data["a"])
+    return render(
+        request, "phases/vision_diff.html", {"old": old, "new": new, "paragraphs": word_diff(old.text, new.text)}
+    )
+
+
+@require_GET
+def objective_detail(request, code: str):
+    objective = get_object_or_404(Objective.objects.select_related("parent__parent"), code=code)
+    ancestors = [a for a in (objective.parent.parent if objective.parent else None, objective.parent) if a]
+    children = objective.children.order_by("sort_key").prefetch_related("indicators")
+    needs = objective.needs.select_related("municipality").order_by("-created_at")[:20]
+    # Positions are public once a review is closed: the totals of the latest closed one.
+    closed = VisionVersion.objects.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED]).first()
+    stances = []
+    if closed and objective.is_general:
+        counts = dict(
+            Position.objects.for_version(closed)
+            .filter(objective=objective)
+            .values_list("stance")
+            .annotate(n=Count("id"))
+        )
+        stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
+    return render(
+        request,
+        "phases/objective.html",
+        {
+            "objective": objective,
+            "ancestors": ancestors,
+            "indicators": objective.indicators.all(),
+            "children": children,
+            "needs": needs,
+            "closed_version": closed,
+            "stances": stances,
+        },
+    )

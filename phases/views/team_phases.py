@@ -1,0 +1,67 @@
+"""The PSM team's area: phases closed or rescheduled, with the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from phases import services
+from phases.forms import (
+    PhaseDatesForm,
+)
+from phases.models import Phase
+from phases.predicates import active_phase
+from psm_portal.accounts.permissions import team_required
+from psm_portal.audit.models import AuditEvent
+
+
+@team_required
+def manage(request):
+    phases = list(Phase.objects.order_by("order"))
+    now = timezone.now()
+    for phase in phases:
+        phase.dates_form = PhaseDatesForm(
+            initial={"starts_at": timezone.localtime(phase.starts_at), "ends_at": timezone.localtime(phase.ends_at)},
+            prefix=f"fase-{phase.pk}",
+        )
+        phase.running = phase.is_active(now)
+    log = AuditEvent.objects.filter(object_type="phases.phase").select_related("actor")[:30]
+    return render(request, "phases/manage.html", {"phases": phases, "log": log, "active": active_phase(now)})
+
+
+@team_required
+@require_POST
+def phase_close(request, pk: int):
+    phase = get_object_or_404(Phase, pk=pk)
+    try:
+        services.phase_close(phase=phase, actor=request.user)
+        messages.success(request, _("La fase «%(phase)s» è chiusa.") % {"phase": phase.name})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("phases:manage")
+
+
+@team_required
+@require_POST
+def phase_dates(request, pk: int):
+    phase = get_object_or_404(Phase, pk=pk)
+    form = PhaseDatesForm(request.POST, prefix=f"fase-{phase.pk}")
+    if form.is_valid():
+        try:
+            services.phase_reschedule(
+                phase=phase,
+                actor=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+            messages.success(request, _("Date della fase «%(phase)s» aggiornate.") % {"phase": phase.name})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, _("Date non valide: %(errors)s") % {"errors": " ".join(errors)})
+    return redirect("phases:manage")

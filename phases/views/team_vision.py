@@ -1,0 +1,122 @@
+"""The PSM team's area: Vision versions and the objectives tree."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from phases import services
+from phases.forms import (
+    IndicatorFormSet,
+    ObjectiveForm,
+    OpenReviewForm,
+    VisionVersionForm,
+)
+from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
+from phases.views.common import build_tree, tree_queryset
+from psm_portal.accounts.permissions import team_required
+
+
+@team_required
+def manage_vision(request):
+    versions = VisionVersion.objects.order_by("-number")
+    axes = build_tree(list(tree_queryset()))
+    return render(
+        request,
+        "phases/manage_vision.html",
+        {"versions": versions, "axes": axes, "open_form": OpenReviewForm(), "statuses": VisionStatus},
+    )
+
+
+@team_required
+def version_create(request):
+    last = VisionVersion.objects.order_by("-number").first()
+    initial = {"title": last.title, "text": last.text} if last else {}
+    form = VisionVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = services.vision_version_create(
+            actor=request.user, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Creata la bozza della versione %(n)s.") % {"n": version.number})
+        return redirect("phases:manage_vision")
+    return render(request, "phases/version_form.html", {"form": form, "version": None})
+
+
+@team_required
+def version_edit(request, pk: int):
+    version = get_object_or_404(VisionVersion, pk=pk)
+    if not version.is_draft:
+        messages.error(request, _("Solo una bozza si può modificare: crea una nuova versione."))
+        return redirect("phases:manage_vision")
+    form = VisionVersionForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        services.vision_version_update(
+            version=version, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Bozza salvata."))
+        return redirect("phases:manage_vision")
+    return render(request, "phases/version_form.html", {"form": form, "version": version})
+
+
+@team_required
+@require_POST
+def version_open(request, pk: int):
+    version = get_object_or_404(VisionVersion, pk=pk)
+    form = OpenReviewForm(request.POST)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
+        return redirect("phases:manage_vision")
+    try:
+        services.vision_version_open(version=version, actor=request.user, deadline=form.cleaned_data["deadline"])
+        messages.success(
+            request, _("La versione %(n)s è aperta alle posizioni di sindaci e uffici.") % {"n": version.number}
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("phases:manage_vision")
+
+
+def _version_transition(request, pk: int, service, success: str):
+    version = get_object_or_404(VisionVersion, pk=pk)
+    try:
+        service(version=version, actor=request.user)
+        messages.success(request, success % {"n": version.number})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("phases:manage_vision")
+
+
+@team_required
+@require_POST
+def version_close(request, pk: int):
+    return _version_transition(
+        request, pk, services.vision_version_close, _("Consultazione sulla versione %(n)s chiusa.")
+    )
+
+
+@team_required
+@require_POST
+def version_adopt(request, pk: int):
+    return _version_transition(request, pk, services.vision_version_adopt, _("Versione %(n)s adottata."))
+
+
+@team_required
+def objective_edit(request, pk: int | None = None):
+    objective = get_object_or_404(Objective, pk=pk) if pk else Objective()
+    initial = {}
+    if not pk and (parent_code := request.GET.get("padre")):
+        initial["parent"] = Objective.objects.filter(code=parent_code, level__lt=ObjectiveLevel.SPECIFIC).first()
+    form = ObjectiveForm(request.POST or None, instance=objective, initial=initial)
+    formset = IndicatorFormSet(request.POST or None, instance=objective, prefix="indicatori")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        objective = form.save(commit=False)
+        services.objective_save(objective=objective, actor=request.user)
+        formset.instance = objective
+        formset.save()
+        messages.success(request, _("Obiettivo %(code)s salvato.") % {"code": objective.code})
+        return redirect("phases:manage_vision")
+    return render(request, "phases/objective_form.html", {"form": form, "formset": formset, "objective": objective})

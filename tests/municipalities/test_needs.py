@@ -1,0 +1,91 @@
+"""Istanze: mayors send them for their own municipality; the page of the municipality shows them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from municipalities.factories import NeedFactory
+from municipalities.models import Need, NeedAttachment, NeedStatus
+from phases.factories import PositionFactory
+from phases.models import Stance, VisionStatus
+from tests.phases.files import fake_pdf, odt, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def need_data(**extra) -> dict:
+    return {"title": "Strada franata", "description": "Serve un intervento urgente.", "theme": "mobility", **extra}
+
+
+def test_mayor_sends_a_need_with_objectives_and_attachments(login, mayor_a, messina, tree, listening_now):
+    client = login(mayor_a)
+    response = client.post(
+        reverse("municipalities:need_create"),
+        need_data(objectives=[tree["A1"].pk], attachment_1=pdf(), attachment_2=odt()),
+    )
+    need = Need.objects.get()
+    assert response.status_code == 302 and response["Location"] == need.get_absolute_url()
+    assert need.municipality == messina and need.author == mayor_a and list(need.objectives.all()) == [tree["A1"]]
+    assert need.attachments.count() == 2
+    attachment = need.attachments.first()
+    assert attachment.file.name.startswith("private/needs/") and attachment.name == "posizione.pdf"
+    download = client.get(reverse("municipalities:need_attachment", args=[attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_forged_municipality_in_the_form_is_ignored(login, mayor_a, messina, listening_now):
+    login(mayor_a).post(reverse("municipalities:need_create"), need_data(municipality="083041"))
+    assert Need.objects.get().municipality == messina
+
+
+def test_a_bad_attachment_saves_nothing(login, mayor_a, listening_now):
+    response = login(mayor_a).post(
+        reverse("municipalities:need_create"), need_data(attachment_1=pdf(), attachment_2=fake_pdf())
+    )
+    assert response.status_code == 200
+    assert "il contenuto del file non corrisponde" in response.content.decode()
+    assert not Need.objects.exists() and not NeedAttachment.objects.exists()
+
+
+def test_specific_objectives_cannot_be_linked(login, mayor_a, tree, listening_now):
+    response = login(mayor_a).post(reverse("municipalities:need_create"), need_data(objectives=[tree["A1.1"].pk]))
+    assert response.status_code == 200 and not Need.objects.exists()
+
+
+def test_mayor_sees_only_their_municipality_needs(login, mayor_a, messina, lipari):
+    NeedFactory(municipality=messina, title="Di Messina")
+    NeedFactory(municipality=lipari, title="Di Lipari")
+    html = login(mayor_a).get(reverse("municipalities:needs")).content.decode()
+    assert "Di Messina" in html and "Di Lipari" not in html
+
+
+def test_team_filters_and_pages_the_needs(login, team_user, messina, lipari):
+    for i in range(30):
+        NeedFactory(municipality=messina if i % 2 else lipari, title=f"Richiesta {i}", status=NeedStatus.RECEIVED)
+    NeedFactory(municipality=lipari, title="Già vista", status=NeedStatus.TAKEN)
+    client = login(team_user)
+    response = client.get(reverse("municipalities:needs_review"), {"q": "lipari", "stato": "taken"})
+    assert [n.title for n in response.context["page"]] == ["Già vista"]
+    response = client.get(reverse("municipalities:needs_review"), {"pagina": 2})
+    assert response.context["page"].number == 2 and len(response.context["page"]) == 6
+    assert client.get(reverse("municipalities:needs_review"), {"stato": "<script>", "pagina": "x"}).status_code == 200
+
+
+def test_municipality_page_shows_needs_and_reply(client, messina):
+    NeedFactory(municipality=messina, title="Porto di Tremestieri", reply="Lo abbiamo inserito nel piano.")
+    html = client.get(reverse("municipalities:detail", args=["083048"])).content.decode()
+    assert "Porto di Tremestieri" in html and "Lo abbiamo inserito nel piano." in html
+
+
+@pytest.mark.parametrize(
+    "status,shown", [(VisionStatus.OPEN, False), (VisionStatus.CLOSED, True), (VisionStatus.ADOPTED, True)]
+)
+def test_municipality_page_shows_positions_once_the_review_is_closed(client, messina, tree, status, shown):
+    position = PositionFactory(
+        municipality=messina, objective=tree["A1"], stance=Stance.DISAGREE, comment="Troppo poco"
+    )
+    position.version.status = status
+    position.version.save()
+    html = client.get(reverse("municipalities:detail", args=["083048"])).content.decode()
+    assert ("Troppo poco" in html) is shown
