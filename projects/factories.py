@@ -26,6 +26,7 @@ def fake_cup(n: int) -> str:
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Progetto di prova {n}")
     summary = "Sintesi del progetto di prova."
