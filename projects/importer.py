@@ -643,7 +643,8 @@ def build_plan(
     _match(parsed, plan, office=office, columns=columns)
     if progress:
         progress(len(rows))
-    plan.errors.sort(key=lambda error: error.row)
+    position = {str(name).strip(): index for index, name in enumerate(header)}
+    plan.errors.sort(key=lambda error: (error.row, position.get(error.column, len(position))))
     return plan
 
 
