@@ -15,14 +15,13 @@ from psm_portal.lib.money import format_number
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euro written the Italian way (1.234.567,89), never negative."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30}))
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -30,7 +29,7 @@ class EuroField(forms.CharField):
         return value
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = str(value).strip() if value not in self.empty_values else ""
         if not text:
             return None
         try:

@@ -115,13 +115,10 @@ class ProjectQuerySet(models.QuerySet):
             Q(title__icontains=text) | Q(summary__icontains=text) | Q(cup__iexact=text) | Q(local_code__iexact=text)
         )
 
-    def totals(self) -> dict[str, Decimal]:
-        """Total cost and total funding of this set, summed by the database (two queries)."""
-        cost = self.aggregate(total=Sum("total_cost"))["total"] or Decimal("0")
-        funding = FundingLine.objects.filter(project__in=self.values("pk")).aggregate(total=Sum("amount"))[
-            "total"
-        ] or Decimal("0")
-        return {"cost": cost, "funding": funding}
+    def funding_total(self) -> Decimal:
+        """Total of the funding lines of this set, summed by the database (one query)."""
+        total = FundingLine.objects.filter(project__in=self.values("pk")).aggregate(total=Sum("amount"))["total"]
+        return total or Decimal("0")
 
     def for_listing(self) -> ProjectQuerySet:
         return self.select_related("office").prefetch_related(

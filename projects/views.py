@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,7 +137,10 @@ def catalogue(request):
     summary = projects.aggregate(
         n=Count("pk"), cost=Sum("total_cost"), whole_area=Count("pk", filter=Q(whole_area=True))
     )
-    totals = projects.totals() if summary["n"] else {"cost": 0, "funding": 0}
+    totals = {
+        "cost": summary["cost"] or Decimal("0"),
+        "funding": projects.funding_total() if summary["n"] else Decimal("0"),
+    }
     page = _page(request, projects.for_listing().order_by(*SORTS[sort]), count=summary["n"])
     by_amount = form.is_bound and form.cleaned_data.get("mappa") == "importo"
     return render(

@@ -10,12 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 
 from projects.importer import plan_from_bytes
 from projects.models import FundingLine, ImportState, Project, ProjectChange, ProjectImport, Status
 from projects.template import template_workbook
-from tests.projects.conftest import HEADER, csv_bytes, good_row, xlsx_bytes
+from tests.projects.conftest import csv_bytes, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,10 @@ BAD_FILES = {
     "a negative amount": (csv_bytes([good_row(1, pnrr="-1.000,00")]), [(2, "l'importo è negativo (-1.000,00)")]),
     "an amount that is not a number": (csv_bytes([good_row(1, cost="molti euro")]), [(2, "non è un importo")]),
     "an impossible date": (
-        csv_bytes([["B33C22000020006", "Strada", "083048", "31/02/2024"]], header=["CUP", "Titolo", "COD_COMUNE", "Inizio previsto"]),
+        csv_bytes(
+            [["B33C22000020006", "Strada", "083048", "31/02/2024"]],
+            header=["CUP", "Titolo", "COD_COMUNE", "Inizio previsto"],
+        ),
         [(2, "la data 31/02/2024 non esiste")],
     ),
     "an end before the start": (
@@ -82,7 +84,10 @@ BAD_FILES = {
     "a missing CUP for a funded project": (csv_bytes([good_row(1, cup="")]), [(2, "manca il CUP")]),
     "an unknown status": (csv_bytes([good_row(1, status="boh")]), [(2, "stato «boh» sconosciuto")]),
     "an unknown objective": (
-        csv_bytes([["B33C22000020006", "Strada", "083048", "A9.9"]], header=["CUP", "Titolo", "COD_COMUNE", "codici obiettivo"]),
+        csv_bytes(
+            [["B33C22000020006", "Strada", "083048", "A9.9"]],
+            header=["CUP", "Titolo", "COD_COMUNE", "codici obiettivo"],
+        ),
         [(2, "obiettivo sconosciuto: «A9.9»")],
     ),
     "an empty file": (b"   \r\n", [(0, "Il file è vuoto")]),
@@ -154,7 +159,8 @@ def test_every_real_pnrr_cup_is_accepted_by_code_and_by_name(office_a):
     rows = real_cup_rows()
     assert len(rows) == 74
     by_code = csv_bytes(
-        [[r["cup"], f"Progetto {i}", r["istat_code"]] for i, r in enumerate(rows)], header=["CUP", "Titolo", "COD_COMUNE"]
+        [[r["cup"], f"Progetto {i}", r["istat_code"]] for i, r in enumerate(rows)],
+        header=["CUP", "Titolo", "COD_COMUNE"],
     )
     by_name = csv_bytes(
         [[r["cup"], f"Progetto {i}", r["municipality"]] for i, r in enumerate(rows)],
@@ -226,7 +232,11 @@ def test_opencoesione_export(office_a):
     assert parsed.fields["status"] == Status.COMPLETED
     assert parsed.fields["local_code"] == "1MISE123"
     assert parsed.fields["total_cost"] == Decimal("650000.50")
-    assert parsed.funding == {"eu_cohesion": Decimal("500000.50"), "fsc": Decimal("100000.00"), "state": Decimal("50000.00")}
+    assert parsed.funding == {
+        "eu_cohesion": Decimal("500000.50"),
+        "fsc": Decimal("100000.00"),
+        "state": Decimal("50000.00"),
+    }
     assert parsed.municipality_codes == ["083048", "083056"]
     assert parsed.fields["actual_start"].isoformat() == "2019-03-15"
     assert "«OC_TEMA_SINTETICO»" in plan.notes[0]
@@ -265,7 +275,13 @@ def test_latin1_semicolon_file_with_accents(office_a):
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("1.234.567,89", "1234567.89"), ("1234,5", "1234.50"), ("1.500", "1500.00"), ("12.5", "12.50"), ("€ 3 000,00", "3000.00")],
+    [
+        ("1.234.567,89", "1234567.89"),
+        ("1234,5", "1234.50"),
+        ("1.500", "1500.00"),
+        ("12.5", "12.50"),
+        ("€ 3 000,00", "3000.00"),
+    ],
 )
 def test_italian_numbers(text, expected):
     from projects.importer import parse_amount

@@ -82,7 +82,9 @@ def test_update_by_local_code_when_there_is_no_cup(office_a):
     from projects.importer import plan_from_bytes
 
     existing = ProjectFactory(office=office_a, cup="", status="idea", local_code="IDEA-7")
-    data = csv_bytes([["IDEA-7", "Idea aggiornata", "idea", "083048"]], header=["Codice locale", "Titolo", "Stato", "COD_COMUNE"])
+    data = csv_bytes(
+        [["IDEA-7", "Idea aggiornata", "idea", "083048"]], header=["Codice locale", "Titolo", "Stato", "COD_COMUNE"]
+    )
     plan = plan_from_bytes(data, office=office_a)
     assert plan.errors == [] and plan.rows[0].project_id == existing.pk
 
