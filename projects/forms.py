@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from projects.importer import CellError, parse_amount
-from projects.models import FundingSource, Office, Project, Proposal, Status
+from projects.models import FundingSource, Office, Project, Proposal, Status, cup_validator
 from psm_portal.lib.money import format_number
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -59,6 +59,12 @@ class ProjectForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."),
     )
+    cup = forms.CharField(
+        label=_("CUP"),
+        required=False,
+        max_length=20,
+        help_text=_("Codice Unico di Progetto, 15 caratteri: facoltativo solo per le idee."),
+    )
     total_cost = EuroField(label=_("Costo totale (€)"))
     planned_start = ItalianDateField(label=_("Inizio previsto"))
     planned_end = ItalianDateField(label=_("Fine prevista"))
@@ -102,14 +108,23 @@ class ProjectForm(forms.ModelForm):
                         self.initial[f"funding_{source}"] = line.amount
 
     def clean_cup(self) -> str:
-        return (self.cleaned_data.get("cup") or "").strip().upper().replace(" ", "")
+        cup = (self.cleaned_data.get("cup") or "").strip().upper().replace(" ", "")
+        if cup:
+            cup_validator(cup)
+        return cup
 
     def clean(self):
         data = super().clean()
         if not data.get("municipalities") and not data.get("whole_area"):
             self.add_error("municipalities", _("Indica almeno un comune oppure l'intera area metropolitana."))
-        if not data.get("cup") and data.get("status") and data["status"] != Status.IDEA:
+        if "cup" in data and not data["cup"] and data.get("status") and data["status"] != Status.IDEA:
             self.add_error("cup", _("Il CUP è obbligatorio, tranne che per le idee."))
+        for start, end, message in (
+            ("planned_start", "planned_end", _("La fine prevista è precedente all'inizio previsto.")),
+            ("actual_start", "actual_end", _("La fine effettiva è precedente all'inizio effettivo.")),
+        ):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, message)
         return data
 
     def _post_clean(self):

@@ -178,9 +178,17 @@ class Project(models.Model):
         verbose_name_plural = _("progetti")
         ordering = ["title", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["cup"], condition=~Q(cup=""), name="project_cup_unique_when_present"),
             models.UniqueConstraint(
-                fields=["office", "local_code"], condition=~Q(local_code=""), name="project_local_code_unique_in_office"
+                fields=["cup"],
+                condition=~Q(cup=""),
+                name="project_cup_unique_when_present",
+                violation_error_message=_("Esiste già un progetto con questo CUP."),
+            ),
+            models.UniqueConstraint(
+                fields=["office", "local_code"],
+                condition=~Q(local_code=""),
+                name="project_local_code_unique_in_office",
+                violation_error_message=_("L'ufficio ha già un progetto con questo codice locale."),
             ),
             models.CheckConstraint(condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
             models.CheckConstraint(condition=~Q(cup="") | Q(status="idea"), name="project_cup_required_unless_idea"),
