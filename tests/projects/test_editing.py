@@ -86,7 +86,9 @@ def test_a_duplicate_cup_is_refused(login, office_a_user, office_b):
 
 
 def test_an_idea_needs_no_cup(login, office_a_user):
-    login(office_a_user).post(reverse("projects:create"), form_data(cup="", status="idea", municipalities=[], whole_area="on"))
+    login(office_a_user).post(
+        reverse("projects:create"), form_data(cup="", status="idea", municipalities=[], whole_area="on")
+    )
     assert Project.objects.get().whole_area
 
 
