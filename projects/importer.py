@@ -701,11 +701,13 @@ def _parse_row(number: int, cells: list, columns: ColumnMap, municipalities: Mun
     for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
         if columns.has(key):
             values[key] = read(key, parse_date)
-    for start, end, message in (
-        ("planned_start", "planned_end", _("la fine prevista (%(end)s) è precedente all'inizio previsto (%(start)s)")),
-        ("actual_start", "actual_end", _("la fine effettiva (%(end)s) è precedente all'inizio effettivo (%(start)s)")),
-    ):
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values.get(start) and values.get(end) and values[end] < values[start]:
+            message = (
+                _("la fine prevista (%(end)s) è precedente all'inizio previsto (%(start)s)")
+                if start == "planned_start"
+                else _("la fine effettiva (%(end)s) è precedente all'inizio effettivo (%(start)s)")
+            )
             errors.append(
                 RowError(
                     number,

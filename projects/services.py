@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,6 +261,66 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
     return batch
 
 
+def _update_rows(projects: list[Project], field_names: list[str]) -> None:
+    """One parametrised UPDATE per project, sent with executemany: ``bulk_update``'s CASE expressions
+    grow with the batch and take minutes over 10,000 rows."""
+    fields = [Project._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [field.get_db_prep_save(getattr(project, field.attname), connection) for field in fields] + [project.pk]
+        for project in projects
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(sql, params[start : start + 1000])
+
+
+def _insert_rows(model, field_names: list[str], rows) -> None:
+    """Plain INSERTs sent with executemany, for the tens of thousands of link, funding and history rows
+    of a large import (the ORM's per-value overhead dominates there)."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    batch: list[list] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True)])
+            if len(batch) == 2000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _insert_projects(projects: list[Project], office: Office) -> None:
+    """Insert new projects with plain INSERTs, then read their ids back by CUP, else by the office's local code
+    (a checked plan gives every row one of the two, unique)."""
+    if not projects:
+        return
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    _insert_rows(Project, [f.name for f in fields], ([getattr(p, f.attname) for f in fields] for p in projects))
+    by_cup: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    cups = [p.cup for p in projects if p.cup]
+    codes = [p.local_code for p in projects if not p.cup]
+    for start in range(0, len(cups), 900):
+        by_cup.update(Project.objects.filter(cup__in=cups[start : start + 900]).values_list("cup", "pk"))
+    for start in range(0, len(codes), 900):
+        by_code.update(
+            Project.objects.filter(office=office, local_code__in=codes[start : start + 900]).values_list(
+                "local_code", "pk"
+            )
+        )
+    for project in projects:
+        project.pk = by_cup[project.cup] if project.cup else by_code[project.local_code]
+        project._state.adding = False
+
+
 def import_plan_apply(
     *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int], None] | None = None
 ) -> tuple[int, int]:
@@ -272,7 +332,7 @@ def import_plan_apply(
     new_projects = [
         Project(office=office, origin=Origin.PORTFOLIO, created_at=now, updated_at=now, **row.fields) for row in creates
     ]
-    Project.objects.bulk_create(new_projects, batch_size=1000)
+    _insert_projects(new_projects, office)
     if progress:
         progress(len(creates))
 
@@ -310,9 +370,7 @@ def import_plan_apply(
                 )
             )
     if updates:
-        Project.objects.bulk_update(
-            [existing[row.project_id] for row in updates], sorted(changed_fields), batch_size=500
-        )
+        _update_rows([existing[row.project_id] for row in updates], sorted(changed_fields))
     for project, row in zip(new_projects, creates, strict=True):
         changes.append(
             ProjectChange(
@@ -341,23 +399,21 @@ def import_plan_apply(
         through.objects.filter(project_id__in=replace_codes[start : start + 900]).delete()
     for start in range(0, len(replace_funding), 900):
         FundingLine.objects.filter(project_id__in=replace_funding[start : start + 900]).delete()
-    through.objects.bulk_create(
-        [
-            through(project_id=project.pk, municipality_id=code)
-            for project, row in pairs
-            for code in (row.municipality_codes or [])
-        ],
-        batch_size=2000,
+    _insert_rows(
+        through,
+        ["project", "municipality"],
+        ((project.pk, code) for project, row in pairs for code in (row.municipality_codes or [])),
     )
-    FundingLine.objects.bulk_create(
-        [
-            FundingLine(project_id=project.pk, source=source, amount=amount)
-            for project, row in pairs
-            for source, amount in (row.funding or {}).items()
-        ],
-        batch_size=2000,
+    _insert_rows(
+        FundingLine,
+        ["project", "source", "amount"],
+        ((project.pk, source, amount) for project, row in pairs for source, amount in (row.funding or {}).items()),
     )
-    ProjectChange.objects.bulk_create(changes, batch_size=1000)
+    _insert_rows(
+        ProjectChange,
+        ["project", "actor", "at", "kind", "changes", "note"],
+        ((c.project.pk, c.actor_id, c.at, c.kind, c.changes, c.note) for c in changes),
+    )
     if progress:
         progress(len(plan.rows))
     return len(creates), len(updates)

@@ -1,23 +1,28 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.maps import MunicipalityMap, choropleth
+from municipalities.models import Municipality
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
-from projects.models import ImportState, Project, ProjectImport, Proposal, Publication
+from projects.models import ImportState, Office, Project, ProjectImport, Proposal, Publication
 from projects.objectives import filter_by_objectives, resolve_objective_codes, split_codes
 from projects.services import (
     import_confirm,
@@ -37,6 +42,7 @@ from psm_portal.accounts.permissions import role_required
 from psm_portal.lib.money import format_euro
 
 PAGE_SIZE = 20
+MAP_CACHE_VERSION = 1  # bump when the municipalities' shapes or the map template change
 SORTS = {
     "titolo": ("title", "pk"),
     "-titolo": ("-title", "-pk"),
@@ -112,7 +118,7 @@ def _catalogue_map(queryset, by_amount: bool) -> MunicipalityMap:
         fills, legend = choropleth(counts, zero_label=_("nessun progetto"))
         notes = {code: _("%(n)s progetti") % {"n": n} if n != 1 else _("1 progetto") for code, n in counts.items()}
         title = _("Numero di progetti per comune")
-    return MunicipalityMap(
+    municipality_map = MunicipalityMap(
         title=title,
         description=_(
             "Mappa dei comuni colorata secondo i progetti che li riguardano, con i filtri scelti; "
@@ -123,6 +129,31 @@ def _catalogue_map(queryset, by_amount: bool) -> MunicipalityMap:
         legend=legend,
         dom_id="mappa-progetti",
     )
+    return _rendered(municipality_map)
+
+
+def _rendered(municipality_map: MunicipalityMap) -> str:
+    """The map's SVG, cached under a digest of everything it shows: the same colours give the same markup,
+    and the 108 paths are the slowest fragment of the page to render."""
+    digest = hashlib.sha1(
+        repr(
+            (
+                MAP_CACHE_VERSION,
+                get_language(),
+                str(municipality_map.title),
+                str(municipality_map.description),
+                sorted(municipality_map.fills.items()),
+                sorted((k, str(v)) for k, v in municipality_map.notes.items()),
+                [(item.colour, str(item.label)) for item in municipality_map.legend],
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"projects:catalogue-map:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = str(municipality_map.render())
+        cache.set(key, html, timeout=3600)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 @require_GET
@@ -154,6 +185,8 @@ def catalogue(request):
             "summary": summary,
             "objective_errors": objective_errors,
             "map": _catalogue_map(projects, by_amount),
+            "offices": Office.objects.only("pk", "name"),
+            "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
         },
     )
 

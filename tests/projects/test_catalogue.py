@@ -122,13 +122,27 @@ def test_pagination(client, office_a):
     assert "Pagina 2 di 2" in second.content.decode()
 
 
+def fill_of(html: str, istat: str) -> str:
+    import re
+
+    return re.search(rf'fill="(#[0-9a-f]+)" class="psm-map-shape" data-istat="{istat}"', html).group(1)
+
+
 def test_map_colours_by_number_or_amount(client, catalogue):
-    by_number = get(client).context["map"]
-    assert set(by_number.fills) == {"083048", "083041"}
-    assert by_number.notes["083048"] == "2 progetti"
-    by_amount = get(client, mappa="importo").context["map"]
-    assert by_amount.notes["083041"] == "€ 5.250.000,50"
-    assert by_amount.fills["083041"] != by_amount.fills["083048"]
+    by_number = get(client).content.decode()
+    assert 'aria-label="Messina: 2 progetti"' in by_number
+    assert fill_of(by_number, "083048") != "#d9dadb" and fill_of(by_number, "083001") == "#d9dadb"
+    assert fill_of(by_number, "083048") == fill_of(by_number, "083041")  # two projects each
+    by_amount = get(client, mappa="importo").content.decode()
+    assert 'aria-label="Lipari: € 5.250.000,50"' in by_amount
+    assert fill_of(by_amount, "083041") != fill_of(by_amount, "083048")
+
+
+def test_map_changes_with_the_data(client, catalogue, lipari):
+    before = get(client).content.decode()
+    ProjectFactory(title="Altro", municipalities=[lipari])
+    after = get(client).content.decode()
+    assert 'aria-label="Lipari: 3 progetti"' in after and before != after
 
 
 @pytest.mark.parametrize("size", [5, 60])

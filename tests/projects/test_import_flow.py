@@ -102,10 +102,16 @@ def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, m
     upload(client, csv_bytes([good_row(n) for n in range(1, 6)]))
     batch = ProjectImport.objects.get()
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk full")
+    from projects import services
 
-    monkeypatch.setattr(ProjectChange.objects, "bulk_create", explode)
+    real_insert = services._insert_rows
+
+    def explode(model, *args, **kwargs):
+        if model is ProjectChange:  # the last write of the import fails
+            raise RuntimeError("disk full")
+        return real_insert(model, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_insert_rows", explode)
     with pytest.raises(RuntimeError):
         confirm(client, batch)
     batch.refresh_from_db()

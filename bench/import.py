@@ -1,0 +1,152 @@
+"""Benchmark of the projects import and catalogue (issue 5).
+
+    .venv/bin/python bench/import.py            # SQLite in a temporary file
+    DATABASE_URL=postgres://... .venv/bin/python bench/import.py   # an EMPTY database of your own
+
+Targets: a 10,000-row file imports (check + write, the path the office pages use) in ≤ 15 s with
+peak memory ≤ 300 MB; /progetti/ over 5,000 projects renders in ≤ 100 ms median, with the same
+number of queries at 500 and at 5,000 projects.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="psm-bench-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
+os.environ.setdefault("MEDIA_ROOT", f"{TMP}/media")
+# Production-like: DEBUG off (no query log), plain static storage (no collectstatic needed).
+for name, value in {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only",
+    "SECURE_SSL_REDIRECT": "0",
+    "STATIC_MANIFEST": "0",
+}.items():
+    os.environ.setdefault(name, value)
+os.environ.pop("REDIS_URL", None)  # Celery eager: the task code runs in this process
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psm_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+ROWS = 10_000
+CATALOGUE_PROJECTS = 5_000
+
+
+def build_csv(rows: int) -> bytes:
+    """Our template's columns, Italian numbers and dates, municipalities by name (like a real office file)."""
+    from municipalities.models import Municipality
+
+    names = list(Municipality.objects.order_by("istat_code").values_list("name", flat=True))
+    header = "CUP;Codice locale;Titolo;Sintesi;Stato;Comuni;Costo totale;Finanziamento PNRR;Finanziamento Regione;Inizio previsto;Fine prevista"
+    lines = [header]
+    statuses = ["programmato", "finanziato", "in corso", "concluso", "progettato"]
+    for n in range(rows):
+        cost = 50_000 + (n * 7919) % 5_000_000
+        pnrr = cost * 8 // 10
+        lines.append(
+            f"B{n % 100:02d}C{n:011d};BENCH-{n};Intervento di manutenzione numero {n};Lavori su strade e scuole;"
+            f"{statuses[n % 5]};{names[n % 108].upper()};{cost:,}".replace(",", ".")
+            + f",00;{pnrr:,}".replace(",", ".")
+            + f",00;{cost - pnrr:,}".replace(",", ".")
+            + f",00;{1 + n % 28:02d}/{1 + n % 12:02d}/2025;{1 + n % 28:02d}/{1 + n % 12:02d}/2027"
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("load_municipalities", verbosity=0)
+    from projects.factories import OfficeFactory
+    from projects.models import ImportState, Project, ProjectImport, Publication
+    from projects.services import import_confirm, import_upload
+    from psm_portal.accounts.factories import UserFactory
+    from psm_portal.accounts.models import Role
+
+    office = OfficeFactory(code="bench", name="Ufficio benchmark")
+    user = UserFactory(email="bench@bench.local", role=Role.OFFICE, office=office)
+    data = build_csv(ROWS)
+    print(f"File: {ROWS:,} righe, {len(data) / 1024 / 1024:.1f} MB (CSV, punto e virgola, comuni per nome)")
+
+    rss_before = peak_rss_mb()
+    tracemalloc.start()
+    started = time.perf_counter()
+    batch = import_upload(actor=user, office=office, name="bench.csv", data=data)  # check (preview)
+    batch.refresh_from_db()
+    checked = time.perf_counter()
+    assert batch.state == ImportState.PREVIEW, batch.errors[:5]
+    import_confirm(batch=batch)  # write, all rows or none
+    batch.refresh_from_db()
+    finished = time.perf_counter()
+    _current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert batch.state == ImportState.DONE, batch.errors[:5]
+    assert Project.objects.count() == ROWS
+    total = finished - started
+    rss = peak_rss_mb()
+    print(
+        f"Import di {ROWS:,} righe: anteprima {checked - started:.2f} s + scrittura {finished - checked:.2f} s = {total:.2f} s (obiettivo ≤ 15 s)"
+    )
+    print(
+        f"Memoria: picco del processo {rss:.0f} MB (prima dell'import {rss_before:.0f} MB); picco allocazioni Python {traced_peak / 1024 / 1024:.0f} MB (obiettivo ≤ 300 MB)"
+    )
+
+    started = time.perf_counter()
+    again = import_upload(actor=user, office=office, name="bench.csv", data=data)
+    import_confirm(batch=ProjectImport.objects.get(pk=again.pk))
+    again.refresh_from_db()
+    print(
+        f"Reimport dello stesso file: {again.to_create} creati, {again.to_update} aggiornati, "
+        f"{Project.objects.count():,} progetti in tutto, {time.perf_counter() - started:.2f} s"
+    )
+
+    client = Client()
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+
+    def measure(published: int) -> tuple[float, int]:
+        Project.objects.update(publication=Publication.DRAFT)
+        Project.objects.filter(pk__in=ids[:published]).update(publication=Publication.PUBLISHED)
+        client.get("/progetti/")  # warm up
+        timings = []
+        for _ in range(30):
+            t = time.perf_counter()
+            response = client.get("/progetti/", {"ordina": "-costo"})
+            timings.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/progetti/", {"ordina": "-costo", "fonte": "pnrr", "pagina": 3})
+        return statistics.median(timings), len(queries)
+
+    small_ms, small_queries = measure(500)
+    big_ms, big_queries = measure(CATALOGUE_PROJECTS)
+    print(f"/progetti/ con 500 progetti pubblicati: mediana {small_ms:.1f} ms, {small_queries} query")
+    print(
+        f"/progetti/ con {CATALOGUE_PROJECTS:,} progetti pubblicati: mediana {big_ms:.1f} ms, {big_queries} query (obiettivo ≤ 100 ms, query costanti)"
+    )
+    ok = total <= 15 and rss <= 300 and big_ms <= 100 and small_queries == big_queries
+    print("Esito:", "tutti gli obiettivi raggiunti" if ok else "OBIETTIVI NON RAGGIUNTI")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
