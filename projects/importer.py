@@ -612,7 +612,7 @@ def build_plan(
     *,
     office,
     municipalities: MunicipalityIndex | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportPlan:
     """Check every row and decide create or update; nothing is written."""
     plan = ImportPlan(total_rows=len(rows))
@@ -639,10 +639,10 @@ def build_plan(
         if not errors:
             parsed.append((number, values))
         if progress and count % 500 == 0:
-            progress(count)
+            progress(count, len(rows))
     _match(parsed, plan, office=office, columns=columns)
     if progress:
-        progress(len(rows))
+        progress(len(rows), len(rows))
     position = {str(name).strip(): index for index, name in enumerate(header)}
     plan.errors.sort(key=lambda error: (error.row, position.get(error.column, len(position))))
     return plan
@@ -881,7 +881,7 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
         )
 
 
-def plan_from_bytes(data: bytes, *, office, progress: Callable[[int], None] | None = None) -> ImportPlan:
+def plan_from_bytes(data: bytes, *, office, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
     """Read and check a whole file; a file that cannot be read gives a plan with one error."""
     try:
         header, rows = read_table(data)

@@ -169,7 +169,9 @@ class Project(models.Model):
     )
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
     created_at = models.DateTimeField(_("creato il"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("aggiornato il"), default=timezone.now)
+    # Every write through the ORM moves it (the catalogue's cache fingerprint relies on it); the
+    # import's bulk writes set it explicitly.
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -337,12 +339,6 @@ class ProjectImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in (ImportState.VALIDATING, ImportState.IMPORTING)
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 0 if self.is_running else 100
-        return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
 class ProposalState(models.TextChoices):

@@ -160,15 +160,19 @@ def _progress_key(batch_id: int) -> str:
     return f"projects:import:{batch_id}:processed"
 
 
-def import_progress(batch: ProjectImport) -> int:
-    """Rows processed so far: from the cache while a task runs (its transaction hides the database row)."""
-    value = cache.get(_progress_key(batch.pk))
-    return max(batch.processed_rows, value or 0)
+def import_progress(batch: ProjectImport) -> tuple[int, int]:
+    """Rows processed so far and rows in all: from the cache while a task runs (the task's transaction
+    hides its database writes until the end)."""
+    done, total = cache.get(_progress_key(batch.pk)) or (batch.processed_rows, batch.total_rows)
+    return done, total
 
 
-def _reporter(batch: ProjectImport) -> Callable[[int], None]:
-    def report(count: int) -> None:
-        cache.set(_progress_key(batch.pk), count, timeout=3600)
+def _reporter(batch: ProjectImport, *, start: float = 0.0, share: float = 1.0) -> Callable[[int, int], None]:
+    """A progress callback for one stage of the work: ``share`` of the bar, starting at ``start``."""
+
+    def report(done: int, total: int) -> None:
+        if total:
+            cache.set(_progress_key(batch.pk), (round(total * (start + share * done / total)), total), timeout=3600)
 
     return report
 
@@ -223,8 +227,9 @@ def import_confirm(*, batch: ProjectImport) -> bool:
 
 def import_apply(*, batch: ProjectImport) -> ProjectImport:
     """Check the file again (the catalogue may have changed) and write all its rows, or none."""
-    report = _reporter(batch)
-    plan = plan_from_bytes(_read(batch), office=batch.office)
+    # Writing is all or nothing: the bar covers checking the file again (first half) and writing (second half).
+    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
+    report = _reporter(batch, start=0.5, share=0.5)
     if not plan.ok:
         _store_plan(batch, plan)
         batch.state = ImportState.FAILED
@@ -274,7 +279,22 @@ def _update_rows(projects: list[Project], field_names: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(params), 1000):
-            cursor.executemany(sql, params[start : start + 1000])
+            _executemany(cursor, sql, params[start : start + 1000])
+
+
+def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> None:
+    """``executemany`` in as few round trips as the database allows: psycopg2 otherwise sends one
+    statement per row (50,000 round trips for a 10,000-row import)."""
+    if connection.vendor != "postgresql":
+        cursor.executemany(sql, params)
+        return
+    from psycopg2.extras import execute_batch, execute_values
+
+    if values:  # "INSERT ... VALUES (%s, %s)" becomes one multi-row INSERT per page
+        head, _sep, _tail = sql.rpartition(" VALUES ")
+        execute_values(cursor.cursor, head + " VALUES %s", params, page_size=1000)
+    else:
+        execute_batch(cursor.cursor, sql, params, page_size=500)
 
 
 def _insert_rows(model, field_names: list[str], rows) -> None:
@@ -291,10 +311,10 @@ def _insert_rows(model, field_names: list[str], rows) -> None:
         for row in rows:
             batch.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True)])
             if len(batch) == 2000:
-                cursor.executemany(sql, batch)
+                _executemany(cursor, sql, batch, values=True)
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            _executemany(cursor, sql, batch, values=True)
 
 
 def _insert_projects(projects: list[Project], office: Office) -> None:
@@ -322,7 +342,7 @@ def _insert_projects(projects: list[Project], office: Office) -> None:
 
 
 def import_plan_apply(
-    *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int], None] | None = None
+    *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, int]:
     """Write a checked plan in bulk: creates, updates, municipalities, funding lines, history. Call in a transaction."""
     now = timezone.now()
@@ -334,7 +354,7 @@ def import_plan_apply(
     ]
     _insert_projects(new_projects, office)
     if progress:
-        progress(len(creates))
+        progress(len(creates), len(plan.rows))
 
     existing = {}
     ids = [row.project_id for row in updates]
@@ -415,7 +435,7 @@ def import_plan_apply(
         ((c.project.pk, c.actor_id, c.at, c.kind, c.changes, c.note) for c in changes),
     )
     if progress:
-        progress(len(plan.rows))
+        progress(len(plan.rows), len(plan.rows))
     return len(creates), len(updates)
 
 
@@ -484,6 +504,7 @@ def proposal_merge(*, actor, proposal: Proposal, project: Project, reason: str =
         proposal = _claim(proposal)
         if proposal.municipality_id:
             project.municipalities.add(proposal.municipality_id)
+        Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
         ProjectChange.objects.create(
             project=project,
             actor=actor,

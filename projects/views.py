@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -156,6 +156,30 @@ def _rendered(municipality_map: MunicipalityMap) -> str:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
+def _catalogue_facets(request, projects, by_amount: bool) -> dict:
+    """Count, totals and map of the filtered set: three aggregates over every published project, cached
+    under the filters and a fingerprint of the projects table (one cheap query), so any change shows at once."""
+    fingerprint = Project.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    params = sorted((k, v) for k, v in request.GET.items() if k not in ("pagina", "ordina"))
+    digest = hashlib.sha1(repr((fingerprint, params, by_amount, get_language())).encode()).hexdigest()
+    key = f"projects:catalogue-facets:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        summary = projects.aggregate(
+            n=Count("pk"), cost=Sum("total_cost"), whole_area=Count("pk", filter=Q(whole_area=True))
+        )
+        facets = {
+            "summary": summary,
+            "totals": {
+                "cost": summary["cost"] or Decimal("0"),
+                "funding": projects.funding_total() if summary["n"] else Decimal("0"),
+            },
+            "map": _catalogue_map(projects, by_amount),
+        }
+        cache.set(key, facets, timeout=600)
+    return facets
+
+
 @require_GET
 def catalogue(request):
     form = ProjectFilterForm(request.GET or None)
@@ -165,15 +189,10 @@ def catalogue(request):
     sort = request.GET.get("ordina", "titolo")
     if sort not in SORTS:
         sort = "titolo"
-    summary = projects.aggregate(
-        n=Count("pk"), cost=Sum("total_cost"), whole_area=Count("pk", filter=Q(whole_area=True))
-    )
-    totals = {
-        "cost": summary["cost"] or Decimal("0"),
-        "funding": projects.funding_total() if summary["n"] else Decimal("0"),
-    }
-    page = _page(request, projects.for_listing().order_by(*SORTS[sort]), count=summary["n"])
     by_amount = form.is_bound and form.cleaned_data.get("mappa") == "importo"
+    facets = _catalogue_facets(request, projects, by_amount)
+    summary = facets["summary"]
+    page = _page(request, projects.for_listing().order_by(*SORTS[sort]), count=summary["n"])
     return render(
         request,
         "projects/catalogue.html",
@@ -181,10 +200,10 @@ def catalogue(request):
             "form": form,
             "page": page,
             "sort": sort,
-            "totals": totals,
+            "totals": facets["totals"],
             "summary": summary,
             "objective_errors": objective_errors,
-            "map": _catalogue_map(projects, by_amount),
+            "map": facets["map"],
             "offices": Office.objects.only("pk", "name"),
             "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
         },
@@ -330,7 +349,7 @@ def import_detail(request, pk: int):
     return render(
         request,
         "projects/import_detail.html",
-        {"batch": batch, "errors": errors, "page": errors, "processed": import_progress(batch)},
+        {"batch": batch, "errors": errors, "page": errors, "progress": import_progress(batch)},
     )
 
 
@@ -338,8 +357,7 @@ def import_detail(request, pk: int):
 @require_GET
 def import_status(request, pk: int):
     batch = _get_import(request, pk)
-    processed = import_progress(batch)
-    total = batch.total_rows or 0
+    processed, total = import_progress(batch)
     return JsonResponse(
         {
             "state": batch.state,

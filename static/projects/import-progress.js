@@ -13,7 +13,8 @@
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        bar.value = data.percent;
+        bar.max = Math.max(data.total, 1);
+        bar.value = data.processed;
         bar.textContent = data.percent + "%";
         label.textContent = data.label + ": " + format.format(data.processed) + " / " + format.format(data.total) + " righe (" + data.percent + "%)";
         if (data.running) {

@@ -114,3 +114,13 @@ def confirm(django_capture_on_commit_callbacks):
             return client.post(reverse("projects:import_confirm", args=[batch.pk]))
 
     return _confirm
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Import progress and the catalogue map live in the cache: start every test without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -150,9 +150,23 @@ def test_catalogue_query_count_is_independent_of_size(client, django_assert_max_
     office = OfficeFactory()
     for n in range(size):
         ProjectFactory(office=office, municipalities=[messina, lipari], funding={"pnrr": Decimal(n + 1)})
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # first visit: aggregates computed
         response = get(client, fonte="pnrr", comune="083048", ordina="-costo")
     assert response.context["summary"]["n"] == size
+    with django_assert_max_num_queries(8):  # same filters again: aggregates from the cache
+        response = get(client, fonte="pnrr", comune="083048", ordina="costo", pagina=2)
+    assert response.context["summary"]["n"] == size
+
+
+def test_cached_totals_follow_every_change(client, catalogue, login, office_a_user):
+    assert get(client).context["summary"]["n"] == 4
+    login(office_a_user).post(reverse("projects:publish", args=[catalogue["draft"].pk]), {"azione": "pubblica"})
+    assert get(client).context["summary"]["n"] == 5
+    road = catalogue["road"]
+    login(office_a_user).post(reverse("projects:publish", args=[road.pk]), {"azione": "ritira"})
+    response = get(client)
+    assert response.context["summary"]["n"] == 4
+    assert road.title not in response.content.decode()
 
 
 def test_project_page_shows_money_the_italian_way(client, catalogue):

@@ -146,6 +146,18 @@ def test_status_endpoint_reports_progress(login, office_a_user, upload):
     }
 
 
+def test_progress_of_a_running_task_comes_from_the_cache(login, office_a_user, office_a):
+    from django.core.files.base import ContentFile
+
+    from projects.services import _reporter
+
+    batch = ProjectImport(office=office_a, uploaded_by=office_a_user, original_name="grande.csv")
+    batch.file.save("grande.csv", ContentFile(b"x"), save=True)
+    _reporter(batch, start=0.5, share=0.5)(5000, 10000)  # writing, half done
+    data = json.loads(login(office_a_user).get(reverse("projects:import_status", args=[batch.pk])).content)
+    assert (data["processed"], data["total"], data["percent"], data["running"]) == (7500, 10000, 75, True)
+
+
 def test_running_import_page_has_progress_bar_and_no_inline_script(login, office_a_user, office_a):
     from django.core.files.base import ContentFile
 
@@ -153,7 +165,7 @@ def test_running_import_page_has_progress_bar_and_no_inline_script(login, office
     batch.processed_rows = 2500
     batch.file.save("grande.csv", ContentFile(b"x"), save=True)
     html = login(office_a_user).get(batch.get_absolute_url()).content.decode()
-    assert 'value="25"' in html and "<progress" in html
+    assert 'max="10000" value="2500"' in html and "<progress" in html
     assert "projects/import-progress.js" in html
     assert "<script>" not in html
     assert "Aggiorna la pagina" in html  # works without JavaScript
