@@ -88,6 +88,9 @@ def main() -> int:
     office = OfficeFactory(code="bench", name="Ufficio benchmark")
     user = UserFactory(email="bench@bench.local", role=Role.OFFICE, office=office)
     data = build_csv(ROWS)
+    print(
+        f"Database: {connection.vendor}; carico della macchina (load average 1 min): {os.getloadavg()[0]:.1f} su {os.cpu_count()} CPU"
+    )
     print(f"File: {ROWS:,} righe, {len(data) / 1024 / 1024:.1f} MB (CSV, punto e virgola, comuni per nome)")
 
     rss_before = peak_rss_mb()

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -266,18 +266,27 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
     return batch
 
 
+PREPARED_FIELDS = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField is a DateField
+
+
 def _update_rows(projects: list[Project], field_names: list[str]) -> None:
     """One parametrised UPDATE per project, sent with executemany: ``bulk_update``'s CASE expressions
     grow with the batch and take minutes over 10,000 rows."""
+    db = connections[DEFAULT_DB_ALIAS]
     fields = [Project._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
+    prepared = [isinstance(f, PREPARED_FIELDS) for f in fields]
+    quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
     params = [
-        [field.get_db_prep_save(getattr(project, field.attname), connection) for field in fields] + [project.pk]
+        [
+            field.get_db_prep_save(getattr(project, field.attname), db) if prepare else getattr(project, field.attname)
+            for field, prepare in zip(fields, prepared, strict=True)
+        ]
+        + [project.pk]
         for project in projects
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for start in range(0, len(params), 1000):
             _executemany(cursor, sql, params[start : start + 1000])
 
@@ -300,8 +309,11 @@ def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> Non
 def _insert_rows(model, field_names: list[str], rows) -> None:
     """Plain INSERTs sent with executemany, for the tens of thousands of link, funding and history rows
     of a large import (the ORM's per-value overhead dominates there)."""
+    db = connections[DEFAULT_DB_ALIAS]  # not the ``connection`` proxy: one lookup, not one per value
     fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
+    # Only these types need the database adaptation (time zones, JSON, decimals); text and ids pass as they are.
+    prepared = [isinstance(f, PREPARED_FIELDS) for f in fields]
+    quote = db.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
@@ -309,7 +321,12 @@ def _insert_rows(model, field_names: list[str], rows) -> None:
     batch: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True)])
+            batch.append(
+                [
+                    field.get_db_prep_save(value, db) if prepare else value
+                    for field, prepare, value in zip(fields, prepared, row, strict=True)
+                ]
+            )
             if len(batch) == 2000:
                 _executemany(cursor, sql, batch, values=True)
                 batch = []
@@ -368,7 +385,8 @@ def import_plan_apply(
             old_codes[pk].append(code)
         for line in FundingLine.objects.filter(project_id__in=chunk):
             old_funding[line.project_id][line.source] = line.amount
-    changes: list[ProjectChange] = []
+    actor_id = getattr(actor, "pk", None)
+    changes: list[tuple[Project, dict]] = []  # history rows, inserted in bulk at the end
     changed_fields: set[str] = {"updated_at"}
     for row in updates:
         project = existing[row.project_id]
@@ -384,29 +402,12 @@ def import_plan_apply(
         )
         diff = snapshot_diff(before, after)
         if diff:
-            changes.append(
-                ProjectChange(
-                    project=project, actor=actor, at=now, kind=ChangeKind.IMPORTED, changes=diff, note=note[:300]
-                )
-            )
+            changes.append((project, diff))
     if updates:
         _update_rows([existing[row.project_id] for row in updates], sorted(changed_fields))
     for project, row in zip(new_projects, creates, strict=True):
-        changes.append(
-            ProjectChange(
-                project=project,
-                actor=actor,
-                at=now,
-                kind=ChangeKind.IMPORTED,
-                changes=snapshot_diff(
-                    {},
-                    project_snapshot(
-                        project, municipality_codes=row.municipality_codes or [], funding=row.funding or {}
-                    ),
-                ),
-                note=note[:300],
-            )
-        )
+        snapshot = project_snapshot(project, municipality_codes=row.municipality_codes or [], funding=row.funding or {})
+        changes.append((project, snapshot_diff({}, snapshot)))
 
     # Relations: replace them for the rows whose file gives them.
     pairs = [(project, row) for project, row in zip(new_projects, creates, strict=True)]
@@ -432,7 +433,7 @@ def import_plan_apply(
     _insert_rows(
         ProjectChange,
         ["project", "actor", "at", "kind", "changes", "note"],
-        ((c.project.pk, c.actor_id, c.at, c.kind, c.changes, c.note) for c in changes),
+        ((project.pk, actor_id, now, ChangeKind.IMPORTED, diff, note[:300]) for project, diff in changes),
     )
     if progress:
         progress(len(plan.rows), len(plan.rows))
