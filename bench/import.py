@@ -38,13 +38,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-ROWS = 10_000
-CATALOGUE_PROJECTS = 5_000
+ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
+CATALOGUE_PROJECTS = min(5_000, ROWS)
 
 
 def build_csv(rows: int) -> bytes:
@@ -74,6 +77,9 @@ def peak_rss_mb() -> float:
 
 def main() -> int:
     setup_test_environment()
+    # One persistent connection, as a web worker keeps with CONN_MAX_AGE (and so the query capture sees it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     call_command("migrate", verbosity=0)
     call_command("load_municipalities", verbosity=0)
     from projects.factories import OfficeFactory
@@ -123,27 +129,50 @@ def main() -> int:
     client = Client()
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
 
-    def measure(published: int) -> tuple[float, int]:
-        Project.objects.update(publication=Publication.DRAFT)
-        Project.objects.filter(pk__in=ids[:published]).update(publication=Publication.PUBLISHED)
-        client.get("/progetti/")  # warm up
-        timings = []
-        for _ in range(30):
+    def measure(published: int) -> dict:
+        # Publication changes as the office pages make them (they move updated_at, which the cache follows).
+        now = timezone.now()
+        Project.objects.update(publication=Publication.DRAFT, updated_at=now)
+        Project.objects.filter(pk__in=ids[:published]).update(publication=Publication.PUBLISHED, updated_at=now)
+        cache.clear()
+        params = {"ordina": "-costo", "fonte": "pnrr", "pagina": 3}
+        connection.queries_log.clear()  # a full log (9,000 entries) would make the capture read 0
+        with CaptureQueriesContext(connection) as cold_queries:
             t = time.perf_counter()
-            response = client.get("/progetti/", {"ordina": "-costo"})
-            timings.append((time.perf_counter() - t) * 1000)
+            cold = client.get("/progetti/", params)
+            cold_ms = (time.perf_counter() - t) * 1000
+        assert cold.status_code == 200, cold.status_code
+        cold_count = len(cold_queries)
+        with CaptureQueriesContext(connection) as warm_queries:
+            client.get("/progetti/", params)
+        warm_count = len(warm_queries)
+        wall, cpu = [], []
+        for n in range(30):
+            t, c = time.perf_counter(), time.process_time()
+            response = client.get("/progetti/", {**params, "pagina": 1 + n % 5})
+            wall.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             assert response.status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            client.get("/progetti/", {"ordina": "-costo", "fonte": "pnrr", "pagina": 3})
-        return statistics.median(timings), len(queries)
+        return {
+            "cold_ms": cold_ms,
+            "median_ms": statistics.median(wall),
+            "cpu_ms": statistics.median(cpu),
+            "cold_queries": cold_count,
+            "warm_queries": warm_count,
+        }
 
-    small_ms, small_queries = measure(500)
-    big_ms, big_queries = measure(CATALOGUE_PROJECTS)
-    print(f"/progetti/ con 500 progetti pubblicati: mediana {small_ms:.1f} ms, {small_queries} query")
-    print(
-        f"/progetti/ con {CATALOGUE_PROJECTS:,} progetti pubblicati: mediana {big_ms:.1f} ms, {big_queries} query (obiettivo ≤ 100 ms, query costanti)"
-    )
-    ok = total <= 15 and rss <= 300 and big_ms <= 100 and small_queries == big_queries
+    print(f"Carico della macchina (load average 1 min): {os.getloadavg()[0]:.1f} su {os.cpu_count()} CPU")
+    small = measure(500)
+    big = measure(CATALOGUE_PROJECTS)
+    for label, figures in (("500", small), (f"{CATALOGUE_PROJECTS:,}", big)):
+        print(
+            f"/progetti/ con {label} progetti pubblicati: mediana {figures['median_ms']:.1f} ms "
+            f"(CPU del processo web {figures['cpu_ms']:.1f} ms); prima visita a cache vuota {figures['cold_ms']:.1f} ms; "
+            f"query: {figures['cold_queries']} a cache vuota, {figures['warm_queries']} dopo"
+        )
+    same_queries = (small["cold_queries"], small["warm_queries"]) == (big["cold_queries"], big["warm_queries"])
+    print(f"Numero di query indipendente dal numero di progetti: {'sì' if same_queries else 'NO'}")
+    ok = total <= 15 and rss <= 300 and big["median_ms"] <= 100 and same_queries
     print("Esito:", "tutti gli obiettivi raggiunti" if ok else "OBIETTIVI NON RAGGIUNTI")
     return 0 if ok else 1
 
