@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
@@ -219,10 +219,33 @@ def project_detail(request, pk: int):
         "municipalities": project.municipalities.only("istat_code", "name", "slug"),
         "funding": project.funding_lines.all(),
         "can_edit": editable,
-        "history": project.changes.select_related("actor")[:50] if editable else [],
+        "history": _readable_history(project.changes.select_related("actor")[:50]) if editable else [],
         "proposals": project.proposals.all() if editable else [],
     }
     return render(request, "projects/detail.html", context)
+
+
+HISTORY_LABELS = {
+    "office_id": _("ufficio"),
+    "municipalities": _("comuni (codici ISTAT)"),
+    "funding": _("finanziamenti per fonte"),
+    "proposal": _("proposta"),
+}
+
+
+def _readable_history(changes) -> list[dict]:
+    """History entries with Italian field names, for the project page."""
+    rows = []
+    for change in changes:
+        fields = []
+        for name, (before, after) in change.changes.items():
+            try:
+                label = HISTORY_LABELS.get(name) or Project._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = name
+            fields.append({"label": label, "before": before, "after": after})
+        rows.append({"change": change, "fields": fields})
+    return rows
 
 
 @role_required(Role.OFFICE, Role.TEAM)

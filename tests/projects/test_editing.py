@@ -102,6 +102,7 @@ def test_edit_records_who_when_what(login, office_a_user, office_a, messina):
     assert change.changes["funding"][0] == {}
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Storico delle modifiche" in html and "Andrea Uffici" in html
+    assert "<strong>titolo</strong>: Prima → Dopo" in html
     # saving again without changes adds nothing
     client.post(reverse("projects:edit", args=[project.pk]), form_data(title="Dopo", municipalities=["083048"]))
     assert project.changes.count() == 1
