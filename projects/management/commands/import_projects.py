@@ -36,7 +36,8 @@ class Command(BaseCommand):
             for error in plan.errors:
                 where = f"riga {error.row}, colonna «{error.column}»: " if error.row else ""
                 self.stderr.write(f"{where}{error.message}")
-            self._fail(f"{len(plan.errors)} errori: nessun progetto importato.")
+            count = len(plan.errors)
+            self._fail(f"{count} {'errore' if count == 1 else 'errori'}: nessun progetto importato.")
         if dry_run:
             self.stdout.write(
                 f"Prova senza scrittura: {plan.to_create} progetti da creare, {plan.to_update} da aggiornare."
