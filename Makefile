@@ -57,6 +57,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/plan_pdf.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 PROFILE_SECTIONS: list[str] = [
     "municipalities.sections.needs_section",
     "phases.sections.positions_section",
+    "projects.profile.municipality_projects",
 ]
 
 

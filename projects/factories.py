@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import factory
 
-from projects.models import Office
+from projects.models import FundingLine, Office, Project, Proposal, Publication, Status
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):
@@ -14,3 +16,44 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Ufficio di prova {n}")
     head = factory.Faker("name", locale="it_IT")
     email = factory.LazyAttribute(lambda o: f"{o.code}@cittametropolitana.me.it")
+
+
+def fake_cup(n: int) -> str:
+    """A well-formed CUP that is not a real one (letter Z, then the sequence)."""
+    return f"Z{n % 100:02d}Z{n:011d}"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Progetto di prova {n}")
+    summary = "Sintesi del progetto di prova."
+    office = factory.SubFactory(OfficeFactory)
+    cup = factory.Sequence(fake_cup)
+    status = Status.FUNDED
+    total_cost = Decimal("100000.00")
+    publication = Publication.PUBLISHED
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+    @factory.post_generation
+    def funding(self, create, extracted, **kwargs):
+        """``funding={"pnrr": Decimal(...)}``."""
+        if create and extracted:
+            FundingLine.objects.bulk_create(
+                FundingLine(project=self, source=source, amount=amount) for source, amount in extracted.items()
+            )
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    title = factory.Sequence(lambda n: f"Proposta {n}")
+    description = "Una pista ciclabile lungo la costa."
+    proposer = None

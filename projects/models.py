@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
+cup_validator = RegexValidator(
+    CUP_PATTERN,
+    _("Il CUP deve avere 15 caratteri: una lettera, due cifre, una lettera e undici cifre (es. B33C22000020006)."),
+)
+MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class Office(models.Model):
@@ -22,3 +36,383 @@ class Office(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+
+class Status(models.TextChoices):
+    IDEA = "idea", _("idea")
+    PLANNED = "planned", _("programmato")
+    DESIGNED = "designed", _("progettato")
+    FUNDED = "funded", _("finanziato")
+    IN_PROGRESS = "in_progress", _("in corso")
+    COMPLETED = "completed", _("concluso")
+    SUSPENDED = "suspended", _("sospeso")
+
+
+class FundingSource(models.TextChoices):
+    PNRR = "pnrr", _("PNRR")
+    EU_COHESION = "eu_cohesion", _("fondi europei di coesione")
+    FSC = "fsc", _("Fondo Sviluppo e Coesione (FSC)")
+    STATE = "state", _("Stato")
+    REGION = "region", _("Regione")
+    METRO_CITY = "metro_city", _("Città Metropolitana")
+    MUNICIPALITY = "municipality", _("comune")
+    PRIVATE = "private", _("privati")
+    TO_BE_FOUND = "to_be_found", _("da reperire")
+
+
+class Priority(models.IntegerChoices):
+    HIGH = 1, _("alta")
+    MEDIUM = 2, _("media")
+    LOW = 3, _("bassa")
+
+
+class Origin(models.TextChoices):
+    PORTFOLIO = "portfolio", _("parco progettuale dell'ufficio")
+    NEED = "need", _("istanza di un comune")
+    WORKING_TABLE = "working_table", _("tavolo di lavoro")
+    PROPOSAL = "proposal", _("proposta")
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("bozza")
+    PUBLISHED = "published", _("pubblicato")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self) -> ProjectQuerySet:
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def of_office(self, office) -> ProjectQuerySet:
+        return self.filter(office=office)
+
+    def visible_to(self, user) -> ProjectQuerySet:
+        """Published projects for everybody; drafts only for their own office's staff and the team."""
+        if user.is_authenticated and (user.is_superuser or user.is_team):
+            return self
+        if user.is_authenticated and user.is_office_staff:
+            return self.filter(Q(publication=Publication.PUBLISHED) | Q(office_id=user.office_id))
+        return self.published()
+
+    def editable_by(self, user) -> ProjectQuerySet:
+        if user.is_authenticated and (user.is_superuser or user.is_team):
+            return self
+        if user.is_authenticated and user.is_office_staff:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+    def for_municipality(self, municipality) -> ProjectQuerySet:
+        through = Project.municipalities.through
+        return self.filter(Exists(through.objects.filter(project_id=OuterRef("pk"), municipality_id=municipality.pk)))
+
+    def funded_by(self, source: str) -> ProjectQuerySet:
+        return self.filter(Exists(FundingLine.objects.filter(project_id=OuterRef("pk"), source=source)))
+
+    def search(self, text: str) -> ProjectQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text) | Q(cup__iexact=text) | Q(local_code__iexact=text)
+        )
+
+    def funding_total(self) -> Decimal:
+        """Total of the funding lines of this set, summed by the database (one query)."""
+        total = FundingLine.objects.filter(project__in=self.values("pk")).aggregate(total=Sum("amount"))["total"]
+        return total or Decimal("0")
+
+    def for_listing(self) -> ProjectQuerySet:
+        return self.select_related("office").prefetch_related(
+            models.Prefetch(
+                "municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug")
+            ),
+            "funding_lines",
+        )
+
+
+def _municipality_model():
+    from municipalities.models import Municipality
+
+    return Municipality
+
+
+class Project(models.Model):
+    title = models.CharField(_("titolo"), max_length=300)
+    summary = models.TextField(_("sintesi"), blank=True, max_length=1000)
+    description = models.TextField(_("descrizione"), blank=True)
+    office = models.ForeignKey(Office, verbose_name=_("ufficio"), on_delete=models.PROTECT, related_name="projects")
+    cup = models.CharField(
+        _("CUP"),
+        max_length=15,
+        blank=True,
+        validators=[cup_validator],
+        help_text=_("Codice Unico di Progetto: facoltativo solo per le idee."),
+    )
+    local_code = models.CharField(
+        _("codice locale"), max_length=60, blank=True, help_text=_("Il codice che l'ufficio usa per il progetto.")
+    )
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality", verbose_name=_("comuni interessati"), related_name="projects", blank=True
+    )
+    whole_area = models.BooleanField(_("intera area metropolitana"), default=False)
+    status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    total_cost = models.DecimalField(
+        _("costo totale (€)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    planned_start = models.DateField(_("inizio previsto"), null=True, blank=True)
+    planned_end = models.DateField(_("fine prevista"), null=True, blank=True)
+    actual_start = models.DateField(_("inizio effettivo"), null=True, blank=True)
+    actual_end = models.DateField(_("fine effettiva"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priorità"), choices=Priority.choices, default=Priority.MEDIUM)
+    origin = models.CharField(_("origine"), max_length=20, choices=Origin.choices, default=Origin.PORTFOLIO)
+    publication = models.CharField(
+        _("pubblicazione"), max_length=10, choices=Publication.choices, default=Publication.DRAFT
+    )
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now, editable=False)
+    # Every write through the ORM moves it (the catalogue's cache fingerprint relies on it); the
+    # import's bulk writes set it explicitly.
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True, db_index=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progetto")
+        verbose_name_plural = _("progetti")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cup"],
+                condition=~Q(cup=""),
+                name="project_cup_unique_when_present",
+                violation_error_message=_("Esiste già un progetto con questo CUP."),
+            ),
+            models.UniqueConstraint(
+                fields=["office", "local_code"],
+                condition=~Q(local_code=""),
+                name="project_local_code_unique_in_office",
+                violation_error_message=_("L'ufficio ha già un progetto con questo codice locale."),
+            ),
+            models.CheckConstraint(condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
+            models.CheckConstraint(condition=~Q(cup="") | Q(status="idea"), name="project_cup_required_unless_idea"),
+            models.CheckConstraint(
+                condition=Q(total_cost__isnull=True) | Q(total_cost__gte=0), name="project_total_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="project_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "title"], name="project_pub_title_idx"),
+            models.Index(fields=["publication", "total_cost"], name="project_pub_cost_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cup} — {self.title}" if self.cup else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not self.cup and self.status != Status.IDEA:
+            errors["cup"] = _("Il CUP è obbligatorio, tranne che per le idee.")
+        for start, end, label in (
+            ("planned_start", "planned_end", _("La fine prevista è precedente all'inizio previsto.")),
+            ("actual_start", "actual_end", _("La fine effettiva è precedente all'inizio effettivo.")),
+        ):
+            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
+                errors[end] = label
+        if errors:
+            raise ValidationError(errors)
+
+    def funding_total(self) -> Decimal:
+        return sum((line.amount for line in self.funding_lines.all()), Decimal("0"))
+
+
+class FundingLine(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_lines")
+    source = models.CharField(_("fonte"), max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(_("importo (€)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = _("linea di finanziamento")
+        verbose_name_plural = _("linee di finanziamento")
+        ordering = ["project", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="funding_line_one_per_source"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_line_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.amount}"
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", _("creato")
+    UPDATED = "updated", _("modificato")
+    IMPORTED = "imported", _("importato da file")
+    PUBLISHED = "published", _("pubblicato")
+    UNPUBLISHED = "unpublished", _("ritirato dalla pubblicazione")
+    MERGED = "merged", _("proposta unita")
+
+
+class ProjectChange(models.Model):
+    """One entry of a project's history: who, when, and each field's value before and after."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("autore"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    kind = models.CharField(_("tipo"), max_length=20, choices=ChangeKind.choices)
+    changes = models.JSONField(_("modifiche"), default=dict, blank=True)  # {field label: [before, after]}
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("modifica del progetto")
+        verbose_name_plural = _("storico delle modifiche")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ImportState(models.TextChoices):
+    VALIDATING = "validating", _("in verifica")
+    PREVIEW = "preview", _("anteprima pronta")
+    INVALID = "invalid", _("errori da correggere")
+    IMPORTING = "importing", _("importazione in corso")
+    DONE = "done", _("importato")
+    FAILED = "failed", _("non importato")
+
+
+def import_upload_path(instance, filename: str) -> str:
+    return f"projects/imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ProjectImport(models.Model):
+    """One uploaded spreadsheet: checked first (preview), written only when the user confirms."""
+
+    office = models.ForeignKey(Office, verbose_name=_("ufficio"), on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("caricato da"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=import_upload_path)
+    original_name = models.CharField(_("nome del file"), max_length=255)
+    state = models.CharField(_("stato"), max_length=12, choices=ImportState.choices, default=ImportState.VALIDATING)
+    total_rows = models.PositiveIntegerField(_("righe"), default=0)
+    processed_rows = models.PositiveIntegerField(_("righe elaborate"), default=0)
+    to_create = models.PositiveIntegerField(_("da creare"), default=0)
+    to_update = models.PositiveIntegerField(_("da aggiornare"), default=0)
+    errors = models.JSONField(_("errori"), default=list, blank=True)  # [{"row", "column", "message"}]
+    preview = models.JSONField(_("anteprima"), default=list, blank=True)  # first rows: {"row", "action", ...}
+    notes = models.JSONField(_("avvisi"), default=list, blank=True)  # e.g. columns ignored, format recognised
+    created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
+    finished_at = models.DateTimeField(_("concluso il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("importazione di progetti")
+        verbose_name_plural = _("importazioni di progetti")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (ImportState.VALIDATING, ImportState.IMPORTING)
+
+
+class ProposalState(models.TextChoices):
+    SUBMITTED = "submitted", _("inviata")
+    ACCEPTED = "accepted", _("accolta: diventa un progetto")
+    MERGED = "merged", _("unita a un progetto esistente")
+    DECLINED = "declined", _("non accolta")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProposalQuerySet:
+        if user.is_authenticated and (user.is_superuser or user.is_team):
+            return self
+        if user.is_authenticated and (user.is_mayor or user.is_stakeholder):
+            return self.filter(proposer=user)
+        return self.none()
+
+
+class Proposal(models.Model):
+    """A project proposed in phase 2 by a mayor (for the municipality) or a stakeholder (for the area)."""
+
+    title = models.CharField(_("titolo"), max_length=300)
+    description = models.TextField(_("descrizione"), max_length=5000)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proponente"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("comune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    estimated_cost = models.DecimalField(
+        _("costo stimato (€)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    state = models.CharField(_("esito"), max_length=10, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
+    reason = models.TextField(_("motivazione"), blank=True, max_length=2000)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("progetto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    created_at = models.DateTimeField(_("inviata il"), default=timezone.now)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposta di progetto")
+        verbose_name_plural = _("proposte di progetto")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(state="declined") | ~Q(reason=""), name="proposal_declined_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["accepted", "merged"]) | Q(project__isnull=False),
+                name="proposal_accepted_has_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ProposalState.SUBMITTED
+
+    @property
+    def area_label(self) -> str:
+        return self.municipality.name if self.municipality_id else str(_("intera area metropolitana"))

@@ -186,6 +186,8 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# Largest spreadsheet an office may upload to import projects (10,000 rows are about 3 MB).
+PROJECTS_IMPORT_MAX_BYTES = envint("PROJECTS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Celery -------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")

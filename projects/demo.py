@@ -1,0 +1,115 @@
+"""Demo portfolios for ``manage.py seed_demo``: real PNRR CUP codes (OpenCUP) spread over the demo offices.
+
+Titles and amounts are examples (the summary says so); dates are relative to today.
+Idempotent: projects are found by CUP, proposals by title.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from municipalities.models import Municipality
+from projects.models import FundingLine, Office, Project, Proposal, Publication, Status
+from projects.services import project_set_publication
+from psm_portal.accounts.models import User
+
+DATA = Path(__file__).resolve().parent / "data" / "pnrr_cup_messina.csv"
+OFFICE_WORK = {
+    "viabilita": "Messa in sicurezza della viabilità",
+    "ambiente": "Mitigazione del rischio idrogeologico",
+    "edilizia-scolastica": "Adeguamento sismico ed efficientamento di edifici scolastici",
+    "sviluppo-economico": "Rigenerazione urbana e servizi di prossimità",
+}
+STATUSES = [Status.FUNDED, Status.IN_PROGRESS, Status.DESIGNED, Status.COMPLETED, Status.PLANNED]
+
+
+def demo_rows() -> list[dict]:
+    with DATA.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def seed_projects() -> int:
+    offices = list(Office.objects.filter(code__in=OFFICE_WORK).order_by("code"))
+    if not offices:
+        return 0
+    names = dict(Municipality.objects.values_list("istat_code", "name"))
+    team = User.objects.filter(email="team@demo.psm.local").first()
+    today = timezone.localdate()
+    created = 0
+    for index, row in enumerate(demo_rows()):
+        office = offices[index % len(offices)]
+        name = names.get(row["istat_code"], row["municipality"].title())
+        cost = Decimal(150_000 + (index * 73_250) % 2_400_000)
+        start = today - timedelta(days=400) + timedelta(days=37 * index)
+        project, was_created = Project.objects.get_or_create(
+            cup=row["cup"],
+            defaults={
+                "office": office,
+                "title": f"{OFFICE_WORK[office.code]} — {name}",
+                "summary": "Dati dimostrativi: CUP reale (OpenCUP, PNRR); titolo, importi e date di esempio.",
+                "status": STATUSES[index % len(STATUSES)],
+                "priority": 1 + index % 3,
+                "total_cost": cost,
+                "planned_start": start,
+                "planned_end": start + timedelta(days=540),
+                "local_code": f"DEMO-{index + 1:03d}",
+            },
+        )
+        if was_created:
+            created += 1
+            project.municipalities.set([row["istat_code"]])
+            pnrr = (cost * Decimal("0.8")).quantize(Decimal("0.01"))
+            FundingLine.objects.bulk_create(
+                [
+                    FundingLine(project=project, source="pnrr", amount=pnrr),
+                    FundingLine(project=project, source="metro_city", amount=cost - pnrr),
+                ]
+            )
+            if index % 5 != 4:  # a few stay drafts, to show the office's own view
+                project_set_publication(actor=team, project=project, publish=True)
+    idea, was_created = Project.objects.get_or_create(
+        office=offices[0],
+        local_code="DEMO-IDEA-01",
+        defaults={
+            "title": "Rete metropolitana di piste ciclabili costiere",
+            "summary": "Dati dimostrativi: un'idea che riguarda l'intera area metropolitana.",
+            "status": Status.IDEA,
+            "whole_area": True,
+            "publication": Publication.PUBLISHED,
+            "published_at": timezone.now(),
+        },
+    )
+    created += int(was_created)
+    return created
+
+
+def seed_proposals() -> None:
+    mayor = User.objects.filter(email="sindaco.a@demo.psm.local").first()
+    stakeholder = User.objects.filter(email="stakeholder@demo.psm.local").first()
+    if mayor:
+        Proposal.objects.get_or_create(
+            title="Parcheggio di interscambio alla stazione di Messina Centrale",
+            proposer=mayor,
+            defaults={
+                "description": "Un parcheggio di interscambio con le linee extraurbane, per ridurre il traffico in centro.",
+                "municipality": mayor.municipality,
+                "estimated_cost": Decimal("2500000"),
+            },
+        )
+    if stakeholder:
+        Proposal.objects.get_or_create(
+            title="Laboratori università-imprese nei comuni dei Nebrodi",
+            proposer=stakeholder,
+            defaults={"description": "Spazi condivisi per l'innovazione nelle aree interne, con l'università."},
+        )
+
+
+def seed(stdout) -> None:
+    created = seed_projects()
+    seed_proposals()
+    stdout.write(f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi).")

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+from projects.importer import CellError, parse_amount
+from projects.models import FundingSource, Office, Project, Proposal, Status, cup_validator
+from psm_portal.lib.money import format_number
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class EuroField(forms.Field):
+    """An amount in euro written the Italian way (1.234.567,89), never negative."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_number(value, 2)
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except CellError as exc:
+            raise forms.ValidationError(str(exc).capitalize())
+
+
+class ItalianDateField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "gg/mm/aaaa"}))
+        kwargs.setdefault("help_text", _("Nel formato gg/mm/aaaa."))
+        super().__init__(**kwargs)
+
+
+def municipality_choices():
+    return Municipality.objects.defer("boundary", "svg_path").order_by("name")
+
+
+class ProjectForm(forms.ModelForm):
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Comuni interessati"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."),
+    )
+    cup = forms.CharField(
+        label=_("CUP"),
+        required=False,
+        max_length=20,
+        help_text=_("Codice Unico di Progetto, 15 caratteri: facoltativo solo per le idee."),
+    )
+    total_cost = EuroField(label=_("Costo totale (€)"))
+    planned_start = ItalianDateField(label=_("Inizio previsto"))
+    planned_end = ItalianDateField(label=_("Fine prevista"))
+    actual_start = ItalianDateField(label=_("Inizio effettivo"))
+    actual_end = ItalianDateField(label=_("Fine effettiva"))
+
+    class Meta:
+        model = Project
+        fields = [
+            "office",
+            "title",
+            "summary",
+            "description",
+            "cup",
+            "local_code",
+            "status",
+            "priority",
+            "municipalities",
+            "whole_area",
+            "total_cost",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipality_choices()
+        self.fields["cup"].widget.attrs.update({"maxlength": 15, "autocomplete": "off"})
+        if not (user.is_team or user.is_superuser):
+            del self.fields["office"]
+        for source, label in FundingSource.choices:
+            self.fields[f"funding_{source}"] = EuroField(
+                label=gettext("Finanziamento: %(source)s (€)") % {"source": label}
+            )
+            if self.instance.pk:
+                for line in self.instance.funding_lines.all():
+                    if line.source == source:
+                        self.initial[f"funding_{source}"] = line.amount
+
+    def clean_cup(self) -> str:
+        cup = (self.cleaned_data.get("cup") or "").strip().upper().replace(" ", "")
+        if cup:
+            cup_validator(cup)
+        return cup
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("municipalities") and not data.get("whole_area"):
+            self.add_error("municipalities", _("Indica almeno un comune oppure l'intera area metropolitana."))
+        if "cup" in data and not data["cup"] and data.get("status") and data["status"] != Status.IDEA:
+            self.add_error("cup", _("Il CUP è obbligatorio, tranne che per le idee."))
+        for start, end, message in (
+            ("planned_start", "planned_end", _("La fine prevista è precedente all'inizio previsto.")),
+            ("actual_start", "actual_end", _("La fine effettiva è precedente all'inizio effettivo.")),
+        ):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, message)
+        return data
+
+    def _post_clean(self):
+        # Validation runs in the service (full_clean); here only the form-level checks.
+        pass
+
+    @property
+    def funding_fields(self):
+        return [self[f"funding_{source}"] for source, _label in FundingSource.choices]
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("funding_")]
+
+    def service_data(self) -> tuple[dict, list[str], dict[str, Decimal]]:
+        data = self.cleaned_data
+        fields = {
+            name: data[name] for name in self.Meta.fields if name in data and name not in ("municipalities", "office")
+        }
+        if "office" in data and data["office"]:
+            fields["office"] = data["office"]
+        codes = [m.istat_code for m in data.get("municipalities") or []]
+        funding = {
+            source: data[f"funding_{source}"]
+            for source, _label in FundingSource.choices
+            if data.get(f"funding_{source}") is not None
+        }
+        return fields, codes, funding
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Foglio di calcolo (CSV o Excel .xlsx)"),
+        help_text=_("Il file dell'ufficio così com'è: il nostro modello, un'esportazione di OpenCoesione o del PNRR."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_team or user.is_superuser:
+            self.fields["office"] = forms.ModelChoiceField(label=_("Ufficio"), queryset=Office.objects.all())
+            self.order_fields(["office", "file"])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PROJECTS_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Il file pesa %(size)s MB: il limite è %(limit)s MB. Dividilo in più file e caricali uno alla volta.")
+                % {"size": format_number(upload.size / 1024 / 1024, 1), "limit": format_number(limit / 1024 / 1024)}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("Il file è vuoto."))
+        return upload
+
+
+class ProposalForm(forms.ModelForm):
+    estimated_cost = EuroField(label=_("Costo stimato (€)"), help_text=_("Facoltativo: una stima basta."))
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "description", "municipality", "estimated_cost"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"description": _("Che cosa proponi, perché serve, chi ne beneficia.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_mayor:
+            del self.fields["municipality"]  # a mayor proposes for their own municipality
+        else:
+            field = self.fields["municipality"]
+            field.queryset = municipality_choices()
+            field.required = False
+            field.empty_label = gettext("Intera area metropolitana")
+            field.help_text = _("Lascia «Intera area metropolitana» se la proposta riguarda tutto il territorio.")
+
+
+class DecisionForm(forms.Form):
+    ACCEPT, MERGE, DECLINE = "accept", "merge", "decline"
+    decision = forms.ChoiceField(
+        label=_("Decisione"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ACCEPT, _("Accogli: diventa un progetto (idea) di un ufficio")),
+            (MERGE, _("Unisci a un progetto esistente")),
+            (DECLINE, _("Non accogliere")),
+        ],
+    )
+    office = forms.ModelChoiceField(
+        label=_("Ufficio a cui affidare il progetto"), queryset=Office.objects.all(), required=False
+    )
+    project = forms.CharField(
+        label=_("Progetto esistente (CUP o numero)"),
+        required=False,
+        max_length=20,
+        help_text=_("Il CUP del progetto oppure il numero che compare nel suo indirizzo /progetti/<numero>/."),
+    )
+    reason = forms.CharField(
+        label=_("Motivazione per il proponente"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obbligatoria se la proposta non è accolta: il proponente la leggerà."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.ACCEPT and not data.get("office"):
+            self.add_error("office", _("Scegli l'ufficio che seguirà il progetto."))
+        if decision == self.MERGE:
+            ref = (data.get("project") or "").strip().upper()
+            project = None
+            if ref.isdigit():
+                project = Project.objects.filter(pk=int(ref)).first()
+            elif ref:
+                project = Project.objects.filter(cup=ref).first()
+            if project is None:
+                self.add_error("project", _("Nessun progetto con questo CUP o numero."))
+            data["project_obj"] = project
+        if decision == self.DECLINE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Scrivi la motivazione: il proponente la leggerà."))
+        return data
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cerca nel titolo, nella sintesi o per CUP"), required=False, max_length=100)
+    ufficio = forms.ModelChoiceField(
+        label=_("Ufficio"), queryset=Office.objects.all(), required=False, empty_label=_("Tutti gli uffici")
+    )
+    comune = forms.ModelChoiceField(
+        label=_("Comune"), queryset=Municipality.objects.none(), required=False, empty_label=_("Tutti i comuni")
+    )
+    obiettivo = forms.CharField(label=_("Codice obiettivo"), required=False, max_length=20)
+    stato = forms.ChoiceField(label=_("Stato"), required=False, choices=[("", _("Tutti gli stati")), *Status.choices])
+    fonte = forms.ChoiceField(
+        label=_("Fonte di finanziamento"), required=False, choices=[("", _("Tutte le fonti")), *FundingSource.choices]
+    )
+    costo_min = EuroField(label=_("Costo da (€)"))
+    costo_max = EuroField(label=_("Costo fino a (€)"))
+    mappa = forms.ChoiceField(
+        label=_("La mappa mostra"),
+        required=False,
+        choices=[("numero", _("il numero di progetti")), ("importo", _("il costo dei progetti"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].queryset = Municipality.objects.only("istat_code", "name").order_by("name")
+        self.fields["comune"].to_field_name = "istat_code"
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("costo_min"), data.get("costo_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("costo_max", _("Il costo massimo è minore del costo minimo."))
+        return data

@@ -1,0 +1,57 @@
+"""``manage.py import_projects FILE --office CODE [--dry-run]``: exit 0 when every row is (or would be) imported, 1 otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from projects.importer import plan_from_bytes
+from projects.models import Office
+from projects.services import import_plan_apply
+from psm_portal.audit.services import audit_record
+
+
+class Command(BaseCommand):
+    help = "Importa i progetti di un ufficio da un file CSV o XLSX (tutte le righe o nessuna)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="il file CSV o XLSX")
+        parser.add_argument("--office", required=True, help="il codice dell'ufficio (es. viabilita)")
+        parser.add_argument("--dry-run", action="store_true", help="controlla il file senza scrivere nulla")
+
+    def handle(self, *args, file: str, office: str, dry_run: bool, **options):
+        found = Office.objects.filter(code=office).first()
+        if found is None:
+            codes = ", ".join(Office.objects.values_list("code", flat=True)) or "nessuno"
+            self._fail(f"Ufficio «{office}» sconosciuto. Uffici: {codes}.")
+        path = Path(file)
+        if not path.is_file():
+            self._fail(f"File non trovato: {file}")
+        plan = plan_from_bytes(path.read_bytes(), office=found)
+        for note in plan.notes:
+            self.stdout.write(note)
+        if plan.errors:
+            for error in plan.errors:
+                where = f"riga {error.row}, colonna «{error.column}»: " if error.row else ""
+                self.stderr.write(f"{where}{error.message}")
+            count = len(plan.errors)
+            self._fail(f"{count} {'errore' if count == 1 else 'errori'}: nessun progetto importato.")
+        if dry_run:
+            self.stdout.write(
+                f"Prova senza scrittura: {plan.to_create} progetti da creare, {plan.to_update} da aggiornare."
+            )
+            return
+        with transaction.atomic():
+            created, updated = import_plan_apply(plan=plan, office=found, actor=None, note=path.name)
+            audit_record(
+                actor=None,
+                action="projects.import",
+                obj=found,
+                after={"created": created, "updated": updated, "file": path.name},
+            )
+        self.stdout.write(self.style.SUCCESS(f"Importati: {created} progetti creati, {updated} aggiornati."))
+
+    def _fail(self, message: str) -> None:
+        raise CommandError(message, returncode=1)

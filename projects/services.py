@@ -1,0 +1,528 @@
+"""Writes that span models: projects with their funding and history, imports, proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.importer import ImportPlan, plan_from_bytes
+from projects.models import (
+    ChangeKind,
+    FundingLine,
+    FundingSource,
+    ImportState,
+    Office,
+    Origin,
+    Project,
+    ProjectChange,
+    ProjectImport,
+    Proposal,
+    ProposalState,
+    Publication,
+    Status,
+)
+from psm_portal.audit.services import audit_record
+
+TRACKED_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "office_id",
+    "cup",
+    "local_code",
+    "whole_area",
+    "status",
+    "total_cost",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "priority",
+    "origin",
+    "publication",
+]
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def project_snapshot(project: Project, *, municipality_codes=None, funding=None) -> dict:
+    """The values the history compares, as JSON-friendly values."""
+    snapshot = {name: _plain(getattr(project, name)) for name in TRACKED_FIELDS}
+    if project.pk:
+        if municipality_codes is None:
+            municipality_codes = list(project.municipalities.values_list("istat_code", flat=True))
+        if funding is None:
+            funding = {line.source: line.amount for line in project.funding_lines.all()}
+    snapshot["municipalities"] = sorted(municipality_codes or [])
+    snapshot["funding"] = {source: _plain(amount) for source, amount in sorted((funding or {}).items())}
+    return snapshot
+
+
+def snapshot_diff(before: dict, after: dict) -> dict:
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def _set_relations(project: Project, municipality_codes: list[str] | None, funding: dict[str, Decimal] | None) -> None:
+    if municipality_codes is not None:
+        project.municipalities.set(municipality_codes)
+    if funding is not None:
+        project.funding_lines.all().delete()
+        FundingLine.objects.bulk_create(
+            FundingLine(project=project, source=source, amount=amount) for source, amount in funding.items()
+        )
+
+
+def project_create(
+    *,
+    actor,
+    office: Office,
+    fields: dict,
+    municipality_codes: list[str],
+    funding: dict[str, Decimal],
+    origin: str = Origin.PORTFOLIO,
+) -> Project:
+    """A new draft project of ``office``, with its municipalities, funding lines and a history entry."""
+    with transaction.atomic():
+        project = Project(office=office, origin=origin, **fields)
+        project.full_clean(exclude=["municipalities"])
+        project.save()
+        _set_relations(project, municipality_codes, funding)
+        ProjectChange.objects.create(
+            project=project, actor=actor, kind=ChangeKind.CREATED, changes=snapshot_diff({}, project_snapshot(project))
+        )
+    return project
+
+
+def project_update(
+    *, actor, project: Project, fields: dict, municipality_codes: list[str] | None, funding: dict | None
+) -> ProjectChange | None:
+    """Apply the edits and record what changed (nothing recorded when nothing changed)."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        before = project_snapshot(project)
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.updated_at = timezone.now()
+        project.full_clean(exclude=["municipalities"])
+        project.save()
+        _set_relations(project, municipality_codes, funding)
+        changes = snapshot_diff(before, project_snapshot(project))
+        if not changes:
+            return None
+        return ProjectChange.objects.create(project=project, actor=actor, kind=ChangeKind.UPDATED, changes=changes)
+
+
+def project_set_publication(*, actor, project: Project, publish: bool) -> Project:
+    """Publish or withdraw a project: a formal act, in the history and in the audit log."""
+    target = Publication.PUBLISHED if publish else Publication.DRAFT
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.publication == target:
+            return project
+        before = project.publication
+        project.publication = target
+        project.published_at = timezone.now() if publish else project.published_at
+        project.updated_at = timezone.now()
+        project.save(update_fields=["publication", "published_at", "updated_at"])
+        ProjectChange.objects.create(
+            project=project,
+            actor=actor,
+            kind=ChangeKind.PUBLISHED if publish else ChangeKind.UNPUBLISHED,
+            changes={"publication": [before, target]},
+        )
+        audit_record(
+            actor=actor,
+            action="project.publish" if publish else "project.unpublish",
+            obj=project,
+            before={"publication": before},
+            after={"publication": target},
+        )
+    return project
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"projects:import:{batch_id}:processed"
+
+
+def import_progress(batch: ProjectImport) -> tuple[int, int]:
+    """Rows processed so far and rows in all: from the cache while a task runs (the task's transaction
+    hides its database writes until the end)."""
+    done, total = cache.get(_progress_key(batch.pk)) or (batch.processed_rows, batch.total_rows)
+    return done, total
+
+
+def _reporter(batch: ProjectImport, *, start: float = 0.0, share: float = 1.0) -> Callable[[int, int], None]:
+    """A progress callback for one stage of the work: ``share`` of the bar, starting at ``start``."""
+
+    def report(done: int, total: int) -> None:
+        if total:
+            cache.set(_progress_key(batch.pk), (round(total * (start + share * done / total)), total), timeout=3600)
+
+    return report
+
+
+def import_upload(*, actor, office: Office, name: str, data: bytes) -> ProjectImport:
+    """Store the uploaded file and queue its check (the preview)."""
+    from projects.tasks import validate_import
+
+    batch = ProjectImport(office=office, uploaded_by=actor, original_name=name[:255], state=ImportState.VALIDATING)
+    batch.file.save(name[-100:] or "progetti", ContentFile(data), save=False)
+    batch.save()
+    transaction.on_commit(lambda: validate_import.delay(batch.pk))
+    return batch
+
+
+def _read(batch: ProjectImport) -> bytes:
+    with batch.file.open("rb") as handle:
+        return handle.read()
+
+
+def _store_plan(batch: ProjectImport, plan: ImportPlan) -> None:
+    batch.total_rows = plan.total_rows
+    batch.processed_rows = plan.total_rows
+    batch.to_create = plan.to_create
+    batch.to_update = plan.to_update
+    batch.errors = [error.as_dict() for error in plan.errors]
+    batch.preview = plan.preview()
+    batch.notes = plan.notes
+
+
+def import_validate(*, batch: ProjectImport) -> ProjectImport:
+    """Read and check the file; the preview lists rows to create, to update and every error."""
+    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+    _store_plan(batch, plan)
+    batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
+    batch.save()
+    cache.delete(_progress_key(batch.pk))
+    return batch
+
+
+def import_confirm(*, batch: ProjectImport) -> bool:
+    """Claim a previewed import for writing (a conditional UPDATE, so a double click imports once)."""
+    from projects.tasks import apply_import
+
+    claimed = ProjectImport.objects.filter(pk=batch.pk, state=ImportState.PREVIEW).update(
+        state=ImportState.IMPORTING, processed_rows=0
+    )
+    if claimed:
+        transaction.on_commit(lambda: apply_import.delay(batch.pk))
+    return bool(claimed)
+
+
+def import_apply(*, batch: ProjectImport) -> ProjectImport:
+    """Check the file again (the catalogue may have changed) and write all its rows, or none."""
+    # Writing is all or nothing: the bar covers checking the file again (first half) and writing (second half).
+    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
+    report = _reporter(batch, start=0.5, share=0.5)
+    if not plan.ok:
+        _store_plan(batch, plan)
+        batch.state = ImportState.FAILED
+    else:
+        try:
+            with transaction.atomic():
+                import_plan_apply(
+                    plan=plan, office=batch.office, actor=batch.uploaded_by, note=batch.original_name, progress=report
+                )
+                audit_record(
+                    actor=batch.uploaded_by,
+                    action="projects.import",
+                    obj=batch,
+                    after={"created": plan.to_create, "updated": plan.to_update, "file": batch.original_name},
+                )
+        except Exception:
+            batch.state = ImportState.FAILED
+            batch.errors = [
+                {
+                    "row": 0,
+                    "column": "",
+                    "message": _("Errore imprevisto durante la scrittura: nessuna riga è stata importata. Riprova."),
+                }
+            ]
+            batch.finished_at = timezone.now()
+            batch.save()
+            cache.delete(_progress_key(batch.pk))
+            raise
+        _store_plan(batch, plan)
+        batch.state = ImportState.DONE
+    batch.finished_at = timezone.now()
+    batch.save()
+    cache.delete(_progress_key(batch.pk))
+    return batch
+
+
+PREPARED_FIELDS = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField is a DateField
+
+
+def _update_rows(projects: list[Project], field_names: list[str]) -> None:
+    """One parametrised UPDATE per project, sent with executemany: ``bulk_update``'s CASE expressions
+    grow with the batch and take minutes over 10,000 rows."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [Project._meta.get_field(name) for name in field_names]
+    prepared = [isinstance(f, PREPARED_FIELDS) for f in fields]
+    quote = db.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [
+            field.get_db_prep_save(getattr(project, field.attname), db) if prepare else getattr(project, field.attname)
+            for field, prepare in zip(fields, prepared, strict=True)
+        ]
+        + [project.pk]
+        for project in projects
+    ]
+    with db.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            _executemany(cursor, sql, params[start : start + 1000])
+
+
+def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> None:
+    """``executemany`` in as few round trips as the database allows: psycopg2 otherwise sends one
+    statement per row (50,000 round trips for a 10,000-row import)."""
+    if connection.vendor != "postgresql":
+        cursor.executemany(sql, params)
+        return
+    from psycopg2.extras import execute_batch, execute_values
+
+    if values:  # "INSERT ... VALUES (%s, %s)" becomes one multi-row INSERT per page
+        head, _sep, _tail = sql.rpartition(" VALUES ")
+        execute_values(cursor.cursor, head + " VALUES %s", params, page_size=1000)
+    else:
+        execute_batch(cursor.cursor, sql, params, page_size=500)
+
+
+def _insert_rows(model, field_names: list[str], rows) -> None:
+    """Plain INSERTs sent with executemany, for the tens of thousands of link, funding and history rows
+    of a large import (the ORM's per-value overhead dominates there)."""
+    db = connections[DEFAULT_DB_ALIAS]  # not the ``connection`` proxy: one lookup, not one per value
+    fields = [model._meta.get_field(name) for name in field_names]
+    # Only these types need the database adaptation (time zones, JSON, decimals); text and ids pass as they are.
+    prepared = [isinstance(f, PREPARED_FIELDS) for f in fields]
+    quote = db.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    batch: list[list] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(
+                [
+                    field.get_db_prep_save(value, db) if prepare else value
+                    for field, prepare, value in zip(fields, prepared, row, strict=True)
+                ]
+            )
+            if len(batch) == 2000:
+                _executemany(cursor, sql, batch, values=True)
+                batch = []
+        if batch:
+            _executemany(cursor, sql, batch, values=True)
+
+
+def _insert_projects(projects: list[Project], office: Office) -> None:
+    """Insert new projects with plain INSERTs, then read their ids back by CUP, else by the office's local code
+    (a checked plan gives every row one of the two, unique)."""
+    if not projects:
+        return
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    _insert_rows(Project, [f.name for f in fields], ([getattr(p, f.attname) for f in fields] for p in projects))
+    by_cup: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    cups = [p.cup for p in projects if p.cup]
+    codes = [p.local_code for p in projects if not p.cup]
+    for start in range(0, len(cups), 900):
+        by_cup.update(Project.objects.filter(cup__in=cups[start : start + 900]).values_list("cup", "pk"))
+    for start in range(0, len(codes), 900):
+        by_code.update(
+            Project.objects.filter(office=office, local_code__in=codes[start : start + 900]).values_list(
+                "local_code", "pk"
+            )
+        )
+    for project in projects:
+        project.pk = by_cup[project.cup] if project.cup else by_code[project.local_code]
+        project._state.adding = False
+
+
+def import_plan_apply(
+    *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
+    """Write a checked plan in bulk: creates, updates, municipalities, funding lines, history. Call in a transaction."""
+    now = timezone.now()
+    through = Project.municipalities.through
+    creates = [row for row in plan.rows if row.action == "create"]
+    updates = [row for row in plan.rows if row.action == "update"]
+    new_projects = [
+        Project(office=office, origin=Origin.PORTFOLIO, created_at=now, updated_at=now, **row.fields) for row in creates
+    ]
+    _insert_projects(new_projects, office)
+    if progress:
+        progress(len(creates), len(plan.rows))
+
+    existing = {}
+    ids = [row.project_id for row in updates]
+    for start in range(0, len(ids), 900):
+        existing.update(Project.objects.in_bulk(ids[start : start + 900]))
+    old_codes: dict[int, list[str]] = {pk: [] for pk in ids}
+    old_funding: dict[int, dict] = {pk: {} for pk in ids}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for pk, code in through.objects.filter(project_id__in=chunk).values_list("project_id", "municipality_id"):
+            old_codes[pk].append(code)
+        for line in FundingLine.objects.filter(project_id__in=chunk):
+            old_funding[line.project_id][line.source] = line.amount
+    actor_id = getattr(actor, "pk", None)
+    changes: list[tuple[Project, dict]] = []  # history rows, inserted in bulk at the end
+    changed_fields: set[str] = {"updated_at"}
+    for row in updates:
+        project = existing[row.project_id]
+        before = project_snapshot(project, municipality_codes=old_codes[project.pk], funding=old_funding[project.pk])
+        for name, value in row.fields.items():
+            setattr(project, name, value)
+            changed_fields.add(name)
+        project.updated_at = now
+        after = project_snapshot(
+            project,
+            municipality_codes=row.municipality_codes if row.municipality_codes is not None else old_codes[project.pk],
+            funding=row.funding if row.funding is not None else old_funding[project.pk],
+        )
+        diff = snapshot_diff(before, after)
+        if diff:
+            changes.append((project, diff))
+    if updates:
+        _update_rows([existing[row.project_id] for row in updates], sorted(changed_fields))
+    for project, row in zip(new_projects, creates, strict=True):
+        snapshot = project_snapshot(project, municipality_codes=row.municipality_codes or [], funding=row.funding or {})
+        changes.append((project, snapshot_diff({}, snapshot)))
+
+    # Relations: replace them for the rows whose file gives them.
+    pairs = [(project, row) for project, row in zip(new_projects, creates, strict=True)]
+    pairs += [(existing[row.project_id], row) for row in updates]
+    replace_codes = [
+        project.pk for project, row in pairs if row.municipality_codes is not None and row.action == "update"
+    ]
+    replace_funding = [project.pk for project, row in pairs if row.funding is not None and row.action == "update"]
+    for start in range(0, len(replace_codes), 900):
+        through.objects.filter(project_id__in=replace_codes[start : start + 900]).delete()
+    for start in range(0, len(replace_funding), 900):
+        FundingLine.objects.filter(project_id__in=replace_funding[start : start + 900]).delete()
+    _insert_rows(
+        through,
+        ["project", "municipality"],
+        ((project.pk, code) for project, row in pairs for code in (row.municipality_codes or [])),
+    )
+    _insert_rows(
+        FundingLine,
+        ["project", "source", "amount"],
+        ((project.pk, source, amount) for project, row in pairs for source, amount in (row.funding or {}).items()),
+    )
+    _insert_rows(
+        ProjectChange,
+        ["project", "actor", "at", "kind", "changes", "note"],
+        ((project.pk, actor_id, now, ChangeKind.IMPORTED, diff, note[:300]) for project, diff in changes),
+    )
+    if progress:
+        progress(len(plan.rows), len(plan.rows))
+    return len(creates), len(updates)
+
+
+# --- Proposals -----------------------------------------------------------------------------------
+
+
+def proposal_submit(*, proposer, title: str, description: str, municipality=None, estimated_cost=None) -> Proposal:
+    """A mayor proposes for their own municipality; a stakeholder for the area (or one municipality)."""
+    if proposer.is_mayor:
+        municipality = proposer.municipality
+    return Proposal.objects.create(
+        proposer=proposer,
+        title=title,
+        description=description,
+        municipality=municipality,
+        estimated_cost=estimated_cost,
+    )
+
+
+def _close(proposal: Proposal, *, actor, state: str, reason: str = "", project: Project | None = None) -> Proposal:
+    proposal.state = state
+    proposal.reason = reason
+    proposal.project = project
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    audit_record(
+        actor=actor, action=f"proposal.{state}", obj=proposal, before={"state": "submitted"}, after={"state": state}
+    )
+    return proposal
+
+
+def _claim(proposal: Proposal) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_open:
+        raise ValueError(_("La proposta è già stata decisa."))
+    return proposal
+
+
+def proposal_accept(*, actor, proposal: Proposal, office: Office, reason: str = "") -> Project:
+    """The proposal becomes a draft project (an idea) of ``office``, linked back to the proposal."""
+    with transaction.atomic():
+        proposal = _claim(proposal)
+        project = project_create(
+            actor=actor,
+            office=office,
+            fields={
+                "title": proposal.title[:300],
+                "summary": proposal.description[:1000],
+                "description": proposal.description,
+                "status": Status.IDEA,
+                "total_cost": proposal.estimated_cost,
+                "whole_area": proposal.municipality_id is None,
+            },
+            municipality_codes=[proposal.municipality_id] if proposal.municipality_id else [],
+            funding={},
+            origin=Origin.PROPOSAL,
+        )
+        _close(proposal, actor=actor, state=ProposalState.ACCEPTED, reason=reason, project=project)
+    return project
+
+
+def proposal_merge(*, actor, proposal: Proposal, project: Project, reason: str = "") -> Proposal:
+    """The proposal joins an existing project: it is recorded in the project's history."""
+    with transaction.atomic():
+        proposal = _claim(proposal)
+        if proposal.municipality_id:
+            project.municipalities.add(proposal.municipality_id)
+        Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+        ProjectChange.objects.create(
+            project=project,
+            actor=actor,
+            kind=ChangeKind.MERGED,
+            changes={"proposal": [None, proposal.title]},
+            note=_("Unita la proposta «%(title)s»") % {"title": proposal.title[:200]},
+        )
+        return _close(proposal, actor=actor, state=ProposalState.MERGED, reason=reason, project=project)
+
+
+def proposal_decline(*, actor, proposal: Proposal, reason: str) -> Proposal:
+    """Declined with a reason that the proposer reads."""
+    if not reason.strip():
+        raise ValueError(_("Scrivi la motivazione: il proponente la leggerà."))
+    with transaction.atomic():
+        proposal = _claim(proposal)
+        return _close(proposal, actor=actor, state=ProposalState.DECLINED, reason=reason.strip())
+
+
+FUNDING_SOURCES = [source for source, _label in FundingSource.choices]
