@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.module_loading import import_string
 
-PROFILE_SECTIONS: list[str] = []
+PROFILE_SECTIONS: list[str] = ["surveys.profile.participation_section"]
 
 
 def profile_sections(municipality, user) -> list[dict]:
