@@ -268,3 +268,6 @@ class Answer(models.Model):
             models.Index(fields=["question", "option", "rank"], name="surveys_answer_q_opt"),
             models.Index(fields=["question", "number"], name="surveys_answer_q_num"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.option_id or self.number or self.municipality_id or self.text[:30]}"
