@@ -57,7 +57,7 @@ def manage(request):
 @team_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    form = QuestionnaireForm(request.POST or None)
+    form = QuestionnaireForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         questionnaire = form.save()
         Section.objects.create(questionnaire=questionnaire, title=_("Sezione 1"), order=1)
@@ -70,7 +70,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
-    form = QuestionnaireForm(request.POST or None, instance=questionnaire)
+    form = QuestionnaireForm(request.POST if request.method == "POST" else None, instance=questionnaire)
     if request.method == "POST":
         if form.is_valid():
             form.save()
@@ -95,7 +95,7 @@ def edit(request, pk: int):
 def section_edit(request, pk: int, section_pk: int | None = None):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     instance = get_object_or_404(Section, pk=section_pk, questionnaire=questionnaire) if section_pk else None
-    form = SectionEditForm(request.POST or None, instance=instance)
+    form = SectionEditForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         section = form.save(commit=False)
         section.questionnaire = questionnaire
@@ -121,7 +121,12 @@ def question_edit(request, pk: int, question_pk: int | None = None):
     initial = {}
     if instance is None and request.GET.get("sezione", "").isdigit():
         initial["section"] = request.GET["sezione"]
-    form = QuestionForm(request.POST or None, instance=instance, questionnaire=questionnaire, initial=initial)
+    form = QuestionForm(
+        request.POST if request.method == "POST" else None,
+        instance=instance,
+        questionnaire=questionnaire,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         question = form.save()
         try:

@@ -98,7 +98,7 @@ def start(request, slug: str):
         return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
     if _already_answered(request, questionnaire):
         return render(request, "surveys/already.html", {"questionnaire": questionnaire})
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.session[_session_key(questionnaire)] = {"privacy": True, "answers": {}, "done": []}
         return redirect("surveys:section", slug, 1)
@@ -140,7 +140,11 @@ def section(request, slug: str, number: int):
         list(Municipality.objects.only("istat_code", "name").order_by("name")) if needs_municipalities else []
     )
     form = SectionForm(
-        request.POST or None, structure=structure, section=current, previous=previous, municipalities=municipalities
+        request.POST if request.method == "POST" else None,
+        structure=structure,
+        section=current,
+        previous=previous,
+        municipalities=municipalities,
     )
     if request.method == "POST":
         if form.honeypot_filled:

@@ -38,7 +38,7 @@ def q(survey) -> Q:
     return Q(survey)
 
 
-def full_answers(q: Q, **overrides) -> dict:
+def full_answers(q: Q, overrides: dict | None = None) -> dict:
     """A complete, valid response to the every-kind questionnaire, as ``response_submit`` takes it."""
     yes_no = q(Kind.YES_NO)
     single = q(Kind.SINGLE, 0)
@@ -57,7 +57,7 @@ def full_answers(q: Q, **overrides) -> dict:
         q(Kind.SHORT_TEXT, 1).pk: "Stretto",
         q(Kind.LONG_TEXT).pk: "Più treni e meno code agli imbarchi.",
     }
-    answers.update(overrides)
+    answers.update(overrides or {})
     return {k: v for k, v in answers.items() if v is not None}
 
 
