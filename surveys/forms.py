@@ -29,7 +29,9 @@ class SectionForm(forms.Form):
     """The questions of one section. Fields are optional one by one: whether an answer is required
     depends on the conditions, so ``clean`` decides, and puts each message next to its field."""
 
-    def __init__(self, *args, structure: Structure, section, previous: dict, municipalities=(), **kwargs):
+    def __init__(
+        self, *args, structure: Structure, section, previous: dict, municipalities=(), show_all: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.structure = structure
         self.section = section
@@ -43,7 +45,7 @@ class SectionForm(forms.Form):
         for question in section.questions.all():
             controlling = structure.condition_question(question)
             # A condition on an earlier section is already known: the question is simply left out.
-            if controlling is not None and controlling.section_id != section.pk:
+            if controlling is not None and controlling.section_id != section.pk and not show_all:
                 if not structure.is_shown(question, previous):
                     continue
                 note = ""

@@ -175,7 +175,12 @@ def preview(request, pk: int):
     municipalities = list(Municipality.objects.only("istat_code", "name").order_by("name"))
     forms = [
         SectionForm(
-            structure=structure, section=section, previous={}, municipalities=municipalities, prefix=f"s{section.pk}"
+            structure=structure,
+            section=section,
+            previous={},
+            municipalities=municipalities,
+            prefix=f"s{section.pk}",
+            show_all=True,
         )
         for section in structure.sections
     ]
