@@ -10,6 +10,7 @@ An answer travels (in the session, then to the service) as plain JSON, keyed by 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,23 @@ from surveys.models import OTHER_MUNICIPALITY, Kind, Question, Questionnaire, Se
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 3000
 OTHER_TEXT_MAX = 200
+
+
+CACHE_SECONDS = 60
+_CACHE: dict[int, tuple] = {}
+_MUNICIPALITY_CODES: list[frozenset[str]] = []
+
+
+def municipality_codes() -> frozenset[str]:
+    """The 108 ISTAT codes: reference data loaded once per process."""
+    if not _MUNICIPALITY_CODES:
+        from municipalities.models import Municipality
+
+        codes = frozenset(Municipality.objects.values_list("istat_code", flat=True))
+        if not codes:
+            return codes
+        _MUNICIPALITY_CODES.append(codes)
+    return _MUNICIPALITY_CODES[0]
 
 
 @dataclass
@@ -40,6 +58,20 @@ class Structure:
                 structure.questions[question.pk] = question
                 for option in question.options.all():
                     structure.option_question[option.pk] = question.pk
+        return structure
+
+    @classmethod
+    def cached(cls, questionnaire: Questionnaire) -> Structure:
+        """The structure, kept in this process while the questionnaire's ``updated_at`` stays the same
+        (the builder touches it on every change) and for at most ``CACHE_SECONDS`` (edits in the admin)."""
+        now = time.monotonic()
+        entry = _CACHE.get(questionnaire.pk)
+        if entry and entry[0] == questionnaire.updated_at and now - entry[1] < CACHE_SECONDS:
+            structure = entry[2]
+            structure.questionnaire = questionnaire
+            return structure
+        structure = cls.load(questionnaire)
+        _CACHE[questionnaire.pk] = (questionnaire.updated_at, now, structure)
         return structure
 
     def ordered_questions(self) -> list[Question]:

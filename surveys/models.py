@@ -118,6 +118,11 @@ class Questionnaire(models.Model):
     def has_responses(self) -> bool:
         return self.responses.exists()
 
+    def touch(self) -> None:
+        """Mark the structure as changed, so cached copies of it are reloaded."""
+        self.updated_at = timezone.now()
+        Questionnaire.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
         self.save(update_fields=["status", "updated_at"])

@@ -193,6 +193,7 @@ def question_save(*, question: Question, option_labels: list[str], actor) -> Que
                     option.save(update_fields=["label", "order"])
             else:
                 Option.objects.create(question=question, label=label, order=index)
+        questionnaire.touch()
         for option in existing[len(labels) :]:
             if option.answers.exists() or option.dependent_questions.exists():
                 raise LockedError(_("L'opzione «%(label)s» è usata: non si può togliere.") % {"label": option.label})
@@ -214,6 +215,7 @@ def question_delete(*, question: Question, actor) -> None:
     if Question.objects.filter(condition_option__question=question).exists():
         raise ValidationError(_("Altre domande dipendono da questa: togli prima la loro condizione."))
     question.delete()
+    question.questionnaire.touch()
 
 
 def section_save(*, section: Section, actor) -> Section:
@@ -221,6 +223,7 @@ def section_save(*, section: Section, actor) -> Section:
         ensure_unlocked(section.questionnaire, _("aggiungere una sezione"))
         section.order = (section.questionnaire.sections.aggregate(m=Max("order"))["m"] or 0) + 1
     section.save()
+    section.questionnaire.touch()
     return section
 
 
@@ -229,6 +232,7 @@ def section_delete(*, section: Section, actor) -> None:
     if Question.objects.filter(condition_option__question__section=section).exclude(section=section).exists():
         raise ValidationError(_("Domande di altre sezioni dipendono da questa: togli prima la loro condizione."))
     section.delete()
+    section.questionnaire.touch()
 
 
 def item_move(*, item: Section | Question, direction: int, actor) -> None:
@@ -252,6 +256,7 @@ def item_move(*, item: Section | Question, direction: int, actor) -> None:
                 sibling.save(update_fields=["order"])
         # Raising inside the block undoes the move.
         _check_condition_order(questionnaire)
+        questionnaire.touch()
 
 
 def _check_condition_order(questionnaire: Questionnaire) -> None:

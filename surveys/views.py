@@ -18,7 +18,7 @@ from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from surveys import exports
-from surveys.answers import Structure
+from surveys.answers import Structure, municipality_codes
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
 from surveys.results import compute, participation_map
@@ -125,7 +125,7 @@ def section(request, slug: str, number: int):
     if state is None:
         messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
         return redirect("surveys:start", slug)
-    structure = Structure.load(questionnaire)
+    structure = Structure.cached(questionnaire)
     sections = structure.sections
     if not 1 <= number <= len(sections):
         raise Http404(_("Sezione inesistente."))
@@ -183,9 +183,10 @@ def section(request, slug: str, number: int):
 def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict):
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
-    codes = Municipality.objects.values_list("istat_code", flat=True)
     try:
-        response_submit(questionnaire=questionnaire, answers=answers, structure=structure, municipality_codes=codes)
+        response_submit(
+            questionnaire=questionnaire, answers=answers, structure=structure, municipality_codes=municipality_codes()
+        )
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
         request.session.pop(_session_key(questionnaire), None)
@@ -236,7 +237,7 @@ def _results_questionnaire(request, slug: str) -> Questionnaire:
 @require_GET
 def results(request, slug: str):
     questionnaire = _results_questionnaire(request, slug)
-    structure = Structure.load(questionnaire)
+    structure = Structure.cached(questionnaire)
     municipality, age_band, extra = _filters(request, structure)
     include_open = can_see_open_answers(request.user)
     data = compute(
@@ -262,7 +263,7 @@ def results(request, slug: str):
 @require_GET
 def results_json(request, slug: str):
     questionnaire = _results_questionnaire(request, slug)
-    structure = Structure.load(questionnaire)
+    structure = Structure.cached(questionnaire)
     municipality, age_band, _extra = _filters(request, structure)
     data = compute(questionnaire, structure=structure, municipality=municipality, age_band=age_band)
     return JsonResponse(exports.aggregated(data, questionnaire), json_dumps_params={"ensure_ascii": False})
@@ -271,7 +272,7 @@ def results_json(request, slug: str):
 @require_GET
 def opendata_csv(request, slug: str):
     questionnaire = _results_questionnaire(request, slug)
-    structure = Structure.load(questionnaire)
+    structure = Structure.cached(questionnaire)
     reply = StreamingHttpResponse(exports.csv_lines(structure), content_type="text/csv; charset=utf-8")
     reply["Content-Disposition"] = f'attachment; filename="questionario-{questionnaire.slug}.csv"'
     return reply

@@ -297,3 +297,15 @@ def test_duplicate_as_new_version_copies_everything_but_the_answers(team, answer
         team.post(reverse("surveys:question_add", args=[copy.pk]), question_data(section, Kind.SHORT_TEXT)).status_code
         == 302
     )
+
+
+def test_cached_structure_is_reloaded_after_a_builder_change(team, survey):
+    from surveys.answers import Structure
+
+    before = Structure.cached(survey)
+    assert Structure.cached(survey) is before
+    section = survey.sections.first()
+    team.post(reverse("surveys:question_add", args=[survey.pk]), question_data(section, Kind.SHORT_TEXT))
+    survey.refresh_from_db()
+    after = Structure.cached(survey)
+    assert after is not before and len(after.questions) == len(before.questions) + 1
