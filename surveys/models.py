@@ -276,3 +276,40 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option_id or self.number or self.municipality_id or self.text[:30]}"
+
+
+class Tally(models.Model):
+    """Running counts of the answers per cell (residence × age band), kept by ``response_submit`` in
+    the same transaction as the answers, so the results page sums a bounded number of rows instead
+    of scanning every answer. ``tally_rebuild`` recomputes them from the answers.
+
+    Keys use 0 and "" rather than NULL so that the upsert's conflict target always matches:
+    question 0 counts the responses themselves; option 0 with value 0 counts who answered a
+    question (with the sum, minimum and maximum of its numbers); ``value`` is a Likert value or,
+    for a municipality question, the ISTAT code as a number (-1 for another municipality).
+    """
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="tallies")
+    question_id = models.IntegerField(default=0)
+    option_id = models.IntegerField(default=0)
+    value = models.IntegerField(default=0)
+    municipality = models.CharField(max_length=6, default="", blank=True)  # "" none given, "altro" elsewhere
+    age_band_id = models.IntegerField(default=0)
+    count = models.IntegerField(default=0)
+    rank_sum = models.BigIntegerField(default=0)
+    number_sum = models.BigIntegerField(default=0)
+    number_min = models.IntegerField(null=True, blank=True)
+    number_max = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conteggio")
+        verbose_name_plural = _("conteggi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "question_id", "option_id", "value", "municipality", "age_band_id"],
+                name="surveys_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/{self.question_id}/{self.option_id}/{self.value}: {self.count}"

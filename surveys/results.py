@@ -3,17 +3,17 @@ number of responses, then SVG charts each with its title, description and table 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 from django.utils.translation import gettext as _
 
 from municipalities.maps import MunicipalityMap, choropleth
 from municipalities.models import Municipality
 from psm_portal.lib.money import format_number
 from surveys.answers import Structure
-from surveys.models import OPEN_KINDS, Answer, Kind, Question, Questionnaire, Response
+from surveys.models import OPEN_KINDS, Answer, Kind, Question, Questionnaire, Response, Tally
+from surveys.tallies import municipality_value
 
 BAR_WIDTH = 820  # SVG units of the longest bar (the chart is 1000 wide)
 ROW_HEIGHT = 48
@@ -98,102 +98,66 @@ def compute(
     include_open: bool = False,
     open_limit: int = 50,
 ) -> dict:
-    """Counts per question for the responses matching the filters. About eight queries in all."""
+    """Counts per question for the responses matching the filters, summed from the tallies: three
+    queries (four with the open answers per open question), whatever the number of responses."""
     structure = structure or Structure.load(questionnaire)
-    responses = Response.objects.filter(questionnaire=questionnaire).filtered(
-        municipality=municipality, age_band=age_band
-    )
-    filtered = bool(municipality or age_band)
-    answers = Answer.objects.filter(question__in=list(structure.questions))
-    if filtered:
-        answers = answers.filter(response__in=responses.values("pk"))
-    total = responses.count()
-    questions = structure.ordered_questions()
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for q in questions:
-        by_kind[q.kind].append(q.pk)
-
-    option_counts: dict[tuple[int, int], tuple[int, float | None]] = {}
-    option_kinds = by_kind[Kind.SINGLE] + by_kind[Kind.MULTIPLE] + by_kind[Kind.AGE_BAND] + by_kind[Kind.YES_NO]
-    option_kinds += by_kind[Kind.RANKING]
-    if option_kinds:
-        for row in (
-            answers.filter(question_id__in=option_kinds)
-            .values("question_id", "option_id")
-            .annotate(n=Count("id"), avg_rank=Avg("rank"))
-            .order_by()
-        ):
-            option_counts[(row["question_id"], row["option_id"])] = (row["n"], row["avg_rank"])
-    respondents: dict[int, int] = {}
-    # A multiple choice or a ranking has several rows per person: count the people once.
-    several = by_kind[Kind.MULTIPLE] + by_kind[Kind.RANKING]
-    if several:
-        for row in (
-            answers.filter(question_id__in=several)
-            .values("question_id")
-            .annotate(n=Count("response_id", distinct=True))
-            .order_by()
-        ):
-            respondents[row["question_id"]] = row["n"]
-    number_stats: dict[int, dict] = {}
-    numeric = by_kind[Kind.LIKERT] + by_kind[Kind.NUMBER]
-    if numeric:
-        for row in (
-            answers.filter(question_id__in=numeric)
-            .values("question_id")
-            .annotate(n=Count("id"), avg=Avg("number"), lo=Min("number"), hi=Max("number"))
-            .order_by()
-        ):
-            number_stats[row["question_id"]] = row
-    likert_counts: dict[tuple[int, int], int] = {}
-    if by_kind[Kind.LIKERT]:
-        for row in (
-            answers.filter(question_id__in=by_kind[Kind.LIKERT])
-            .values("question_id", "number")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            likert_counts[(row["question_id"], row["number"])] = row["n"]
+    tallies = Tally.objects.filter(questionnaire=questionnaire)
+    if municipality:
+        tallies = tallies.filter(municipality=municipality)
+    if age_band:
+        tallies = tallies.filter(age_band_id=age_band)
+    sums: dict[tuple[int, int, int], dict] = {}
+    for row in (
+        tallies.values("question_id", "option_id", "value")
+        .annotate(
+            n=Sum("count"), ranks=Sum("rank_sum"), total=Sum("number_sum"), lo=Min("number_min"), hi=Max("number_max")
+        )
+        .order_by()
+    ):
+        sums[(row["question_id"], row["option_id"], row["value"])] = row
     residence = {
-        row["municipality_id"]: row["n"]
-        for row in responses.values("municipality_id").annotate(n=Count("pk")).order_by()
+        row["municipality"]: row["n"]
+        for row in tallies.filter(question_id=0).values("municipality").annotate(n=Sum("count")).order_by()
     }
-    elsewhere = responses.filter(resident_elsewhere=True).count() if by_kind[Kind.MUNICIPALITY] else 0
+    total = sum(residence.values())
+    questions = structure.ordered_questions()
     municipalities = list(Municipality.objects.only("istat_code", "name", "population").order_by("name"))
-    open_texts: dict[int, list[str]] = defaultdict(list)
-    open_counts: dict[int, int] = {}
-    open_ids = [pk for kind in OPEN_KINDS for pk in by_kind[kind]]
-    if open_ids:
-        for row in answers.filter(question_id__in=open_ids).values("question_id").annotate(n=Count("id")).order_by():
-            open_counts[row["question_id"]] = row["n"]
-        if include_open:
-            # The latest answers of each open question, in one query (a window would do it in SQL too).
-            for row in (
-                answers.filter(question_id__in=open_ids)
-                .order_by("question_id", "-response__submitted_on", "-id")
-                .values_list("question_id", "text")[: open_limit * len(open_ids)]
-            ):
-                if len(open_texts[row[0]]) < open_limit:
-                    open_texts[row[0]].append(row[1])
+
+    def count(question_id: int, option_id: int = 0, value: int = 0) -> int:
+        row = sums.get((question_id, option_id, value))
+        return row["n"] if row else 0
+
+    open_texts: dict[int, list[str]] = {}
+    if include_open:
+        responses = Response.objects.filter(questionnaire=questionnaire).filtered(
+            municipality=municipality, age_band=age_band
+        )
+        for q in questions:
+            if q.kind in OPEN_KINDS:
+                answers = Answer.objects.filter(question=q)
+                if municipality or age_band:
+                    answers = answers.filter(response__in=responses.values("pk"))
+                open_texts[q.pk] = list(answers.order_by("-id").values_list("text", flat=True)[:open_limit])
 
     results = []
     for q in questions:
         result = QuestionResult(q)
         options = list(q.options.all())
+        result.respondents = count(q.pk)
         if q.kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.AGE_BAND, Kind.YES_NO):
-            counts = [option_counts.get((q.pk, o.pk), (0, None))[0] for o in options]
-            result.respondents = respondents.get(q.pk, 0) if q.kind == Kind.MULTIPLE else sum(counts)
+            counts = [count(q.pk, o.pk) for o in options]
             result.rows = _bars(
                 [Row(o.label, c, _percent(c, result.respondents)) for o, c in zip(options, counts, strict=True)]
             )
             result.chart = "bars"
         elif q.kind == Kind.RANKING:
-            result.respondents = respondents.get(q.pk, 0)
             rows = []
             top = q.rank_top or len(options)
             for o in options:
-                count, avg = option_counts.get((q.pk, o.pk), (0, None))
-                row = Row(o.label, count, _percent(count, result.respondents))
+                chosen = sums.get((q.pk, o.pk, 0))
+                n = chosen["n"] if chosen else 0
+                avg = chosen["ranks"] / n if n else None
+                row = Row(o.label, n, _percent(n, result.respondents))
                 row.extra = format_number(avg, 2) if avg is not None else "—"
                 row.average_rank = round(float(avg), 2) if avg is not None else None
                 # Longer bar = higher place: top + 1 - average rank.
@@ -206,36 +170,30 @@ def compute(
             result.rows = rows
             result.chart = "ranking"
         elif q.kind == Kind.LIKERT:
-            stats = number_stats.get(q.pk, {})
-            result.respondents = stats.get("n", 0)
-            result.average = stats.get("avg")
+            stats = sums.get((q.pk, 0, 0))
+            result.average = stats["total"] / stats["n"] if stats and stats["n"] else None
             result.rows = _bars(
                 [
-                    Row(
-                        label,
-                        likert_counts.get((q.pk, value), 0),
-                        _percent(likert_counts.get((q.pk, value), 0), result.respondents),
-                    )
-                    for value, label in q.scale()
+                    Row(label, count(q.pk, 0, v), _percent(count(q.pk, 0, v), result.respondents))
+                    for v, label in q.scale()
                 ]
             )
             result.chart = "likert"
         elif q.kind == Kind.NUMBER:
-            stats = number_stats.get(q.pk, {})
-            result.respondents = stats.get("n", 0)
-            result.average, result.minimum, result.maximum = stats.get("avg"), stats.get("lo"), stats.get("hi")
+            stats = sums.get((q.pk, 0, 0))
+            if stats and stats["n"]:
+                result.average = stats["total"] / stats["n"]
+                result.minimum, result.maximum = stats["lo"], stats["hi"]
             result.chart = "number"
         elif q.kind == Kind.MUNICIPALITY:
-            rows = [Row(m.name, residence.get(m.istat_code, 0), 0.0) for m in municipalities]
-            rows.append(Row(_("Altro comune / non residente"), elsewhere, 0.0))
-            result.respondents = sum(r.count for r in rows)
+            rows = [Row(m.name, count(q.pk, 0, municipality_value(m.istat_code)), 0.0) for m in municipalities]
+            rows.append(Row(_("Altro comune / non residente"), count(q.pk, 0, -1), 0.0))
             for row in rows:
                 row.percent = _percent(row.count, result.respondents)
             # The chart shows the ten most represented; the table lists all 109 rows.
             result.rows = _bars(sorted(rows, key=lambda r: -r.count))
             result.chart = "municipality"
         else:
-            result.respondents = open_counts.get(q.pk, 0)
             result.open_answers = open_texts.get(q.pk, [])
             result.chart = "open"
         results.append(result)
@@ -258,7 +216,7 @@ def compute(
         "questions": results,
         "participation": participation,
         "rates": rates,
-        "has_residence": bool(by_kind[Kind.MUNICIPALITY]),
+        "has_residence": any(q.kind == Kind.MUNICIPALITY for q in questions),
     }
 
 

@@ -30,6 +30,7 @@ from surveys.models import (
     Response,
     Section,
 )
+from surveys.tallies import response_deltas, tally_add
 
 # --- Abuse --------------------------------------------------------------------
 
@@ -118,11 +119,13 @@ def response_submit(
     if age is not None and age.pk in answers:
         response.age_band_id = answers[age.pk]["option"]
     rows = _answer_rows(structure, answers)
+    deltas = response_deltas(structure, answers, response)
     with transaction.atomic():
         response.save(force_insert=True)
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
+        tally_add(questionnaire=questionnaire, deltas=deltas)
     return response
 
 
