@@ -219,10 +219,13 @@ def submission_bench(clients: int, submissions: int) -> dict:
         return str(next(o.pk for o in question.options.all() if o.label == label))
 
     single, multiple, ranking = q(Kind.SINGLE), q(Kind.MULTIPLE), q(Kind.RANKING)
+    from municipalities.models import Municipality
+
+    # Residence and age vary as they would: the running counts are spread over their cells.
+    codes = list(Municipality.objects.order_by("-population").values_list("istat_code", flat=True))
+    ages = [str(o.pk) for o in q(Kind.AGE_BAND).options.all()]
     sections = [
         [
-            (f"q{q(Kind.MUNICIPALITY).pk}", "083048"),
-            (f"q{q(Kind.AGE_BAND).pk}", opt(q(Kind.AGE_BAND), "25–34")),
             (f"q{q(Kind.YES_NO).pk}", opt(q(Kind.YES_NO), "Sì")),
             (f"q{q(Kind.NUMBER).pk}", "45"),
         ],
@@ -244,12 +247,16 @@ def submission_bench(clients: int, submissions: int) -> dict:
     ]
     base = f"/questionario/{questionnaire.slug}/"
 
-    def prepare(_):
+    def prepare(index):
+        first = [
+            (f"q{q(Kind.MUNICIPALITY).pk}", codes[(index * 7) % len(codes)]),
+            (f"q{q(Kind.AGE_BAND).pk}", ages[index % len(ages)]),
+        ]
         browser = Browser()
         status, _location, html = browser.request("GET", base)
         token = TOKEN.search(html).group(1)
         browser.request("POST", base, [("csrfmiddlewaretoken", token), ("privacy", "on")])
-        for number, data in enumerate(sections[:2], start=1):
+        for number, data in enumerate([first + sections[0], sections[1]], start=1):
             status, location, _html = browser.request(
                 "POST", f"{base}sezione/{number}/", [("csrfmiddlewaretoken", token), *data]
             )
@@ -463,9 +470,12 @@ def results_questionnaire(slug: str, responses: int):
                     "FROM rr WHERE random() < 0.4",
                     [question.pk, texts, len(texts)],
                 )
+    from surveys.tallies import tally_rebuild
+
+    tally_rebuild(questionnaire=questionnaire)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE surveys_answer")
-        cursor.execute("VACUUM ANALYZE surveys_response")
+        for table in ("surveys_answer", "surveys_response", "surveys_tally"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
     return questionnaire
 
 

@@ -120,7 +120,8 @@ def response_submit(
         response.age_band_id = answers[age.pk]["option"]
     rows = _answer_rows(structure, answers)
     deltas = response_deltas(structure, answers, response)
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction a failure rolls back the whole of it.
+    with transaction.atomic(savepoint=False):
         response.save(force_insert=True)
         for row in rows:
             row.response = response

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -180,19 +181,39 @@ def section(request, slug: str, number: int):
     )
 
 
+def _forget(request, questionnaire: Questionnaire) -> None:
+    """Drop the partial answers from the session, inside the caller's transaction.
+
+    A session that held nothing else is deleted (the middleware then drops its cookie); one that
+    holds more (a signed-in user) is saved here, so the middleware does not write it again.
+    """
+    key = _session_key(questionnaire)
+    if set(request.session.keys()) <= {key}:
+        request.session.flush()
+    else:
+        request.session.pop(key, None)
+        request.session.save()
+        request.session.modified = False
+
+
 def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict):
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
-        response_submit(
-            questionnaire=questionnaire, answers=answers, structure=structure, municipality_codes=municipality_codes()
-        )
+        # One transaction, one commit: the response, its answers and counts, and the session forgotten.
+        with transaction.atomic():
+            response_submit(
+                questionnaire=questionnaire,
+                answers=answers,
+                structure=structure,
+                municipality_codes=municipality_codes(),
+            )
+            _forget(request, questionnaire)
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
         request.session.pop(_session_key(questionnaire), None)
         messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
         return redirect("surveys:start", questionnaire.slug)
-    request.session.pop(_session_key(questionnaire), None)
     reply = redirect("surveys:thanks", questionnaire.slug)
     reply.set_signed_cookie(
         _cookie_name(questionnaire),
