@@ -107,12 +107,18 @@ class Structure:
         return question.condition_option_id in chosen
 
 
-def option_ids(question: Question) -> set[int]:
-    return {o.pk for o in question.options.all()}
+def option_ids(question: Question) -> frozenset[int]:
+    # Memoised on the instance: a cached structure's questions answer many requests.
+    cached = getattr(question, "_option_ids", None)
+    if cached is None:
+        cached = question._option_ids = frozenset(o.pk for o in question.options.all())
+    return cached
 
 
 def other_option_id(question: Question) -> int | None:
-    return next((o.pk for o in question.options.all() if o.is_other), None)
+    if not hasattr(question, "_other_option_id"):
+        question._other_option_id = next((o.pk for o in question.options.all() if o.is_other), None)
+    return question._other_option_id
 
 
 def check(question: Question, value, municipality_codes: Iterable[str] | None = None) -> str | None:
