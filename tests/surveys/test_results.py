@@ -88,9 +88,9 @@ def test_bad_filters_are_ignored(client, survey):
 def test_results_query_count_does_not_depend_on_responses(client, survey, q, django_assert_max_num_queries, count):
     add_responses(survey, q, count)
     survey.set_results_published(True)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         client.get(results_url(survey))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         client.get(results_url(survey), {"comune": "083048", "eta": q.opt(q(Kind.AGE_BAND), "25–34")})
 
 
