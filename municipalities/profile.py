@@ -13,6 +13,7 @@ PROFILE_SECTIONS: list[str] = [
     "municipalities.sections.needs_section",
     "phases.sections.positions_section",
     "projects.profile.municipality_projects",
+    "surveys.profile.participation_section",
 ]
 
 

@@ -274,3 +274,14 @@ LOGGING = {
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
+
+# --- Citizen questionnaire (surveys) ------------------------------------------
+# Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets
+# a school computer room behind one address answer; load tests raise or disable it.
+SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
+SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
+SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)
+SURVEYS_COOKIE_DAYS = envint("SURVEYS_COOKIE_DAYS", 365)
+# Salt of the address hash (defaults to SECRET_KEY); the header holding the client address behind a proxy.
+SURVEYS_IP_SALT = envstr("SURVEYS_IP_SALT")
+SURVEYS_IP_HEADER = envstr("SURVEYS_IP_HEADER", "REMOTE_ADDR")

@@ -1,0 +1,189 @@
+"""Exports of the responses: one row per response, the same columns whatever was answered.
+
+A column exists for every question and option, so a conditional question left out by a
+respondent leaves its cells empty instead of shifting the others. Empty means "not asked
+or not answered"; a multiple choice answered has 0 or 1 in every option column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality
+from psm_portal.lib.csvexport import safe_cell
+from surveys.answers import Structure
+from surveys.models import OPEN_KINDS, Answer, Kind, Response
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[dict], object]  # from {question_id: [answer tuples]} to the cell
+
+
+# Answer tuples as fetched: (response_id, question_id, option_id, number, rank, municipality_id, text)
+RESPONSE, QUESTION, OPTION, NUMBER, RANK, MUNICIPALITY, TEXT = range(7)
+
+
+def _first(rows):
+    return rows[0] if rows else None
+
+
+def columns(structure: Structure, *, include_open: bool) -> list[Column]:
+    names = dict(Municipality.objects.values_list("istat_code", "name"))
+    cols: list[Column] = []
+    for index, q in enumerate(structure.ordered_questions(), start=1):
+        prefix = f"D{index}. {q.text}"
+        pk = q.pk
+        options = list(q.options.all())
+        labels = {o.pk: o.label for o in options}
+        other = next((o for o in options if o.is_other), None)
+        if q.kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
+            cols.append(
+                Column(
+                    prefix,
+                    lambda a, pk=pk, labels=labels: labels.get(_first(a.get(pk, []))[OPTION]) if a.get(pk) else None,
+                )
+            )
+            if other is not None:
+                cols.append(
+                    Column(
+                        f"{prefix} [{other.label}: testo]",
+                        lambda a, pk=pk, o=other.pk: next((r[TEXT] for r in a.get(pk, []) if r[OPTION] == o), None),
+                    )
+                )
+        elif q.kind == Kind.MULTIPLE:
+            for option in options:
+                cols.append(
+                    Column(
+                        f"{prefix} [{option.label}]",
+                        lambda a, pk=pk, o=option.pk: int(any(r[OPTION] == o for r in a[pk])) if a.get(pk) else None,
+                    )
+                )
+            if other is not None:
+                cols.append(
+                    Column(
+                        f"{prefix} [{other.label}: testo]",
+                        lambda a, pk=pk, o=other.pk: next((r[TEXT] for r in a.get(pk, []) if r[OPTION] == o), None),
+                    )
+                )
+        elif q.kind == Kind.RANKING:
+            for option in options:
+                cols.append(
+                    Column(
+                        f"{prefix} [{option.label}] posizione",
+                        lambda a, pk=pk, o=option.pk: next((r[RANK] for r in a.get(pk, []) if r[OPTION] == o), None),
+                    )
+                )
+        elif q.kind in (Kind.LIKERT, Kind.NUMBER):
+            cols.append(Column(prefix, lambda a, pk=pk: a[pk][0][NUMBER] if a.get(pk) else None))
+        elif q.kind == Kind.MUNICIPALITY:
+            elsewhere = _("Altro comune / non residente")
+            cols.append(
+                Column(
+                    f"{prefix} [codice ISTAT]",
+                    lambda a, pk=pk: (a[pk][0][MUNICIPALITY] or "") if a.get(pk) else None,
+                )
+            )
+            cols.append(
+                Column(
+                    prefix,
+                    lambda a, pk=pk, e=elsewhere: (
+                        (names.get(a[pk][0][MUNICIPALITY], e) if a[pk][0][MUNICIPALITY] else e) if a.get(pk) else None
+                    ),
+                )
+            )
+        elif q.kind in OPEN_KINDS and include_open:
+            cols.append(Column(prefix, lambda a, pk=pk: a[pk][0][TEXT] if a.get(pk) else None))
+    return cols
+
+
+def rows(structure: Structure, cols: list[Column]) -> Iterator[list]:
+    """One list of cells per response, streaming both queries side by side (ordered by response)."""
+    responses = (
+        Response.objects.filter(questionnaire=structure.questionnaire)
+        .order_by("id")
+        .values_list("id", "submitted_on")
+        .iterator(chunk_size=2000)
+    )
+    answers = (
+        Answer.objects.filter(question__in=list(structure.questions))
+        .order_by("response_id", "id")
+        .values_list("response_id", "question_id", "option_id", "number", "rank", "municipality_id", "text")
+        .iterator(chunk_size=5000)
+    )
+    pending = next(answers, None)
+    for number, (response_id, submitted_on) in enumerate(responses, start=1):
+        grouped: dict[int, list] = {}
+        while pending is not None and pending[RESPONSE] == response_id:
+            grouped.setdefault(pending[QUESTION], []).append(pending)
+            pending = next(answers, None)
+        yield [number, submitted_on.isoformat()] + [col.value(grouped) for col in cols]
+
+
+def header(cols: list[Column]) -> list[str]:
+    return [_("risposta"), _("giorno")] + [col.header for col in cols]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(structure: Structure) -> Iterator[str]:
+    cols = columns(structure, include_open=False)
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    yield writer.writerow([safe_cell(h) for h in header(cols)])
+    for row in rows(structure, cols):
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def xlsx_bytes(structure: Structure) -> bytes:
+    from openpyxl import Workbook
+
+    cols = columns(structure, include_open=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Risposte"))
+    sheet.append([safe_cell(h) for h in header(cols)])
+    for row in rows(structure, cols):
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def aggregated(result: dict, questionnaire) -> dict:
+    """The results page as JSON: counts and percentages, never the open answers."""
+    out = {
+        "questionnaire": questionnaire.slug,
+        "title": questionnaire.title,
+        "responses": result["total"],
+        "questions": [],
+    }
+    for item in result["questions"]:
+        q = item.question
+        entry = {"id": q.pk, "text": q.text, "kind": q.kind, "respondents": item.respondents}
+        if item.chart in ("bars", "likert", "municipality"):
+            entry["answers"] = [{"label": r.label, "count": r.count, "percent": r.percent} for r in item.rows]
+        if item.chart == "ranking":
+            entry["answers"] = [{"label": r.label, "count": r.count, "average_rank": r.average_rank} for r in item.rows]
+        if item.chart in ("likert", "number"):
+            entry["average"] = round(float(item.average), 2) if item.average is not None else None
+        if item.chart == "number":
+            entry["min"], entry["max"] = item.minimum, item.maximum
+        out["questions"].append(entry)
+    out["participation"] = [
+        {
+            "istat_code": p["municipality"].istat_code,
+            "name": p["municipality"].name,
+            "responses": p["count"],
+            "per_1000": round(p["rate"], 3),
+        }
+        for p in result["participation"]
+    ]
+    return out

@@ -1,0 +1,299 @@
+"""Public pages of the questionnaire: the list, answering section by section, results and open data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from municipalities.models import Municipality
+from phases.phases import Feature
+from phases.predicates import gate
+from psm_portal.accounts.models import Role
+from surveys import exports
+from surveys.answers import Structure, municipality_codes
+from surveys.forms import SectionForm, StartForm
+from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
+from surveys.results import compute, participation_map
+from surveys.services import rate_limit_allows, response_submit
+
+COOKIE_SALT = "surveys.answered"
+
+
+def _session_key(questionnaire: Questionnaire) -> str:
+    return f"surveys:{questionnaire.pk}"
+
+
+def _cookie_name(questionnaire: Questionnaire) -> str:
+    return f"psm_questionario_{questionnaire.pk}"
+
+
+def _already_answered(request, questionnaire: Questionnaire) -> bool:
+    if not settings.SURVEYS_ONE_PER_BROWSER:
+        return False
+    return request.get_signed_cookie(_cookie_name(questionnaire), default=None, salt=COOKIE_SALT) == "1"
+
+
+def _client_ip(request) -> str:
+    value = request.META.get(settings.SURVEYS_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[0].strip()
+
+
+def _closed_message(questionnaire: Questionnaire) -> str:
+    """Why answering is not possible now, or "" when it is."""
+    status = gate(Feature.ANSWER_QUESTIONNAIRE)
+    if not status.open:
+        return status.message
+    now = timezone.now()
+    if questionnaire.is_open(now):
+        return ""
+    dates = {
+        "start": date_format(timezone.localtime(questionnaire.opens_at), "SHORT_DATE_FORMAT"),
+        "end": date_format(timezone.localtime(questionnaire.closes_at), "SHORT_DATE_FORMAT"),
+    }
+    if now < questionnaire.opens_at:
+        return _("Il questionario si potrà compilare dal %(start)s al %(end)s.") % dates
+    return _("Il questionario si è chiuso il %(end)s (era aperto dal %(start)s).") % dates
+
+
+def _published(slug: str) -> Questionnaire:
+    return get_object_or_404(Questionnaire.objects.published(), slug=slug)
+
+
+def can_see_results(user, questionnaire: Questionnaire) -> bool:
+    if questionnaire.results_published and questionnaire.is_published:
+        return True
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.TEAM, Role.OFFICE))
+
+
+def can_see_open_answers(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.TEAM)
+
+
+@require_GET
+def questionnaire_list(request):
+    now = timezone.now()
+    open_ones = list(Questionnaire.objects.open_at(now).order_by("closes_at"))
+    with_results = Questionnaire.objects.with_public_results().with_response_count().order_by("-closes_at")
+    page = Paginator(with_results, 10).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "surveys/list.html",
+        {"open_ones": open_ones, "page": page, "gate": gate(Feature.ANSWER_QUESTIONNAIRE)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def start(request, slug: str):
+    questionnaire = _published(slug)
+    closed = _closed_message(questionnaire)
+    if closed:
+        return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
+    if _already_answered(request, questionnaire):
+        return render(request, "surveys/already.html", {"questionnaire": questionnaire})
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        request.session[_session_key(questionnaire)] = {"privacy": True, "answers": {}, "done": []}
+        return redirect("surveys:section", slug, 1)
+    sections = list(questionnaire.sections.values_list("title", flat=True))
+    return render(request, "surveys/start.html", {"questionnaire": questionnaire, "form": form, "sections": sections})
+
+
+def _stored(request, questionnaire: Questionnaire) -> dict | None:
+    state = request.session.get(_session_key(questionnaire))
+    if not state or not state.get("privacy"):
+        return None
+    return state
+
+
+@require_http_methods(["GET", "POST"])
+def section(request, slug: str, number: int):
+    questionnaire = _published(slug)
+    closed = _closed_message(questionnaire)
+    if closed:
+        return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
+    if _already_answered(request, questionnaire):
+        return render(request, "surveys/already.html", {"questionnaire": questionnaire})
+    state = _stored(request, questionnaire)
+    if state is None:
+        messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
+        return redirect("surveys:start", slug)
+    structure = Structure.cached(questionnaire)
+    sections = structure.sections
+    if not 1 <= number <= len(sections):
+        raise Http404(_("Sezione inesistente."))
+    done = set(state.get("done", []))
+    first_missing = next((n for n in range(1, len(sections) + 1) if n not in done), len(sections))
+    if number > first_missing:
+        return redirect("surveys:section", slug, first_missing)
+    previous = {int(k): v for k, v in state["answers"].items()}
+    current = sections[number - 1]
+    needs_municipalities = any(q.kind == Kind.MUNICIPALITY for q in current.questions.all())
+    municipalities = (
+        list(Municipality.objects.only("istat_code", "name").order_by("name")) if needs_municipalities else []
+    )
+    form = SectionForm(
+        request.POST if request.method == "POST" else None,
+        structure=structure,
+        section=current,
+        previous=previous,
+        municipalities=municipalities,
+    )
+    if request.method == "POST":
+        if form.honeypot_filled:
+            # A bot: it is told nothing, and nothing is kept.
+            request.session.pop(_session_key(questionnaire), None)
+            return redirect("surveys:thanks", slug)
+        if form.is_valid():
+            previous.update(form.answers)
+            state["answers"] = {str(k): v for k, v in previous.items()}
+            state["done"] = sorted(done | {number})
+            request.session[_session_key(questionnaire)] = state
+            if number < len(sections):
+                return redirect("surveys:section", slug, number + 1)
+            return _submit(request, questionnaire, structure, previous)
+    elif not form.items:
+        # Every question of this section depends on answers not given: nothing to ask here.
+        state["done"] = sorted(done | {number})
+        request.session[_session_key(questionnaire)] = state
+        if number < len(sections):
+            return redirect("surveys:section", slug, number + 1)
+    return render(
+        request,
+        "surveys/section.html",
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "section": current,
+            "number": number,
+            "count": len(sections),
+            "percent": round(100 * (number - 1) / len(sections)),
+            "is_last": number == len(sections),
+        },
+    )
+
+
+def _forget(request, questionnaire: Questionnaire) -> None:
+    """Drop the partial answers from the session, inside the caller's transaction.
+
+    A session that held nothing else is deleted (the middleware then drops its cookie); one that
+    holds more (a signed-in user) is saved here, so the middleware does not write it again.
+    """
+    key = _session_key(questionnaire)
+    if set(request.session.keys()) <= {key}:
+        request.session.flush()
+    else:
+        request.session.pop(key, None)
+        request.session.save()
+        request.session.modified = False
+
+
+def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict):
+    if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
+        return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
+    try:
+        # One transaction, one commit: the response, its answers and counts, and the session forgotten.
+        with transaction.atomic():
+            response_submit(
+                questionnaire=questionnaire,
+                answers=answers,
+                structure=structure,
+                municipality_codes=municipality_codes(),
+            )
+            _forget(request, questionnaire)
+    except ValidationError:
+        # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
+        request.session.pop(_session_key(questionnaire), None)
+        messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
+        return redirect("surveys:start", questionnaire.slug)
+    reply = redirect("surveys:thanks", questionnaire.slug)
+    reply.set_signed_cookie(
+        _cookie_name(questionnaire),
+        "1",
+        salt=COOKIE_SALT,
+        max_age=settings.SURVEYS_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return reply
+
+
+@require_GET
+def thanks(request, slug: str):
+    questionnaire = _published(slug)
+    return render(request, "surveys/thanks.html", {"questionnaire": questionnaire})
+
+
+def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
+    municipality = request.GET.get("comune", "").strip()
+    if (
+        municipality
+        and municipality != OTHER_MUNICIPALITY
+        and not Municipality.objects.filter(pk=municipality).exists()
+    ):
+        municipality = ""
+    age = structure.first_of_kind(Kind.AGE_BAND)
+    age_options = list(age.options.all()) if age else []
+    raw_age = request.GET.get("eta", "")
+    age_band = int(raw_age) if raw_age.isdigit() and int(raw_age) in {o.pk for o in age_options} else None
+    return municipality, age_band, {"age_options": age_options}
+
+
+def _results_questionnaire(request, slug: str) -> Questionnaire:
+    questionnaire = _published(slug)
+    if not can_see_results(request.user, questionnaire):
+        raise Http404(_("I risultati di questo questionario non sono ancora pubblici."))
+    return questionnaire
+
+
+@require_GET
+def results(request, slug: str):
+    questionnaire = _results_questionnaire(request, slug)
+    structure = Structure.cached(questionnaire)
+    municipality, age_band, extra = _filters(request, structure)
+    include_open = can_see_open_answers(request.user)
+    data = compute(
+        questionnaire, structure=structure, municipality=municipality, age_band=age_band, include_open=include_open
+    )
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "questionnaire": questionnaire,
+            "data": data,
+            "map": participation_map(data["rates"]) if data["has_residence"] else None,
+            "municipality": municipality,
+            "age_band": age_band,
+            "municipalities": [p["municipality"] for p in data["participation"]],
+            "include_open": include_open,
+            "other_municipality": OTHER_MUNICIPALITY,
+            **extra,
+        },
+    )
+
+
+@require_GET
+def results_json(request, slug: str):
+    questionnaire = _results_questionnaire(request, slug)
+    structure = Structure.cached(questionnaire)
+    municipality, age_band, _extra = _filters(request, structure)
+    data = compute(questionnaire, structure=structure, municipality=municipality, age_band=age_band)
+    return JsonResponse(exports.aggregated(data, questionnaire), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def opendata_csv(request, slug: str):
+    questionnaire = _results_questionnaire(request, slug)
+    structure = Structure.cached(questionnaire)
+    reply = StreamingHttpResponse(exports.csv_lines(structure), content_type="text/csv; charset=utf-8")
+    reply["Content-Disposition"] = f'attachment; filename="questionario-{questionnaire.slug}.csv"'
+    return reply

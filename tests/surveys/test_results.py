@@ -1,0 +1,101 @@
+"""The results page: who sees it, charts with their tables, filters, and a constant number of queries."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import Kind
+from surveys.services import response_submit
+from tests.conftest import CAST
+from tests.surveys.conftest import LIPARI, full_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def results_url(survey):
+    return reverse("surveys:results", args=[survey.slug])
+
+
+def add_responses(survey, q, count: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    ranking = q(Kind.RANKING)
+    items = [o.pk for o in ranking.options.all()]
+    for _ in range(count):
+        rng.shuffle(items)
+        response_submit(
+            questionnaire=survey,
+            answers=full_answers(q, {q(Kind.LIKERT).pk: rng.randint(1, 5), ranking.pk: items[:3]}),
+        )
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_unpublished_results_are_for_team_and_offices(member, cast, login, survey):
+    reply = login(cast(member)).get(results_url(survey))
+    assert reply.status_code == (200 if member in ("team_user", "office_a_user", "office_b_user") else 404)
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_published_results_are_public(member, cast, login, survey):
+    survey.set_results_published(True)
+    assert login(cast(member)).get(results_url(survey)).status_code == 200
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_open_answers_are_shown_to_the_team_only(member, cast, login, survey, q):
+    add_responses(survey, q, 1)
+    survey.set_results_published(True)
+    html = login(cast(member)).get(results_url(survey)).content.decode()
+    assert ("Più treni e meno code agli imbarchi." in html) == (member == "team_user")
+
+
+def test_every_chart_has_title_description_and_table(client, survey, q):
+    add_responses(survey, q, 3)
+    survey.set_results_published(True)
+    html = client.get(results_url(survey)).content.decode()
+    charts = html.count('role="img"')
+    assert charts == 8  # municipality, age, yes/no, single, multiple, ranking, select, Likert
+    assert html.count("<desc id=") == charts + 1  # plus the participation map
+    assert html.count("<caption>") == charts + 1
+    assert 'scope="row"' in html and "Posizione media" in html
+    assert "Distribuzione delle risposte sulla scala da 1 a 5" in html
+    assert "Partecipazione al questionario per comune" in html
+    assert html.count('class="psm-map-link"') == 108
+
+
+def test_filters_by_municipality_and_age_band(client, survey, q):
+    add_responses(survey, q, 2)
+    response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.MUNICIPALITY).pk: LIPARI}))
+    survey.set_results_published(True)
+    reply = client.get(results_url(survey), {"comune": LIPARI})
+    assert reply.context["data"]["total"] == 1
+    age = q(Kind.AGE_BAND)
+    reply = client.get(results_url(survey), {"eta": q.opt(age, "25–34")})
+    assert reply.context["data"]["total"] == 3
+    assert client.get(results_url(survey), {"eta": q.opt(age, "65–74")}).context["data"]["total"] == 0
+
+
+def test_bad_filters_are_ignored(client, survey):
+    survey.set_results_published(True)
+    reply = client.get(results_url(survey), {"comune": "<script>", "eta": "abc"})
+    assert reply.status_code == 200
+    assert reply.context["municipality"] == "" and reply.context["age_band"] is None
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_results_query_count_does_not_depend_on_responses(client, survey, q, django_assert_max_num_queries, count):
+    add_responses(survey, q, count)
+    survey.set_results_published(True)
+    with django_assert_max_num_queries(9):
+        client.get(results_url(survey))
+    with django_assert_max_num_queries(10):
+        client.get(results_url(survey), {"comune": "083048", "eta": q.opt(q(Kind.AGE_BAND), "25–34")})
+
+
+def test_list_shows_published_results(client, survey, q):
+    add_responses(survey, q, 2)
+    survey.set_results_published(True)
+    html = client.get(reverse("surveys:list")).content.decode()
+    assert results_url(survey) in html and "2 risposte" in html
