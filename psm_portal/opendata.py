@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 LICENCE_NAME = "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)"
@@ -43,6 +44,11 @@ DATASETS = [
 ]
 
 
+# Datasets that exist once per object (one per questionnaire with public results): functions
+# returning ``[{"dataset": Dataset, "url": str}]``.
+DATASET_PROVIDERS = ["surveys.opendata.datasets"]
+
+
 def available_datasets() -> list[dict]:
     """The datasets whose part of the portal exists, with their download address."""
     found = []
@@ -52,4 +58,6 @@ def available_datasets() -> list[dict]:
         except NoReverseMatch:
             continue
         found.append({"dataset": dataset, "url": url})
+    for path in DATASET_PROVIDERS:
+        found.extend(import_string(path)())
     return found
