@@ -20,7 +20,7 @@ from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_number
-from tests.phases.plan_helpers import full_plan, media, outline_titles, pdf_text  # noqa: F401
+from tests.phases.plan.conftest import outline_titles, pdf_text
 
 pytestmark = pytest.mark.django_db
 
