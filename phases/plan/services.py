@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.models import PlanDocument, PlanKind, PlanStatus
-from phases.plan.document import PlanRenderError, canonical_json, render_plan_pdf, snapshot_hash
+from phases.plan.document import PlanRenderError, canonical_json, render_plan_pdf
 from phases.plan.providers import collect
 from psm_portal.audit.services import audit_record
 
@@ -27,7 +27,13 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutErr
 
 def plan_snapshot(*, kind: str) -> dict:
     """The data a document of this kind would be rendered from now, as canonical JSON values."""
-    return json.loads(canonical_json({"kind": kind, "sections": collect(kind)}))
+    return _snapshot_with_hash(kind)[0]
+
+
+def _snapshot_with_hash(kind: str) -> tuple[dict, str]:
+    # Serialised once: the canonical text gives both the stored values and their hash.
+    text = canonical_json({"kind": kind, "sections": collect(kind)})
+    return json.loads(text), hashlib.sha256(text.encode()).hexdigest()
 
 
 def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDocument, bool]:
@@ -38,8 +44,7 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
     """
     if kind not in PlanKind.values:
         raise ValueError(f"Tipo di documento sconosciuto: {kind}")
-    snapshot = plan_snapshot(kind=kind)
-    digest = snapshot_hash(snapshot)
+    snapshot, digest = _snapshot_with_hash(kind)
     for _attempt in range(5):
         existing = PlanDocument.objects.of_kind(kind).reusable().filter(content_hash=digest).first()
         if existing:

@@ -19,12 +19,18 @@ from phases.plan.services import plan_publish, plan_render, plan_request, plan_s
 from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
-from psm_portal.lib.money import format_number
+from psm_portal.lib.money import format_euro, format_number
 from tests.phases.plan.conftest import outline_titles, pdf_text
 
 pytestmark = pytest.mark.django_db
 
 CREATED = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def _nodes(nodes):
+    for node in nodes:
+        yield node
+        yield from _nodes(node["children"])
 
 
 def _objective_codes(nodes):
@@ -59,6 +65,12 @@ def test_the_pdf_holds_every_part_of_the_plan(full_plan, media, team_user):
     for phase in Phase.objects.all():
         assert str(phase.name) in flat
         assert timezone.localtime(phase.starts_at).strftime("%d/%m/%Y") in text
+    # Every project under its specific objective, with CUP, cost and funding.
+    projects = [p for node in _nodes(document.snapshot["sections"]["objectives"]["items"]) for p in node["projects"]]
+    assert len(projects) == 40
+    for project in projects:
+        assert project["title"] in flat and f"CUP {project['cup']}" in flat
+        assert format_euro(project["cost"]) in flat
     # The 108 municipalities of the annex.
     for name in Municipality.objects.values_list("name", flat=True):
         assert " ".join(name.split()) in flat, name
