@@ -13,4 +13,15 @@ urlpatterns: list = [
     path("area-riservata/piano/<int:pk>/stato.json", views_plan.plan_status, name="plan_status"),
     path("area-riservata/piano/<int:pk>/pubblica/", views_plan.plan_publish_view, name="plan_publish"),
     path("area-riservata/piano/<int:pk>/ritira/", views_plan.plan_unpublish_view, name="plan_unpublish"),
+    path("area-riservata/piano/discussione/", views_plan.plan_discussion, name="plan_discussion"),
+    path(
+        "area-riservata/piano/discussione/copertura/",
+        views_plan.plan_discussion_coverage,
+        name="plan_discussion_coverage",
+    ),
+    path(
+        "area-riservata/piano/discussione/<slug:section>/",
+        views_plan.plan_discussion_section,
+        name="plan_discussion_section",
+    ),
 ]

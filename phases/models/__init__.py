@@ -3,7 +3,7 @@
 Split by part (see STYLE.md: a module becomes a package past ~600 lines).
 """
 
-from phases.models.plan import PlanDocument, PlanKind, PlanStatus
+from phases.models.plan import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from phases.models.process import Phase
 
-__all__ = ["Phase", "PlanDocument", "PlanKind", "PlanStatus"]
+__all__ = ["DraftSection", "Phase", "PlanComment", "PlanDocument", "PlanKind", "PlanStatus"]

@@ -116,3 +116,76 @@ class PlanDocument(models.Model):
     def filename(self) -> str:
         stem = "proposta-preliminare" if self.kind == PlanKind.DRAFT else "piano-finale"
         return f"psm-messina-{stem}-v{self.version}.pdf"
+
+
+class DraftSection(models.TextChoices):
+    """The sections of the preliminary proposal that mayors and offices comment on."""
+
+    INTRO = "intro", _("Introduzione e fasi del processo")
+    VISION = "vision", _("La Visione")
+    OBJECTIVES = "objectives", _("Obiettivi e indicatori")
+    PROJECTS = "projects", _("I progetti per obiettivo specifico")
+    QUESTIONNAIRE = "questionnaire", _("I risultati del questionario")
+    MAPS = "maps", _("Il territorio: partecipazione e progetti")
+    ANNEX = "annex", _("Allegato: i 108 comuni")
+
+
+class PlanCommentQuerySet(models.QuerySet):
+    def thread(self, *, document, section: str, municipality=None, office=None) -> PlanCommentQuerySet:
+        """One thread: the comments of one municipality, or one office, on one section of one document."""
+        return self.filter(document=document, section=section, municipality=municipality, office=office)
+
+    def of_participant(self, user) -> PlanCommentQuerySet:
+        if user.is_mayor:
+            return self.filter(municipality_id=user.municipality_id, office__isnull=True)
+        if user.is_office_staff:
+            return self.filter(office_id=user.office_id, municipality__isnull=True)
+        return self.none()
+
+
+class PlanComment(models.Model):
+    """A comment in a thread on a section of the published draft; a thread belongs to a municipality or an office."""
+
+    document = models.ForeignKey(
+        PlanDocument, verbose_name=_("documento"), on_delete=models.PROTECT, related_name="comments"
+    )
+    section = models.CharField(_("sezione"), max_length=20, choices=DraftSection.choices)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("comune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    office = models.ForeignKey(
+        "projects.Office",
+        verbose_name=_("ufficio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("autore"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("commento"), max_length=4000)
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
+
+    objects = PlanCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commento alla proposta preliminare")
+        verbose_name_plural = _("commenti alla proposta preliminare")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(municipality__isnull=False, office__isnull=True))
+                | (models.Q(municipality__isnull=True, office__isnull=False)),
+                name="plancomment_one_participant",
+            )
+        ]
+        indexes = [models.Index(fields=["document", "section", "municipality", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} — {self.municipality or self.office}"

@@ -174,3 +174,27 @@ def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:
         document.save(update_fields=["published_at", "published_by"])
         audit_record(actor=user, action="plan_document.unpublish", obj=document, before={"published_at": before})
     return document
+
+
+# --- Discussion of the preliminary proposal -----------------------------------------------------------------
+
+
+def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
+    """Add a comment to the thread of the user's municipality (mayor) or office on one section of the draft."""
+    from phases.models import DraftSection, PlanComment
+
+    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
+        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+    if section not in DraftSection.values:
+        raise ValueError(_("Sezione del documento sconosciuta."))
+    body = (body or "").strip()
+    if not body:
+        raise ValueError(_("Scrivi il commento prima di inviarlo."))
+    if user.is_mayor and user.municipality_id:
+        participant = {"municipality_id": user.municipality_id}
+    elif user.is_office_staff and user.office_id:
+        participant = {"office_id": user.office_id}
+    else:
+        raise ValueError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
+    comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
+    return comment

@@ -3,39 +3,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 
 from phases.models import PlanDocument, PlanKind, PlanStatus
 from psm_portal.audit.models import AuditEvent
 from tests.conftest import CAST
+from tests.phases.plan.conftest import PDF, make_document
 
 pytestmark = pytest.mark.django_db
 
 READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user"}
-PDF = b"%PDF-1.7\n% a plan\n"
-
-
-def make_document(*, kind=PlanKind.DRAFT, version=1, status=PlanStatus.READY, published=False) -> PlanDocument:
-    name = ""
-    if status == PlanStatus.READY:
-        name = default_storage.save(f"piano/test-{kind}-{version}.pdf", ContentFile(PDF))
-    return PlanDocument.objects.create(
-        kind=kind,
-        version=version,
-        status=status,
-        progress=100 if status == PlanStatus.READY else 40,
-        snapshot={"kind": kind, "sections": {}},
-        content_hash=f"{kind}-{version}-".ljust(64, "0"),
-        requested_at=timezone.now(),
-        file=name,
-        sha256="ab" * 32 if status == PlanStatus.READY else "",
-        size=len(PDF) if status == PlanStatus.READY else None,
-        pages=42 if status == PlanStatus.READY else None,
-        published_at=timezone.now() if published else None,
-    )
 
 
 def expected_for_readers(name: str, ok: int = 200) -> int:
