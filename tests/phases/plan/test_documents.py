@@ -251,10 +251,14 @@ def test_after_the_last_retry_the_failure_is_recorded(media, monkeypatch):
     assert document.error == "Il servizio non era raggiungibile dopo 4 tentativi: database unavailable"
 
 
-def test_with_no_broker_the_request_renders_in_process(media, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        document, created = plan_request(kind="draft")
+def test_with_no_broker_the_request_renders_in_process(media, django_capture_on_commit_callbacks):
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the embedded default, whatever this test run's environment
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            document, created = plan_request(kind="draft")
+    finally:
+        celery_app.conf.task_always_eager = previous
     assert created and len(callbacks) == 1
     document.refresh_from_db()
     assert document.status == PlanStatus.READY and document.progress == 100
