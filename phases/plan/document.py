@@ -123,8 +123,8 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
             project_count += len(projects)
             objective_nodes.append({"node": node, "depth": depth, "cost": node_cost})
 
-    participation = questionnaire.get("by_municipality") or {} if questionnaire.get("available") else {}
-    needs_by_code = needs.get("by_municipality") or {} if needs.get("available") else {}
+    participation = (questionnaire.get("by_municipality") or {}) if questionnaire.get("available") else {}
+    needs_by_code = (needs.get("by_municipality") or {}) if needs.get("available") else {}
     annex = []
     for item in municipalities.get("items") or []:
         code = item["istat_code"]
@@ -135,8 +135,9 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
                 "area": area,
                 "density": (Decimal(item.get("population") or 0) / area) if area else Decimal(0),
                 "projects": projects_by_name.get(item["name"], []),
-                "responses": participation.get(code) if questionnaire.get("available") else None,
-                "needs": needs_by_code.get(code) if needs.get("available") else None,
+                # None means "not yet available"; a comune with no data in an available section has 0.
+                "responses": participation.get(code, 0) if questionnaire.get("available") else None,
+                "needs": needs_by_code.get(code, 0) if needs.get("available") else None,
             }
         )
 

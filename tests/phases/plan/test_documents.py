@@ -282,3 +282,29 @@ def test_only_a_ready_document_can_be_published(media, team_user):
     document, _ = plan_request(kind="draft", enqueue=False)
     with pytest.raises(ValueError, match="Si può pubblicare solo un documento pronto."):
         plan_publish(document=document, user=team_user)
+
+
+def test_the_annex_tells_not_yet_available_from_none(settings):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    snapshot["sections"]["questionnaire"]["by_municipality"].pop("083048")
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED, shapes=[])
+    messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
+    assert messina["responses"] == 0  # the questionnaire exists, nobody from Messina answered
+    assert messina["needs"] is None  # the istanze are not in the portal yet
+    assert snapshot["sections"]["needs"] == {
+        "available": False,
+        "note": "Questa parte del piano non è ancora disponibile nel portale.",
+    }
+
+
+def test_a_provider_may_report_its_section_unavailable(settings):
+    settings.PSM_PLAN_PROVIDERS = {"vision": "tests.phases.plan.test_documents.vision_not_approved"}
+    assert plan_snapshot(kind="final")["sections"]["vision"] == {
+        "available": False,
+        "note": "La Visione è in revisione.",
+    }
+
+
+def vision_not_approved(kind: str) -> dict:
+    return {"available": False, "note": "La Visione è in revisione."}
