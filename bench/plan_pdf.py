@@ -80,6 +80,11 @@ def main() -> int:
     client.force_login(user, backend="psm_portal.accounts.backends.RoleBackend")
     try:
         # --- The request: each one over new data (another title), so each really snapshots and enqueues.
+        # The first request also generates the synthetic tree (memoised afterwards): shown apart.
+        with override_settings(PSM_PLAN_TITLE="Piano Strategico Metropolitano di Messina (primo)"):
+            started = time.perf_counter()
+            client.post(reverse("phases:plan_render"), {"kind": "final"})
+            cold_ms = (time.perf_counter() - started) * 1000
         request_ms, request_cpu_ms = [], []
         for index in range(args.requests):
             with override_settings(PSM_PLAN_TITLE=f"Piano Strategico Metropolitano di Messina ({index})"):
@@ -115,7 +120,8 @@ def main() -> int:
         print(f"PDF: {result.pages} pagine, {len(result.pdf) / 1e6:.1f} MB, SHA-256 {result.sha256}")
         print(f"Richiesta web (snapshot + accodamento), {args.requests} richieste: mediana "
               f"{statistics.median(request_ms):.0f} ms, massimo {max(request_ms):.0f} ms "
-              f"(CPU del processo: mediana {statistics.median(request_cpu_ms):.0f} ms)")  # fmt: skip
+              f"(CPU del processo: mediana {statistics.median(request_cpu_ms):.0f} ms); la prima, che genera anche "
+              f"i dati sintetici, {cold_ms:.0f} ms")  # fmt: skip
         print(f"Snapshot (query dei provider): {snapshot_s:.2f} s")
         for step, seconds in result.timings.steps.items():
             print(f"  {step:<10} {seconds:7.2f} s")

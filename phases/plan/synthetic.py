@@ -8,6 +8,7 @@ on realistic volumes. Sizes come from ``settings.PSM_PLAN_SYNTHETIC``
 
 from __future__ import annotations
 
+import functools
 import random
 from decimal import Decimal
 
@@ -50,8 +51,12 @@ def vision(kind: str) -> dict:
     return {"title": "Messina metropolitana 2030", "html": f"<p>{VISION_TEXT}</p>", "version": 3}
 
 
-def objective_tree(count: int, project_count: int, names: list[str]) -> list[dict]:
-    """A tree of ``count`` objectives (axes, general, specific) with ``project_count`` projects on specific ones."""
+@functools.lru_cache(maxsize=4)
+def objective_tree(count: int, project_count: int, names: tuple[str, ...]) -> list[dict]:
+    """A tree of ``count`` objectives (axes, general, specific) with ``project_count`` projects on specific ones.
+
+    Memoised: generating it is the benchmark's cost, not the portal's (callers must not mutate it).
+    """
     rng = random.Random(20270101)
     axes = max(1, count // 15)
     general = axes * 3
@@ -114,7 +119,7 @@ def _node(code: str, level: int, title: str) -> dict:
 
 def objectives(kind: str) -> dict:
     size = sizes()
-    return {"items": objective_tree(size["objectives"], size["projects"], _municipality_names())}
+    return {"items": objective_tree(size["objectives"], size["projects"], tuple(_municipality_names()))}
 
 
 def questionnaire(kind: str) -> dict:
