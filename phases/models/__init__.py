@@ -3,6 +3,7 @@
 Split by part (see STYLE.md: a module becomes a package past ~600 lines).
 """
 
+from phases.models.plan import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from phases.models.process import (
     Indicator,
     Objective,
@@ -16,10 +17,15 @@ from phases.models.process import (
 )
 
 __all__ = [
+    "DraftSection",
     "Indicator",
     "Objective",
     "ObjectiveLevel",
     "Phase",
+    "PlanComment",
+    "PlanDocument",
+    "PlanKind",
+    "PlanStatus",
     "Position",
     "Reminder",
     "Stance",

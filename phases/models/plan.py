@@ -1,0 +1,191 @@
+"""The plan documents: the preliminary proposal and the final plan, rendered as PDF versions.
+
+A document is never overwritten: every render is a new version of its kind, with
+the frozen snapshot of the data it was rendered from; the team publishes the ones
+it chooses.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanKind(models.TextChoices):
+    DRAFT = "draft", _("Proposta preliminare di piano")
+    FINAL = "final", _("Piano finale")
+
+
+class PlanStatus(models.TextChoices):
+    QUEUED = "queued", _("in coda")
+    RENDERING = "rendering", _("in preparazione")
+    READY = "ready", _("pronto")
+    FAILED = "failed", _("non riuscito")
+
+
+class PlanDocumentQuerySet(models.QuerySet):
+    def published(self) -> PlanDocumentQuerySet:
+        return self.filter(status=PlanStatus.READY, published_at__isnull=False).order_by("-published_at", "-pk")
+
+    def of_kind(self, kind: str) -> PlanDocumentQuerySet:
+        return self.filter(kind=kind)
+
+    def reusable(self) -> PlanDocumentQuerySet:
+        """Documents that a request over the same data may return instead of rendering again."""
+        return self.exclude(status=PlanStatus.FAILED)
+
+
+class PlanDocument(models.Model):
+    kind = models.CharField(_("documento"), max_length=10, choices=PlanKind.choices)
+    version = models.PositiveIntegerField(_("versione"))
+    status = models.CharField(_("stato"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
+    error = models.TextField(_("errore"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    # Who holds the work now: each claim writes a fresh token, only its holder may finish.
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("richiesto da"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("richiesto il"))
+    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
+
+    snapshot = models.JSONField(_("dati del documento"))
+    content_hash = models.CharField(_("impronta dei dati"), max_length=64, db_index=True)
+
+    file = models.FileField(_("PDF"), upload_to="piano/", max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("dimensione (byte)"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pagine"), null=True, blank=True)
+
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pubblicato da"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PlanDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("documento del piano")
+        verbose_name_plural = _("documenti del piano")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="plandocument_unique_version"),
+            # One live document per kind and data: a second request over the same data gets this one.
+            models.UniqueConstraint(
+                fields=["kind", "content_hash"],
+                condition=~models.Q(status="failed"),
+                name="plandocument_unique_live_data",
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="plandocument_progress_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("phases:plan_progress", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PlanStatus.READY
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (PlanStatus.READY, PlanStatus.FAILED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def filename(self) -> str:
+        stem = "proposta-preliminare" if self.kind == PlanKind.DRAFT else "piano-finale"
+        return f"psm-messina-{stem}-v{self.version}.pdf"
+
+
+class DraftSection(models.TextChoices):
+    """The sections of the preliminary proposal that mayors and offices comment on."""
+
+    INTRO = "intro", _("Introduzione e fasi del processo")
+    VISION = "vision", _("La Visione")
+    OBJECTIVES = "objectives", _("Obiettivi e indicatori")
+    PROJECTS = "projects", _("I progetti per obiettivo specifico")
+    QUESTIONNAIRE = "questionnaire", _("I risultati del questionario")
+    MAPS = "maps", _("Il territorio: partecipazione e progetti")
+    ANNEX = "annex", _("Allegato: i 108 comuni")
+
+
+class PlanCommentQuerySet(models.QuerySet):
+    def thread(self, *, document, section: str, municipality=None, office=None) -> PlanCommentQuerySet:
+        """One thread: the comments of one municipality, or one office, on one section of one document."""
+        return self.filter(document=document, section=section, municipality=municipality, office=office)
+
+    def of_participant(self, user) -> PlanCommentQuerySet:
+        if user.is_mayor:
+            return self.filter(municipality_id=user.municipality_id, office__isnull=True)
+        if user.is_office_staff:
+            return self.filter(office_id=user.office_id, municipality__isnull=True)
+        return self.none()
+
+
+class PlanComment(models.Model):
+    """A comment in a thread on a section of the published draft; a thread belongs to a municipality or an office."""
+
+    document = models.ForeignKey(
+        PlanDocument, verbose_name=_("documento"), on_delete=models.PROTECT, related_name="comments"
+    )
+    section = models.CharField(_("sezione"), max_length=20, choices=DraftSection.choices)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("comune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    office = models.ForeignKey(
+        "projects.Office",
+        verbose_name=_("ufficio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("autore"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("commento"), max_length=4000)
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
+
+    objects = PlanCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commento alla proposta preliminare")
+        verbose_name_plural = _("commenti alla proposta preliminare")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(municipality__isnull=False, office__isnull=True))
+                | (models.Q(municipality__isnull=True, office__isnull=False)),
+                name="plancomment_one_participant",
+            )
+        ]
+        indexes = [models.Index(fields=["document", "section", "municipality", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} — {self.municipality or self.office}"

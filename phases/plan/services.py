@@ -1,0 +1,200 @@
+"""Writes on plan documents: request a render, render (claimed by a conditional UPDATE), publish."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phases.models import PlanDocument, PlanKind, PlanStatus
+from phases.plan.document import PlanRenderError, canonical_json, render_plan_pdf
+from phases.plan.providers import collect
+from psm_portal.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+# Failures worth another attempt: the database or the storage went away for a moment.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
+
+
+def plan_snapshot(*, kind: str) -> dict:
+    """The data a document of this kind would be rendered from now, as canonical JSON values."""
+    return _snapshot_with_hash(kind)[0]
+
+
+def _snapshot_with_hash(kind: str) -> tuple[dict, str]:
+    # Serialised once: the canonical text gives both the stored values and their hash.
+    text = canonical_json({"kind": kind, "sections": collect(kind)})
+    return json.loads(text), hashlib.sha256(text.encode()).hexdigest()
+
+
+def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDocument, bool]:
+    """Queue a render of the current data, or return the document already made from identical data.
+
+    Returns ``(document, created)``; the render is enqueued after the transaction commits
+    (``enqueue=False`` leaves it to the caller, as ``manage.py render_plan`` does).
+    """
+    if kind not in PlanKind.values:
+        raise ValueError(f"Tipo di documento sconosciuto: {kind}")
+    snapshot, digest = _snapshot_with_hash(kind)
+    for _attempt in range(5):
+        existing = PlanDocument.objects.of_kind(kind).reusable().filter(content_hash=digest).first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():
+                last = PlanDocument.objects.of_kind(kind).aggregate(last=Max("version"))["last"] or 0
+                document = PlanDocument.objects.create(
+                    kind=kind,
+                    version=last + 1,
+                    snapshot=snapshot,
+                    content_hash=digest,
+                    requested_by=user if getattr(user, "pk", None) else None,
+                    requested_at=timezone.now().replace(microsecond=0),
+                )
+                audit_record(actor=user, action="plan_document.request", obj=document, after={"version": last + 1})
+        except IntegrityError:
+            # Another request took this version number, or made the same document: look again.
+            continue
+        if enqueue:
+            _enqueue(document.pk)
+        return document, True
+    raise RuntimeError("Impossibile assegnare un numero di versione al documento del piano.")
+
+
+def _enqueue(document_id: int) -> None:
+    from phases.tasks import render_plan_document
+
+    transaction.on_commit(lambda: render_plan_document.delay(document_id))
+
+
+def _store_pdf(document: PlanDocument, pdf: bytes) -> str:
+    """Save the PDF under a name fixed by the document; a leftover from a killed worker is replaced."""
+    name = f"piano/{document.filename}"
+    digest = hashlib.sha256(pdf).hexdigest()
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as existing:
+            if hashlib.sha256(existing.read()).hexdigest() == digest:
+                return name
+        default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(pdf))
+    return stored
+
+
+def plan_render(*, document_id: int) -> PlanDocument | None:
+    """Render one queued document. Safe to run twice: only the holder of the latest claim finishes it.
+
+    A document already ready or failed is left alone; one left ``rendering`` by a dead worker is taken over.
+    """
+    token = uuid.uuid4().hex
+    claimed = PlanDocument.objects.filter(pk=document_id, status__in=[PlanStatus.QUEUED, PlanStatus.RENDERING]).update(
+        status=PlanStatus.RENDERING,
+        claim=token,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        progress=5,
+        error="",
+    )
+    if not claimed:
+        return PlanDocument.objects.filter(pk=document_id).first()
+    document = PlanDocument.objects.get(pk=document_id)
+    mine = PlanDocument.objects.filter(pk=document_id, claim=token, status=PlanStatus.RENDERING)
+
+    def progress(value: int) -> None:
+        mine.update(progress=value)
+
+    try:
+        result = render_plan_pdf(
+            document.snapshot,
+            kind=document.kind,
+            version=document.version,
+            created=document.requested_at,
+            progress=progress,
+        )
+    except PlanRenderError as exc:
+        logger.warning("Plan document %s cannot be rendered: %s", document_id, exc)
+        mine.update(status=PlanStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        return PlanDocument.objects.get(pk=document_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # WeasyPrint or a template tag failing on odd data: record it, do not retry
+        logger.exception("Plan document %s failed", document_id)
+        message = _("Il documento non si può impaginare: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        mine.update(status=PlanStatus.FAILED, error=message, finished_at=timezone.now())
+        return PlanDocument.objects.get(pk=document_id)
+
+    name = _store_pdf(document, result.pdf)
+    finished = mine.update(
+        status=PlanStatus.READY,
+        progress=100,
+        file=name,
+        sha256=result.sha256,
+        size=len(result.pdf),
+        pages=result.pages,
+        finished_at=timezone.now(),
+    )
+    if not finished:
+        logger.info("Plan document %s was finished by another worker", document_id)
+    return PlanDocument.objects.get(pk=document_id)
+
+
+def plan_fail(*, document_id: int, message: str) -> None:
+    """Give up on a document still in progress (after the last retry of a transient error)."""
+    PlanDocument.objects.filter(pk=document_id, status__in=[PlanStatus.QUEUED, PlanStatus.RENDERING]).update(
+        status=PlanStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def plan_publish(*, document: PlanDocument, user) -> PlanDocument:
+    """Publish a ready document on /piano/."""
+    if document.status != PlanStatus.READY:
+        raise ValueError(_("Si può pubblicare solo un documento pronto."))
+    if document.published_at is None:
+        document.published_at = timezone.now()
+        document.published_by = user if getattr(user, "pk", None) else None
+        document.save(update_fields=["published_at", "published_by"])
+        audit_record(actor=user, action="plan_document.publish", obj=document, after={"sha256": document.sha256})
+    return document
+
+
+def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:
+    """Withdraw a document from /piano/; the file and its history stay."""
+    if document.published_at is not None:
+        before = document.published_at.isoformat()
+        document.published_at = None
+        document.published_by = None
+        document.save(update_fields=["published_at", "published_by"])
+        audit_record(actor=user, action="plan_document.unpublish", obj=document, before={"published_at": before})
+    return document
+
+
+# --- Discussion of the preliminary proposal -----------------------------------------------------------------
+
+
+def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
+    """Add a comment to the thread of the user's municipality (mayor) or office on one section of the draft."""
+    from phases.models import DraftSection, PlanComment
+
+    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
+        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+    if section not in DraftSection.values:
+        raise ValueError(_("Sezione del documento sconosciuta."))
+    body = (body or "").strip()
+    if not body:
+        raise ValueError(_("Scrivi il commento prima di inviarlo."))
+    if user.is_mayor and user.municipality_id:
+        participant = {"municipality_id": user.municipality_id}
+    elif user.is_office_staff and user.office_id:
+        participant = {"office_id": user.office_id}
+    else:
+        raise ValueError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
+    comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
+    return comment

@@ -1,0 +1,76 @@
+"""The plan pages in Debian's Chromium: the progress page refreshes itself, axe-core finds no WCAG violation."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from phases.models import PlanDocument, PlanStatus
+from psm_portal.accounts.factories import DEMO_PASSWORD
+from tests.phases.plan.conftest import make_document
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _axe(page, where: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
+
+
+def test_the_progress_page_reloads_when_the_document_is_ready(live_server, chromium_path, team_user, media):
+    from playwright.sync_api import sync_playwright
+
+    make_document(version=1, published=True)
+    document = make_document(version=2, status=PlanStatus.RENDERING)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            page.goto(live_server.url + reverse("accounts:login"))
+            page.get_by_label("E-mail").fill(team_user.email)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Accedi", exact=True).last.click()
+            page.wait_for_url(live_server.url + reverse("accounts:dashboard"))
+
+            page.goto(live_server.url + reverse("phases:plan_progress", args=[document.pk]))
+            assert page.locator("#plan-progress-bar").get_attribute("value") == "40"
+            _axe(page, "progress page")
+            # The worker moves on: the page follows by itself, then reloads once the document is ready.
+            PlanDocument.objects.filter(pk=document.pk).update(progress=80)
+            page.wait_for_function("document.getElementById('plan-progress-bar').value === 80", timeout=15000)
+            PlanDocument.objects.filter(pk=document.pk).update(
+                status=PlanStatus.READY, progress=100, file="piano/test-draft-1.pdf", sha256="cd" * 32, pages=7
+            )
+            page.get_by_role("link", name="Scarica il PDF").wait_for(timeout=15000)
+            assert "cd" * 32 in page.content()
+            _axe(page, "progress page, ready")
+
+            for url_name in ("phases:plan", "phases:plan_manage", "phases:plan_discussion"):
+                page.goto(live_server.url + reverse(url_name))
+                _axe(page, url_name)
+            page.goto(live_server.url + reverse("phases:plan_discussion_coverage"))
+            _axe(page, "coverage")
+            assert errors == []
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from phases.models import DraftSection, Phase, PlanComment, PlanKind
+from tests.conftest import CAST
+from tests.phases.plan.conftest import make_document
+
+pytestmark = pytest.mark.django_db
+
+READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user"}
+
+
+def in_phase(key: str):
+    return time_machine.travel(Phase.objects.get(key=key).starts_at + timedelta(days=1), tick=False)
+
+
+@pytest.fixture
+def draft(media):
+    return make_document(kind=PlanKind.DRAFT, published=True)
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_discussion_page_is_for_the_reserved_area(name, cast, login, draft):
+    response = login(cast(name)).get(reverse("phases:plan_discussion"))
+    expected = 302 if name == "anonymous" else (200 if name in READERS else 403)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_mayors_and_offices_comment_each_section_in_phase_two(name, cast, login, draft):
+    user = cast(name)
+    with in_phase("agenda"):
+        response = login(user).post(
+            reverse("phases:plan_discussion"), {"section": DraftSection.VISION, "body": "Manca il porto di Milazzo."}
+        )
+    comment = PlanComment.objects.first()
+    if name in {"mayor_a", "mayor_b", "office_a_user", "office_b_user"}:
+        assert response.status_code == 302
+        assert response["Location"].endswith("#sezione-vision")
+        assert comment.document == draft and comment.section == "vision" and comment.author == user
+        if user.is_mayor:
+            assert comment.municipality == user.municipality and comment.office is None
+        else:
+            assert comment.office == user.office and comment.municipality is None
+    else:
+        assert response.status_code == (302 if name == "anonymous" else 403)
+        assert comment is None
+
+
+def test_each_municipality_reads_only_its_own_thread(login, mayor_a, mayor_b, office_a_user, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "projects", "body": "Commento di Messina"})
+        login(office_a_user).post(reverse("phases:plan_discussion"), {"section": "projects", "body": "Dall'ufficio"})
+        page_a = login(mayor_a).get(reverse("phases:plan_discussion")).content.decode()
+        page_b = login(mayor_b).get(reverse("phases:plan_discussion")).content.decode()
+    assert "Commento di Messina" in page_a and "Dall&#x27;ufficio" not in page_a
+    assert "Commento di Messina" not in page_b
+    assert 'id="commento-projects"' in page_b  # and the form to open Lipari's thread
+
+
+@pytest.mark.parametrize("phase", ["listening", "final"])
+def test_outside_phase_two_comments_are_refused_with_the_dates(phase, login, mayor_a, draft):
+    with in_phase(phase):
+        response = login(mayor_a).post(
+            reverse("phases:plan_discussion"), {"section": "vision", "body": "Troppo presto"}, follow=True
+        )
+        page = login(mayor_a).get(reverse("phases:plan_discussion")).content.decode()
+    assert "commentare la proposta preliminare di piano" in response.content.decode()
+    assert not PlanComment.objects.exists()
+    assert 'id="commento-vision"' not in page
+
+
+@pytest.mark.parametrize(
+    "payload", [{"section": "vision", "body": "   "}, {"section": "nessuna", "body": "x"}, {"body": "x"}]
+)
+def test_a_bad_comment_says_why_and_saves_nothing(payload, login, mayor_a, draft):
+    with in_phase("agenda"):
+        response = login(mayor_a).post(reverse("phases:plan_discussion"), payload)
+    assert response.status_code == 400
+    assert "Il commento non è stato inviato" in response.content.decode()
+    assert not PlanComment.objects.exists()
+
+
+def test_without_a_published_draft_there_is_nothing_to_comment(login, mayor_a, media):
+    make_document(kind=PlanKind.DRAFT)  # ready but not published
+    with in_phase("agenda"):
+        response = login(mayor_a).post(
+            reverse("phases:plan_discussion"), {"section": "vision", "body": "x"}, follow=True
+        )
+    assert "Non c&#x27;è ancora una proposta preliminare pubblicata" in response.content.decode()
+    assert not PlanComment.objects.exists()
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_coverage_shows_which_municipalities_commented(name, cast, login, mayor_a, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "annex", "body": "Dati aggiornati"})
+    response = login(cast(name)).get(reverse("phases:plan_discussion_coverage"))
+    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user"} else 403)
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.content.decode()
+        assert "1 comuni su 108 hanno commentato." in html
+        assert '<th scope="row">Messina</th>\n    <td>sì</td>' in html
+        assert '<th scope="row">Lipari</th>\n    <td>no</td>' in html
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_team_reads_every_thread_of_a_section(name, cast, login, mayor_a, office_b_user, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "maps", "body": "Mappa di Messina"})
+        login(office_b_user).post(reverse("phases:plan_discussion"), {"section": "maps", "body": "Mappa ambiente"})
+    response = login(cast(name)).get(reverse("phases:plan_discussion_section", args=["maps"]))
+    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user"} else 403)
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.content.decode()
+        assert "Comune di Messina" in html and "Mappa di Messina" in html
+        assert "Ufficio Ambiente e territorio" in html and "Mappa ambiente" in html
+
+
+def test_an_unknown_section_is_404(login, team_user, draft):
+    assert login(team_user).get(reverse("phases:plan_discussion_section", args=["xyz"])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_discussion_pages_use_a_constant_number_of_queries(
+    size, login, team_user, mayor_a, draft, django_assert_max_num_queries
+):
+    for index in range(size):
+        PlanComment.objects.create(
+            document=draft, section=DraftSection.values[index % 7], municipality=mayor_a.municipality,
+            author=mayor_a, body=f"c{index}",
+        )  # fmt: skip
+    team = login(team_user)
+    with django_assert_max_num_queries(8):
+        assert team.get(reverse("phases:plan_discussion_coverage")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert team.get(reverse("phases:plan_discussion")).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert team.get(reverse("phases:plan_discussion_section", args=["intro"])).status_code == 200
+    with in_phase("agenda"):
+        mayor = login(mayor_a)
+        with django_assert_max_num_queries(9):
+            assert mayor.get(reverse("phases:plan_discussion")).status_code == 200

@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import OperationalError
+from django.utils import timezone
+
+from municipalities.models import Municipality
+from phases.models import Phase, PlanDocument, PlanKind, PlanStatus
+from phases.plan import document as plan_document
+from phases.plan import services
+from phases.plan.document import render_plan_pdf, snapshot_hash
+from phases.plan.services import plan_publish, plan_render, plan_request, plan_snapshot
+from phases.plan.synthetic import VISION_TEXT
+from phases.tasks import render_plan_document
+from psm_portal.celery import app as celery_app
+from psm_portal.lib.money import format_euro, format_number
+from tests.phases.plan.conftest import outline_titles, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+CREATED = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def _nodes(nodes):
+    for node in nodes:
+        yield node
+        yield from _nodes(node["children"])
+
+
+def _objective_codes(nodes):
+    for node in nodes:
+        yield node["code"]
+        yield from _objective_codes(node["children"])
+
+
+def _render_ready(kind: str = "draft", user=None) -> PlanDocument:
+    document, created = plan_request(kind=kind, user=user, enqueue=False)
+    assert created
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.READY, document.error
+    return document
+
+
+def test_the_pdf_holds_every_part_of_the_plan(full_plan, media, team_user):
+    document = _render_ready("draft", team_user)
+    with default_storage.open(document.file.name, "rb") as handle:
+        data = handle.read()
+    assert hashlib.sha256(data).hexdigest() == document.sha256
+    assert document.size == len(data)
+
+    reader, pages = pdf_text(data)
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    assert document.pages == len(reader.pages) > 10
+    # The Vision, every objective code and the phase names with their dates.
+    assert " ".join(VISION_TEXT.split()[:8]) in flat
+    for code in _objective_codes(document.snapshot["sections"]["objectives"]["items"]):
+        assert code in text, code
+    for phase in Phase.objects.all():
+        assert str(phase.name) in flat
+        assert timezone.localtime(phase.starts_at).strftime("%d/%m/%Y") in text
+    # Every project under its specific objective, with CUP, cost and funding.
+    projects = [p for node in _nodes(document.snapshot["sections"]["objectives"]["items"]) for p in node["projects"]]
+    assert len(projects) == 40
+    for project in projects:
+        assert project["title"] in flat and f"CUP {project['cup']}" in flat
+        assert format_euro(project["cost"]) in flat
+    # The 108 municipalities of the annex.
+    for name in Municipality.objects.values_list("name", flat=True):
+        assert " ".join(name.split()) in flat, name
+    # Charts and maps: their titles and the SVG text (option labels, counts).
+    for question in document.snapshot["sections"]["questionnaire"]["questions"]:
+        assert question["text"] in flat
+    # The bars' labels and values are SVG text in the PDF (glyph runs may be split: compare without spaces).
+    dense = "".join(text.split())
+    for question in document.snapshot["sections"]["questionnaire"]["questions"]:
+        for option in question["options"]:
+            share = format_number(option["count"] / question["total"] * 100, 1)
+            assert "".join(option["label"].split()) in dense
+            assert f"{format_number(option['count'])}({share}%)" in dense
+    assert "Partecipazione al questionario per comune" in flat
+    assert "Progetti del piano per comune" in flat
+    # Running header, page numbers, and the table of contents with page numbers.
+    assert "Proposta preliminare di piano · versione 1" in pages[3]
+    assert f"Pagina 4 di {len(pages)}" in pages[3]
+    toc = pages[1]
+    assert "Indice" in toc and "Allegato: i 108 comuni" in toc
+    entries = dict(re.findall(r"^(.+?) \.{3,} (\d+)$", toc, flags=re.MULTILINE))
+    vision_page = next(i for i, page in enumerate(pages, start=1) if "Versione 3 della Visione" in page)
+    annex_page = next(i for i, page in enumerate(pages, start=1) if "Per ogni comune: popolazione" in page)
+    assert entries["La Visione"] == str(vision_page)
+    assert entries["Allegato: i 108 comuni"] == str(annex_page)
+    # Bookmarks (the PDF outline) and the document metadata.
+    titles = outline_titles(reader)
+    for title in ["Indice", "La Visione", "Obiettivi e indicatori", "I risultati del questionario", "Lipari"]:
+        assert title in titles
+    metadata = reader.metadata
+    assert metadata.title == "Piano Strategico Metropolitano di Messina — Proposta preliminare di piano v1"
+    assert metadata.author == "Città Metropolitana di Messina"
+    assert "piano strategico" in metadata["/Keywords"]
+    assert metadata.creation_date.replace(tzinfo=UTC) == document.requested_at.astimezone(UTC).replace(tzinfo=UTC)
+    # The final plan's council and agenda sections are absent from the draft.
+    assert "Approvazione del Consiglio metropolitano" not in text
+
+
+def test_sections_without_a_provider_are_marked_not_yet_available(media):
+    document = _render_ready("final")
+    with default_storage.open(document.file.name, "rb") as handle:
+        reader, pages = pdf_text(handle.read())
+    text = " ".join("\n".join(pages).split())
+    assert document.snapshot["sections"]["vision"] == {
+        "available": False,
+        "note": "Questa parte del piano non è ancora disponibile nel portale.",
+    }
+    assert text.count("SEZIONE NON ANCORA DISPONIBILE") >= 6  # vision, objectives, projects, questionnaire, maps, ...
+    assert "Approvazione del Consiglio metropolitano" in text
+    assert "Agenda annuale delle azioni" in text
+    # What exists is there: the phases and the 108 comuni with their population.
+    assert "Ascolto e Schema generale" in text
+    assert "Santa Teresa di Riva" in text
+    assert "Piano finale · versione 1" in text
+
+
+def test_two_renders_of_identical_data_give_the_same_bytes(full_plan, media):
+    snapshot = plan_snapshot(kind="final")
+    first = render_plan_pdf(snapshot, kind="final", version=2, created=CREATED)
+    second = render_plan_pdf(snapshot, kind="final", version=2, created=CREATED)
+    assert first.pdf == second.pdf
+    assert first.sha256 == second.sha256
+    # And a document rendered again after its worker died gives the file already stored.
+    document = _render_ready("draft")
+    PlanDocument.objects.filter(pk=document.pk).update(status=PlanStatus.RENDERING)
+    again = plan_render(document_id=document.pk)
+    assert again.sha256 == document.sha256
+    assert again.file.name == document.file.name
+    assert len(list((media / "piano").iterdir())) == 1
+
+
+def test_a_request_over_identical_data_returns_the_existing_document(media, team_user):
+    first, created = plan_request(kind="draft", user=team_user, enqueue=False)
+    again, created_again = plan_request(kind="draft", user=team_user, enqueue=False)
+    assert created and not created_again
+    assert again.pk == first.pk
+    assert first.content_hash == snapshot_hash(first.snapshot)
+    # The final plan is another series; changed data is a new version, the old one untouched.
+    final, _ = plan_request(kind="final", enqueue=False)
+    assert (final.kind, final.version) == (PlanKind.FINAL, 1)
+    Phase.objects.filter(key="agenda").update(description="Tavoli di lavoro rinnovati.")
+    second, created = plan_request(kind="draft", enqueue=False)
+    assert created and second.version == 2
+    first.refresh_from_db()
+    assert "Tavoli di lavoro rinnovati." not in str(first.snapshot)
+
+
+def test_a_failing_template_leaves_a_failed_document_with_its_message(media, settings, tmp_path, monkeypatch):
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "broken_plan.html").write_text("{% load i18n %}<h1>{% if %}</h1>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [broken, *settings.TEMPLATES[0]["DIRS"]]}]
+    monkeypatch.setattr(plan_document, "TEMPLATE", "broken_plan.html")
+    document, _ = plan_request(kind="draft", enqueue=False)
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.FAILED
+    assert document.error.startswith("Il modello del documento contiene un errore:")
+    assert "if" in document.error
+    assert not document.file and not document.sha256
+    assert not (media / "piano").exists()
+    # A failed document is not reused: asking again makes a new version.
+    monkeypatch.setattr(plan_document, "TEMPLATE", "phases/plan/pdf/document.html")
+    retry, created = plan_request(kind="draft", enqueue=False)
+    assert created and retry.version == 2
+
+
+def test_data_that_cannot_be_printed_fails_with_a_clear_message(media, settings, full_plan, monkeypatch):
+    def bad_objectives(kind):
+        return {"items": [{"code": "A1", "level": 3, "title": "x", "children": [], "projects": [{"cost": "tanti"}]}]}
+
+    monkeypatch.setattr("phases.plan.synthetic.objectives", bad_objectives)
+    document, _ = plan_request(kind="draft", enqueue=False)
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.FAILED
+    assert document.error == "Importo non valido nei dati del piano: tanti"
+
+
+def test_a_ready_document_is_never_rendered_again(media, monkeypatch):
+    document = _render_ready("draft")
+    monkeypatch.setattr(services, "render_plan_pdf", lambda *a, **k: pytest.fail("rendered twice"))
+    assert plan_render(document_id=document.pk).finished_at == document.finished_at
+    render_plan_document.apply(args=[document.pk])
+    document.refresh_from_db()
+    assert document.status == PlanStatus.READY and document.attempts == 1
+
+
+def test_a_worker_that_lost_its_claim_cannot_finish(media):
+    document, _ = plan_request(kind="draft", enqueue=False)
+    original = services.render_plan_pdf
+
+    def render_while_another_worker_claims(*args, **kwargs):
+        result = original(*args, **kwargs)
+        # Meanwhile the task was redelivered and another worker claimed the document.
+        PlanDocument.objects.filter(pk=document.pk).update(claim="another-worker")
+        return result
+
+    services.render_plan_pdf = render_while_another_worker_claims
+    try:
+        plan_render(document_id=document.pk)
+    finally:
+        services.render_plan_pdf = original
+    document.refresh_from_db()
+    assert document.status == PlanStatus.RENDERING  # left to the worker holding the claim
+    finished = plan_render(document_id=document.pk)
+    assert finished.status == PlanStatus.READY and finished.attempts == 2
+    assert len(list((media / "piano").iterdir())) == 1
+
+
+def test_transient_failures_are_retried(media, monkeypatch):
+    document, _ = plan_request(kind="draft", enqueue=False)
+    calls = []
+    original = services.plan_render
+
+    def flaky(*, document_id):
+        calls.append(document_id)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return original(document_id=document_id)
+
+    monkeypatch.setattr("phases.tasks.plan_render", flaky)
+    render_plan_document.apply(args=[document.pk])
+    document.refresh_from_db()
+    assert len(calls) == 2
+    assert document.status == PlanStatus.READY
+
+
+def test_after_the_last_retry_the_failure_is_recorded(media, monkeypatch):
+    document, _ = plan_request(kind="draft", enqueue=False)
+
+    def down(*, document_id):
+        PlanDocument.objects.filter(pk=document_id).update(status=PlanStatus.RENDERING)
+        raise OperationalError("database unavailable")
+
+    monkeypatch.setattr("phases.tasks.plan_render", down)
+    render_plan_document.apply(args=[document.pk])
+    document.refresh_from_db()
+    assert document.status == PlanStatus.FAILED
+    assert document.error == "Il servizio non era raggiungibile dopo 4 tentativi: database unavailable"
+
+
+def test_with_no_broker_the_request_renders_in_process(media, django_capture_on_commit_callbacks):
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the embedded default, whatever this test run's environment
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            document, created = plan_request(kind="draft")
+    finally:
+        celery_app.conf.task_always_eager = previous
+    assert created and len(callbacks) == 1
+    document.refresh_from_db()
+    assert document.status == PlanStatus.READY and document.progress == 100
+
+
+def test_render_plan_command_prints_path_and_sha(media, capsys):
+    call_command("render_plan", "--kind", "final", "--publish")
+    out = capsys.readouterr().out
+    document = PlanDocument.objects.get()
+    assert document.is_published and document.kind == PlanKind.FINAL
+    path = media / document.file.name
+    assert f"Percorso: {path}" in out
+    assert f"SHA-256: {hashlib.sha256(path.read_bytes()).hexdigest()}" in out
+    # Again over the same data: the same document, not a new version.
+    call_command("render_plan", "--kind", "final")
+    assert "stessi dati, versione esistente" in capsys.readouterr().out
+    assert PlanDocument.objects.count() == 1
+
+
+def test_only_a_ready_document_can_be_published(media, team_user):
+    document, _ = plan_request(kind="draft", enqueue=False)
+    with pytest.raises(ValueError, match="Si può pubblicare solo un documento pronto."):
+        plan_publish(document=document, user=team_user)
+
+
+def test_the_annex_tells_not_yet_available_from_none(settings):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    snapshot["sections"]["questionnaire"]["by_municipality"].pop("083048")
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED, shapes=[])
+    messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
+    assert messina["responses"] == 0  # the questionnaire exists, nobody from Messina answered
+    assert messina["needs"] is None  # the istanze are not in the portal yet
+    assert snapshot["sections"]["needs"] == {
+        "available": False,
+        "note": "Questa parte del piano non è ancora disponibile nel portale.",
+    }
+
+
+def test_a_provider_may_report_its_section_unavailable(settings):
+    settings.PSM_PLAN_PROVIDERS = {"vision": "tests.phases.plan.test_documents.vision_not_approved"}
+    assert plan_snapshot(kind="final")["sections"]["vision"] == {
+        "available": False,
+        "note": "La Visione è in revisione.",
+    }
+
+
+def vision_not_approved(kind: str) -> dict:
+    return {"available": False, "note": "La Visione è in revisione."}
