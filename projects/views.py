@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -43,13 +43,14 @@ from psm_portal.lib.money import format_euro
 
 PAGE_SIZE = 20
 MAP_CACHE_VERSION = 1  # bump when the municipalities' shapes or the map template change
+# Projects without a cost or a date go last whichever the direction, on SQLite and PostgreSQL alike.
 SORTS = {
     "titolo": ("title", "pk"),
     "-titolo": ("-title", "-pk"),
-    "costo": ("total_cost", "pk"),
-    "-costo": ("-total_cost", "-pk"),
-    "inizio": ("planned_start", "pk"),
-    "-inizio": ("-planned_start", "-pk"),
+    "costo": (F("total_cost").asc(nulls_last=True), "pk"),
+    "-costo": (F("total_cost").desc(nulls_last=True), "-pk"),
+    "inizio": (F("planned_start").asc(nulls_last=True), "pk"),
+    "-inizio": (F("planned_start").desc(nulls_last=True), "-pk"),
     "aggiornato": ("updated_at", "pk"),
     "-aggiornato": ("-updated_at", "-pk"),
 }
