@@ -94,7 +94,6 @@ def seed_projects() -> int:
         },
     )
     created += int(was_created)
-    link_objectives()
     return created
 
 
@@ -144,5 +143,9 @@ def seed_proposals() -> None:
 
 def seed(stdout) -> None:
     created = seed_projects()
+    linked = link_objectives()
     seed_proposals()
-    stdout.write(f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi).")
+    stdout.write(
+        f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi, "
+        f"{linked} collegati agli obiettivi specifici)."
+    )

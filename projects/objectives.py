@@ -35,7 +35,7 @@ class ObjectiveIndex:
     def load(cls, codes: Iterable[str] | None = None) -> ObjectiveIndex:
         queryset = Objective.objects.only("pk", "code", "level", "title", "sort_key")
         if codes is not None:
-            queryset = queryset.filter(code__in=list(codes))
+            queryset = queryset.filter(code__in=[code.upper() for code in codes])
         return cls(queryset)
 
     def resolve(self, codes: Iterable[str]) -> tuple[list[Objective], list[str]]:
