@@ -58,8 +58,8 @@ def _eager_tasks():
 def _reference_data_in_transactional_tests(request):
     """A transactional test (live_server, real worker) starts after a flush that emptied every table.
 
-    pytest-django runs those tests after all the others, so reloading the 108 comuni and the
-    informative pages here keeps them available to every test.
+    pytest-django runs those tests after all the others, so reloading the 108 comuni, the
+    informative pages and the default phases here keeps them available to every test.
     """
     if "transactional_db" not in request.fixturenames:
         return
@@ -67,6 +67,16 @@ def _reference_data_in_transactional_tests(request):
     if Municipality.objects.count() != 108:
         call_command("load_municipalities", verbosity=0)
     _default_site_pages()
+    _default_phases()
+
+
+def _default_phases() -> None:
+    """The three phases of migration phases/0002: the gates (e.g. the import link) need an active phase."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("phases.migrations.0002_default_phases").create_phases(apps, None)
 
 
 def _default_site_pages() -> None:
