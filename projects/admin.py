@@ -20,6 +20,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["publication", "status", "office"]
     search_fields = ["title", "cup", "local_code"]
     autocomplete_fields = ["municipalities"]
+    filter_horizontal = ["objectives"]
     inlines = [FundingLineInline]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from municipalities.models import Municipality
 from projects.models import FundingLine, Office, Project, Proposal, Publication, Status
+from projects.objectives import specific_objectives
 from projects.services import project_set_publication
 from psm_portal.accounts.models import User
 
@@ -25,6 +26,14 @@ OFFICE_WORK = {
     "edilizia-scolastica": "Adeguamento sismico ed efficientamento di edifici scolastici",
     "sviluppo-economico": "Rigenerazione urbana e servizi di prossimità",
 }
+# The specific objectives of the demo tree (phases/demo.py) each office's works serve.
+OFFICE_OBJECTIVES = {
+    "viabilita": ["A1.1"],
+    "ambiente": ["B1.1"],
+    "edilizia-scolastica": ["D1.1"],
+    "sviluppo-economico": ["C2.1"],
+}
+IDEA_OBJECTIVES = ["A1.2", "C1.1"]
 STATUSES = [Status.FUNDED, Status.IN_PROGRESS, Status.DESIGNED, Status.COMPLETED, Status.PLANNED]
 
 
@@ -88,6 +97,29 @@ def seed_projects() -> int:
     return created
 
 
+def link_objectives() -> int:
+    """Link the demo projects without objectives to the demo tree's specific objectives, if it exists."""
+    by_code = {
+        o.code: o
+        for o in specific_objectives().filter(code__in=[*sum(OFFICE_OBJECTIVES.values(), []), *IDEA_OBJECTIVES])
+    }
+    if not by_code:
+        return 0
+    linked = 0
+    demo = Project.objects.filter(local_code__startswith="DEMO-", objectives__isnull=True).select_related("office")
+    for project in demo:
+        codes = (
+            IDEA_OBJECTIVES if project.local_code == "DEMO-IDEA-01" else OFFICE_OBJECTIVES.get(project.office.code, [])
+        )
+        objectives = [by_code[code] for code in codes if code in by_code]
+        if objectives:
+            project.objectives.set(objectives)
+            # The catalogue's cached totals follow the projects' last change.
+            Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+            linked += 1
+    return linked
+
+
 def seed_proposals() -> None:
     mayor = User.objects.filter(email="sindaco.a@demo.psm.local").first()
     stakeholder = User.objects.filter(email="stakeholder@demo.psm.local").first()
@@ -111,5 +143,9 @@ def seed_proposals() -> None:
 
 def seed(stdout) -> None:
     created = seed_projects()
+    linked = link_objectives()
     seed_proposals()
-    stdout.write(f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi).")
+    stdout.write(
+        f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi, "
+        f"{linked} collegati agli obiettivi specifici)."
+    )

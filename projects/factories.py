@@ -42,6 +42,11 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             self.municipalities.set(extracted)
 
     @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.objectives.set(extracted)
+
+    @factory.post_generation
     def funding(self, create, extracted, **kwargs):
         """``funding={"pnrr": Decimal(...)}``."""
         if create and extracted:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
+from phases.models import Objective
 from projects.importer import CellError, parse_amount
 from projects.models import FundingSource, Office, Project, Proposal, Status, cup_validator
+from projects.objectives import specific_objectives
 from psm_portal.lib.money import format_number
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -47,6 +49,11 @@ class ItalianDateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} — {obj.title}"
+
+
 def municipality_choices():
     return Municipality.objects.defer("boundary", "svg_path").order_by("name")
 
@@ -64,6 +71,15 @@ class ProjectForm(forms.ModelForm):
         required=False,
         max_length=20,
         help_text=_("Codice Unico di Progetto, 15 caratteri: facoltativo solo per le idee."),
+    )
+    objectives = ObjectiveChoiceField(
+        label=_("Obiettivi specifici del piano"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Gli obiettivi specifici a cui il progetto contribuisce. Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."
+        ),
     )
     total_cost = EuroField(label=_("Costo totale (€)"))
     planned_start = ItalianDateField(label=_("Inizio previsto"))
@@ -84,6 +100,7 @@ class ProjectForm(forms.ModelForm):
             "priority",
             "municipalities",
             "whole_area",
+            "objectives",
             "total_cost",
             "planned_start",
             "planned_end",
@@ -95,6 +112,7 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipalities"].queryset = municipality_choices()
+        self.fields["objectives"].queryset = specific_objectives().only("pk", "code", "title", "sort_key")
         self.fields["cup"].widget.attrs.update({"maxlength": 15, "autocomplete": "off"})
         if not (user.is_team or user.is_superuser):
             del self.fields["office"]
@@ -141,9 +159,8 @@ class ProjectForm(forms.ModelForm):
 
     def service_data(self) -> tuple[dict, list[str], dict[str, Decimal]]:
         data = self.cleaned_data
-        fields = {
-            name: data[name] for name in self.Meta.fields if name in data and name not in ("municipalities", "office")
-        }
+        relations = ("municipalities", "office", "objectives")
+        fields = {name: data[name] for name in self.Meta.fields if name in data and name not in relations}
         if "office" in data and data["office"]:
             fields["office"] = data["office"]
         codes = [m.istat_code for m in data.get("municipalities") or []]
@@ -153,6 +170,9 @@ class ProjectForm(forms.ModelForm):
             if data.get(f"funding_{source}") is not None
         }
         return fields, codes, funding
+
+    def service_objectives(self) -> list:
+        return list(self.cleaned_data.get("objectives") or [])
 
 
 class ImportForm(forms.Form):
@@ -257,7 +277,7 @@ class ProjectFilterForm(forms.Form):
     comune = forms.ModelChoiceField(
         label=_("Comune"), queryset=Municipality.objects.none(), required=False, empty_label=_("Tutti i comuni")
     )
-    obiettivo = forms.CharField(label=_("Codice obiettivo"), required=False, max_length=20)
+    obiettivo = forms.CharField(label=_("Obiettivo specifico"), required=False, max_length=20)
     stato = forms.ChoiceField(label=_("Stato"), required=False, choices=[("", _("Tutti gli stati")), *Status.choices])
     fonte = forms.ChoiceField(
         label=_("Fonte di finanziamento"), required=False, choices=[("", _("Tutte le fonti")), *FundingSource.choices]

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from projects.models import CUP_PATTERN, FundingSource, Priority, Project, Status
-from projects.objectives import resolve_objective_codes, split_codes
+from projects.objectives import ObjectiveIndex, split_codes
 from psm_portal.lib.money import format_number
 from psm_portal.lib.text import fold
 
@@ -54,7 +54,7 @@ class RowPlan:
     fields: dict
     municipality_codes: list[str] | None  # None: the file has no municipality column, keep what is there
     funding: dict[str, Decimal] | None  # None: the file has no funding column
-    objectives: list = field(default_factory=list)
+    objectives: list | None = None  # specific objectives; None: the file has no objectives column
 
 
 @dataclass
@@ -632,9 +632,10 @@ def build_plan(
             _("Colonne non usate: %(names)s.") % {"names": ", ".join(f"«{name}»" for name in columns.ignored[:30])}
         )
     municipalities = municipalities or MunicipalityIndex.load()
+    objective_index = ObjectiveIndex.load() if columns.has("objectives") else None
     parsed: list[tuple[int, dict]] = []
     for count, (number, cells) in enumerate(rows, start=1):
-        values, errors = _parse_row(number, cells, columns, municipalities)
+        values, errors = _parse_row(number, cells, columns, municipalities, objective_index)
         plan.errors.extend(errors)
         if not errors:
             parsed.append((number, values))
@@ -648,7 +649,13 @@ def build_plan(
     return plan
 
 
-def _parse_row(number: int, cells: list, columns: ColumnMap, municipalities: MunicipalityIndex):
+def _parse_row(
+    number: int,
+    cells: list,
+    columns: ColumnMap,
+    municipalities: MunicipalityIndex,
+    objective_index: ObjectiveIndex | None = None,
+):
     values: dict = {}
     errors: list[RowError] = []
 
@@ -758,10 +765,10 @@ def _parse_row(number: int, cells: list, columns: ColumnMap, municipalities: Mun
                     _("indica almeno un comune oppure l'intera area metropolitana"),
                 )
             )
-    objectives: list = []
+    objectives: list | None = None
     if columns.has("objectives"):
         codes_text = read("objectives", text_cell) or ""
-        objectives, objective_errors = resolve_objective_codes(split_codes(codes_text))
+        objectives, objective_errors = (objective_index or ObjectiveIndex.load()).resolve(split_codes(codes_text))
         errors.extend(RowError(number, columns.labels["objectives"], message) for message in objective_errors)
     status = values.get("status", Status.PLANNED)
     if not cup and status != Status.IDEA and not any(e.column == columns.labels.get("cup") for e in errors):

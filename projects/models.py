@@ -128,6 +128,21 @@ class ProjectQuerySet(models.QuerySet):
             "funding_lines",
         )
 
+    def with_objectives(self) -> ProjectQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("objectives", queryset=_objective_model().objects.only("pk", "code", "title", "sort_key"))
+        )
+
+    def serving(self, objective) -> ProjectQuerySet:
+        through = Project.objectives.through
+        return self.filter(Exists(through.objects.filter(project_id=OuterRef("pk"), objective_id=objective.pk)))
+
+
+def _objective_model():
+    from phases.models import Objective
+
+    return Objective
+
 
 def _municipality_model():
     from municipalities.models import Municipality
@@ -154,6 +169,14 @@ class Project(models.Model):
         "municipalities.Municipality", verbose_name=_("comuni interessati"), related_name="projects", blank=True
     )
     whole_area = models.BooleanField(_("intera area metropolitana"), default=False)
+    objectives = models.ManyToManyField(
+        "phases.Objective",
+        verbose_name=_("obiettivi specifici"),
+        related_name="projects",
+        blank=True,
+        limit_choices_to={"level": 3},
+        help_text=_("Gli obiettivi specifici del piano a cui il progetto contribuisce."),
+    )
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     total_cost = models.DecimalField(
         _("costo totale (€)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]

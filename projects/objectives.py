@@ -1,9 +1,7 @@
-"""The link between projects and the objectives tree (``phases.Objective``), kept pluggable.
+"""The link between projects and the objectives tree (``phases.Objective``).
 
-The objectives tree is built in another part of the portal; until it is merged, every
-objective code is reported as unknown, so a file that names objectives is refused
-instead of silently losing the link. When ``phases.Objective`` exists these two
-functions are the only place to change (look the codes up; filter through the M2M).
+A project serves specific objectives (level 3, e.g. ``A1.2``); axes and general objectives are
+reached through them. Codes come from files, the catalogue's filter and the edit form.
 """
 
 from __future__ import annotations
@@ -11,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+
+from phases.models import Objective, ObjectiveLevel
 
 
 def split_codes(text: str) -> list[str]:
@@ -20,13 +20,63 @@ def split_codes(text: str) -> list[str]:
     return [code.strip().upper() for code in text.split() if code.strip()]
 
 
-def resolve_objective_codes(codes: Iterable[str]) -> tuple[list, list[str]]:
-    """The objectives named by ``codes`` and one Italian error per code that names none."""
-    objects: list = []
-    errors = [_("obiettivo sconosciuto: «%(code)s»") % {"code": code} for code in codes]
-    return objects, errors
+def specific_objectives():
+    """The objectives a project may serve, in the tree's order."""
+    return Objective.objects.filter(level=ObjectiveLevel.SPECIFIC).order_by("sort_key")
+
+
+class ObjectiveIndex:
+    """Objectives by code, loaded once: an import resolves thousands of rows without a query each."""
+
+    def __init__(self, objectives: Iterable[Objective]):
+        self.by_code = {objective.code.upper(): objective for objective in objectives}
+
+    @classmethod
+    def load(cls, codes: Iterable[str] | None = None) -> ObjectiveIndex:
+        queryset = Objective.objects.only("pk", "code", "level", "title", "sort_key")
+        if codes is not None:
+            queryset = queryset.filter(code__in=[code.upper() for code in codes])
+        return cls(queryset)
+
+    def resolve(self, codes: Iterable[str]) -> tuple[list[Objective], list[str]]:
+        """The specific objectives named by ``codes`` (no repeats, in the given order) and one Italian
+        error per code that names none or names an axis or a general objective."""
+        found: list[Objective] = []
+        errors: list[str] = []
+        for code in codes:
+            objective = self.by_code.get(code.upper())
+            if objective is None:
+                errors.append(_("obiettivo sconosciuto: «%(code)s»") % {"code": code})
+            elif objective.level != ObjectiveLevel.SPECIFIC:
+                errors.append(
+                    _("«%(code)s» non è un obiettivo specifico: indica un codice come %(example)s")
+                    % {"code": code, "example": _example_code(objective)}
+                )
+            elif objective not in found:
+                found.append(objective)
+        return found, errors
+
+
+def _example_code(objective: Objective) -> str:
+    """ "A1" → "A1.1", "A" → "A1.1": the shape of a specific objective's code below the one given."""
+    if objective.level == ObjectiveLevel.GENERAL:
+        return f"{objective.code}.1"
+    return f"{objective.code}1.1"
+
+
+def resolve_objective_codes(codes: Iterable[str]) -> tuple[list[Objective], list[str]]:
+    """The specific objectives named by ``codes`` (one query) and one Italian error per bad code."""
+    codes = list(codes)
+    if not codes:
+        return [], []
+    return ObjectiveIndex.load(codes).resolve(codes)
 
 
 def filter_by_objectives(queryset, objectives: list):
-    """Projects serving any of ``objectives``: none until projects are linked to the objectives tree."""
-    return queryset.none()
+    """Projects serving any of ``objectives`` (each project once)."""
+    from projects.models import Project
+
+    through = Project.objectives.through
+    return queryset.filter(
+        pk__in=through.objects.filter(objective_id__in=[o.pk for o in objectives]).values("project_id")
+    )

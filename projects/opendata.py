@@ -35,7 +35,7 @@ HEADER = [
 
 
 def _projects():
-    return Project.objects.published().for_listing().order_by("pk")
+    return Project.objects.published().for_listing().with_objectives().order_by("pk")
 
 
 def _date(value) -> str:
@@ -55,7 +55,7 @@ def records() -> Iterator[dict]:
             "office": project.office.name,
             "municipalities_istat": sorted(m.istat_code for m in project.municipalities.all()),
             "whole_area": project.whole_area,
-            "objective_codes": [],  # filled once projects are linked to the objectives tree
+            "objective_codes": [objective.code for objective in project.objectives.all()],
             "status": project.status,
             "priority": project.priority,
             "total_cost": project.total_cost,

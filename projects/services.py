@@ -58,7 +58,7 @@ def _plain(value):
     return value
 
 
-def project_snapshot(project: Project, *, municipality_codes=None, funding=None) -> dict:
+def project_snapshot(project: Project, *, municipality_codes=None, funding=None, objective_codes=None) -> dict:
     """The values the history compares, as JSON-friendly values."""
     snapshot = {name: _plain(getattr(project, name)) for name in TRACKED_FIELDS}
     if project.pk:
@@ -66,8 +66,11 @@ def project_snapshot(project: Project, *, municipality_codes=None, funding=None)
             municipality_codes = list(project.municipalities.values_list("istat_code", flat=True))
         if funding is None:
             funding = {line.source: line.amount for line in project.funding_lines.all()}
+        if objective_codes is None:
+            objective_codes = list(project.objectives.values_list("code", flat=True))
     snapshot["municipalities"] = sorted(municipality_codes or [])
     snapshot["funding"] = {source: _plain(amount) for source, amount in sorted((funding or {}).items())}
+    snapshot["objectives"] = sorted(objective_codes or [])
     return snapshot
 
 
@@ -75,9 +78,16 @@ def snapshot_diff(before: dict, after: dict) -> dict:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
-def _set_relations(project: Project, municipality_codes: list[str] | None, funding: dict[str, Decimal] | None) -> None:
+def _set_relations(
+    project: Project,
+    municipality_codes: list[str] | None,
+    funding: dict[str, Decimal] | None,
+    objectives: list | None = None,
+) -> None:
     if municipality_codes is not None:
         project.municipalities.set(municipality_codes)
+    if objectives is not None:
+        project.objectives.set(objectives)
     if funding is not None:
         project.funding_lines.all().delete()
         FundingLine.objects.bulk_create(
@@ -92,14 +102,16 @@ def project_create(
     fields: dict,
     municipality_codes: list[str],
     funding: dict[str, Decimal],
+    objectives: list | None = None,
     origin: str = Origin.PORTFOLIO,
 ) -> Project:
-    """A new draft project of ``office``, with its municipalities, funding lines and a history entry."""
+    """A new draft project of ``office``, with its municipalities, funding lines, specific objectives
+    and a history entry."""
     with transaction.atomic():
         project = Project(office=office, origin=origin, **fields)
-        project.full_clean(exclude=["municipalities"])
+        project.full_clean(exclude=["municipalities", "objectives"])
         project.save()
-        _set_relations(project, municipality_codes, funding)
+        _set_relations(project, municipality_codes, funding, objectives)
         ProjectChange.objects.create(
             project=project, actor=actor, kind=ChangeKind.CREATED, changes=snapshot_diff({}, project_snapshot(project))
         )
@@ -107,18 +119,25 @@ def project_create(
 
 
 def project_update(
-    *, actor, project: Project, fields: dict, municipality_codes: list[str] | None, funding: dict | None
+    *,
+    actor,
+    project: Project,
+    fields: dict,
+    municipality_codes: list[str] | None,
+    funding: dict | None,
+    objectives: list | None = None,
 ) -> ProjectChange | None:
-    """Apply the edits and record what changed (nothing recorded when nothing changed)."""
+    """Apply the edits and record what changed (nothing recorded when nothing changed);
+    ``None`` for a relation keeps it as it is."""
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         before = project_snapshot(project)
         for name, value in fields.items():
             setattr(project, name, value)
         project.updated_at = timezone.now()
-        project.full_clean(exclude=["municipalities"])
+        project.full_clean(exclude=["municipalities", "objectives"])
         project.save()
-        _set_relations(project, municipality_codes, funding)
+        _set_relations(project, municipality_codes, funding, objectives)
         changes = snapshot_diff(before, project_snapshot(project))
         if not changes:
             return None
@@ -361,9 +380,11 @@ def _insert_projects(projects: list[Project], office: Office) -> None:
 def import_plan_apply(
     *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, int]:
-    """Write a checked plan in bulk: creates, updates, municipalities, funding lines, history. Call in a transaction."""
+    """Write a checked plan in bulk: creates, updates, municipalities, funding lines, objectives, history.
+    Call in a transaction."""
     now = timezone.now()
     through = Project.municipalities.through
+    objective_through = Project.objectives.through
     creates = [row for row in plan.rows if row.action == "create"]
     updates = [row for row in plan.rows if row.action == "update"]
     new_projects = [
@@ -379,10 +400,15 @@ def import_plan_apply(
         existing.update(Project.objects.in_bulk(ids[start : start + 900]))
     old_codes: dict[int, list[str]] = {pk: [] for pk in ids}
     old_funding: dict[int, dict] = {pk: {} for pk in ids}
+    old_objectives: dict[int, list[str]] = {pk: [] for pk in ids}
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         for pk, code in through.objects.filter(project_id__in=chunk).values_list("project_id", "municipality_id"):
             old_codes[pk].append(code)
+        for pk, code in objective_through.objects.filter(project_id__in=chunk).values_list(
+            "project_id", "objective__code"
+        ):
+            old_objectives[pk].append(code)
         for line in FundingLine.objects.filter(project_id__in=chunk):
             old_funding[line.project_id][line.source] = line.amount
     actor_id = getattr(actor, "pk", None)
@@ -390,7 +416,12 @@ def import_plan_apply(
     changed_fields: set[str] = {"updated_at"}
     for row in updates:
         project = existing[row.project_id]
-        before = project_snapshot(project, municipality_codes=old_codes[project.pk], funding=old_funding[project.pk])
+        before = project_snapshot(
+            project,
+            municipality_codes=old_codes[project.pk],
+            funding=old_funding[project.pk],
+            objective_codes=old_objectives[project.pk],
+        )
         for name, value in row.fields.items():
             setattr(project, name, value)
             changed_fields.add(name)
@@ -399,6 +430,9 @@ def import_plan_apply(
             project,
             municipality_codes=row.municipality_codes if row.municipality_codes is not None else old_codes[project.pk],
             funding=row.funding if row.funding is not None else old_funding[project.pk],
+            objective_codes=[o.code for o in row.objectives]
+            if row.objectives is not None
+            else old_objectives[project.pk],
         )
         diff = snapshot_diff(before, after)
         if diff:
@@ -406,7 +440,12 @@ def import_plan_apply(
     if updates:
         _update_rows([existing[row.project_id] for row in updates], sorted(changed_fields))
     for project, row in zip(new_projects, creates, strict=True):
-        snapshot = project_snapshot(project, municipality_codes=row.municipality_codes or [], funding=row.funding or {})
+        snapshot = project_snapshot(
+            project,
+            municipality_codes=row.municipality_codes or [],
+            funding=row.funding or {},
+            objective_codes=[o.code for o in row.objectives or []],
+        )
         changes.append((project, snapshot_diff({}, snapshot)))
 
     # Relations: replace them for the rows whose file gives them.
@@ -416,14 +455,22 @@ def import_plan_apply(
         project.pk for project, row in pairs if row.municipality_codes is not None and row.action == "update"
     ]
     replace_funding = [project.pk for project, row in pairs if row.funding is not None and row.action == "update"]
+    replace_objectives = [project.pk for project, row in pairs if row.objectives is not None and row.action == "update"]
     for start in range(0, len(replace_codes), 900):
         through.objects.filter(project_id__in=replace_codes[start : start + 900]).delete()
+    for start in range(0, len(replace_objectives), 900):
+        objective_through.objects.filter(project_id__in=replace_objectives[start : start + 900]).delete()
     for start in range(0, len(replace_funding), 900):
         FundingLine.objects.filter(project_id__in=replace_funding[start : start + 900]).delete()
     _insert_rows(
         through,
         ["project", "municipality"],
         ((project.pk, code) for project, row in pairs for code in (row.municipality_codes or [])),
+    )
+    _insert_rows(
+        objective_through,
+        ["project", "objective"],
+        ((project.pk, objective.pk) for project, row in pairs for objective in (row.objectives or [])),
     )
     _insert_rows(
         FundingLine,

@@ -23,7 +23,7 @@ from phases.predicates import gate, phase_required
 from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
 from projects.models import ImportState, Office, Project, ProjectImport, Proposal, Publication
-from projects.objectives import filter_by_objectives, resolve_objective_codes, split_codes
+from projects.objectives import filter_by_objectives, resolve_objective_codes, specific_objectives, split_codes
 from projects.services import (
     import_confirm,
     import_progress,
@@ -207,6 +207,7 @@ def catalogue(request):
             "map": facets["map"],
             "offices": Office.objects.only("pk", "name"),
             "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
+            "objective_options": specific_objectives().values_list("code", "title"),
         },
     )
 
@@ -219,6 +220,7 @@ def project_detail(request, pk: int):
         "project": project,
         "municipalities": project.municipalities.only("istat_code", "name", "slug"),
         "funding": project.funding_lines.all(),
+        "objectives": project.objectives.only("pk", "code", "title", "sort_key"),
         "can_edit": editable,
         "history": _readable_history(project.changes.select_related("actor")[:50]) if editable else [],
         "proposals": project.proposals.all() if editable else [],
@@ -230,6 +232,7 @@ HISTORY_LABELS = {
     "office_id": _("ufficio"),
     "municipalities": _("comuni (codici ISTAT)"),
     "funding": _("finanziamenti per fonte"),
+    "objectives": _("obiettivi specifici (codici)"),
     "proposal": _("proposta"),
 }
 
@@ -293,7 +296,12 @@ def project_new(request):
         else:
             try:
                 project = project_create(
-                    actor=request.user, office=office, fields=fields, municipality_codes=codes, funding=funding
+                    actor=request.user,
+                    office=office,
+                    fields=fields,
+                    municipality_codes=codes,
+                    funding=funding,
+                    objectives=form.service_objectives(),
                 )
             except ValidationError as exc:
                 _attach(form, exc)
@@ -320,7 +328,12 @@ def project_edit(request, pk: int):
         fields, codes, funding = form.service_data()
         try:
             change = project_update(
-                actor=request.user, project=project, fields=fields, municipality_codes=codes, funding=funding
+                actor=request.user,
+                project=project,
+                fields=fields,
+                municipality_codes=codes,
+                funding=funding,
+                objectives=form.service_objectives(),
             )
         except ValidationError as exc:
             _attach(form, exc)

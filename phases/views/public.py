@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from phases.diffing import word_diff
 from phases.forms import (
     DiffForm,
 )
-from phases.models import Objective, Phase, Position, Stance, VisionStatus, VisionVersion
+from phases.models import Objective, ObjectiveLevel, Phase, Position, Stance, VisionStatus, VisionVersion
 from phases.phases import FEATURE_ROLES, Feature
 from phases.views.common import ROLE_LABELS, build_tree, is_team, tree_queryset
 
@@ -95,6 +96,24 @@ def vision_diff(request):
     )
 
 
+def _objective_projects(objective: Objective):
+    """Published projects serving the objective or, for an axis or a general objective, any specific
+    objective below it (drafts never: the page is public)."""
+    from projects.models import Project
+
+    served = Objective.objects.filter(level=ObjectiveLevel.SPECIFIC).filter(
+        Q(pk=objective.pk) | Q(sort_key__startswith=f"{objective.sort_key}.")
+    )
+    through = Project.objectives.through
+    return (
+        Project.objects.published()
+        .filter(pk__in=through.objects.filter(objective__in=served).values("project_id"))
+        .select_related("office")
+        .only("pk", "title", "cup", "status", "total_cost", "office__name")
+        .order_by("title", "pk")
+    )
+
+
 @require_GET
 def objective_detail(request, code: str):
     objective = get_object_or_404(Objective.objects.select_related("parent__parent"), code=code)
@@ -112,11 +131,13 @@ def objective_detail(request, code: str):
             .annotate(n=Count("id"))
         )
         stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
+    projects = Paginator(_objective_projects(objective), 20).get_page(request.GET.get("pagina"))
     return render(
         request,
         "phases/objective.html",
         {
             "objective": objective,
+            "projects": projects,
             "ancestors": ancestors,
             "indicators": objective.indicators.all(),
             "children": children,
