@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
+from tests.browser import CHROMIUM_ARGS, WCAG_TAGS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright's sync API runs an event loop in this thread; live_server's ORM calls are then flagged.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 PAGES = {
     "home": ("home", [], "Piano Strategico Metropolitano di Messina"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,21 +12,11 @@ from phases.coverage import STATE_PALETTE
 from phases.factories import VisionVersionFactory
 from phases.models import Position
 from psm_portal.accounts.factories import DEMO_PASSWORD
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser import CHROMIUM_ARGS, WCAG_TAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WCAG = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
 
 
 @pytest.fixture
@@ -65,7 +54,7 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
     axe = Axe()
     deadline = timezone.localtime(timezone.now() + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         context = browser.new_context(bypass_csp=True, locale="it-IT")
         page = context.new_page()
 
@@ -149,7 +138,7 @@ def test_demo_pages_are_accessible(reference_data, live_server, chromium_path, h
     base = live_server.url
     axe = Axe()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         page = browser.new_context(bypass_csp=True, locale="it-IT").new_page()
         for path in PUBLIC_PAGES:
             assert page.goto(base + path).status == 200, path

@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from projects.models import Project
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser import CHROMIUM_ARGS, assert_accessible, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HEADER = "CUP;Titolo;Stato;Comuni;Costo totale;Finanziamento PNRR;Inizio previsto;Fine prevista"
 ROW = "B41B22000930006;Lungomare di Sant'Agata;finanziato;{comune};1.250.000,00;1.000.000,00;01/03/2025;31/12/2026"
-
-
-def session_cookie(user, live_server) -> dict:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "psm_portal.accounts.backends.RoleBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}
-
-
-def assert_accessible(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def test_office_uploads_fixes_imports_publishes_and_finds_the_project(
@@ -57,7 +24,7 @@ def test_office_uploads_fixes_imports_publishes_and_finds_the_project(
     good.write_text(HEADER + "\n" + ROW.format(comune="SANT'AGATA DI MILITELLO") + "\n", encoding="latin-1")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         context = browser.new_context(bypass_csp=True, locale="it-IT")
         context.add_cookies([session_cookie(office_a_user, live_server)])
         page = context.new_page()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 
 import pytest
 from django.apps import apps
@@ -13,18 +12,7 @@ from municipalities.models import Municipality
 from phases.models import Phase
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Answer, Kind, Response
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import CHROMIUM_ARGS, assert_accessible
 
 
 def reference_data() -> None:
@@ -33,15 +21,6 @@ def reference_data() -> None:
         call_command("load_municipalities", verbosity=0)
     if not Phase.objects.exists():
         importlib.import_module("phases.migrations.0002_default_phases").create_phases(apps, None)
-
-
-def assert_accessible(page, where: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
 
 
 def tick(page, label: str, exact: bool = False) -> None:
@@ -75,7 +54,7 @@ def test_citizen_answers_every_kind_on_a_phone(live_server, chromium_path):
         return next(o.pk for o in question.options.all() if o.label == label)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 375, "height": 812}, bypass_csp=True, locale="it-IT")
         page = context.new_page()
         page.goto(f"{live_server.url}/questionario/telefono/")

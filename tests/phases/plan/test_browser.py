@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from phases.models import PlanDocument, PlanStatus
 from psm_portal.accounts.factories import DEMO_PASSWORD
+from tests.browser import CHROMIUM_ARGS, assert_accessible
 from tests.phases.plan.conftest import make_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _axe(page, where: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
 
 
 def test_the_progress_page_reloads_when_the_document_is_ready(live_server, chromium_path, team_user, media):
@@ -54,7 +33,7 @@ def test_the_progress_page_reloads_when_the_document_is_ready(live_server, chrom
 
             page.goto(live_server.url + reverse("phases:plan_progress", args=[document.pk]))
             assert page.locator("#plan-progress-bar").get_attribute("value") == "40"
-            _axe(page, "progress page")
+            assert_accessible(page, "progress page")
             # The worker moves on: the page follows by itself, then reloads once the document is ready.
             PlanDocument.objects.filter(pk=document.pk).update(progress=80)
             page.wait_for_function("document.getElementById('plan-progress-bar').value === 80", timeout=15000)
@@ -63,13 +42,13 @@ def test_the_progress_page_reloads_when_the_document_is_ready(live_server, chrom
             )
             page.get_by_role("link", name="Scarica il PDF").wait_for(timeout=15000)
             assert "cd" * 32 in page.content()
-            _axe(page, "progress page, ready")
+            assert_accessible(page, "progress page, ready")
 
             for url_name in ("phases:plan", "phases:plan_manage", "phases:plan_discussion"):
                 page.goto(live_server.url + reverse(url_name))
-                _axe(page, url_name)
+                assert_accessible(page, url_name)
             page.goto(live_server.url + reverse("phases:plan_discussion_coverage"))
-            _axe(page, "coverage")
+            assert_accessible(page, "coverage")
             assert errors == []
         finally:
             context.close()
