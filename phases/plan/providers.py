@@ -41,9 +41,12 @@ FINAL_ONLY = {"council", "agenda"}
 PLAN_PROVIDERS: dict[str, str] = {
     "plan": "phases.plan.providers.plan_provider",
     "phases": "phases.plan.providers.phases_provider",
+    "vision": "phases.plan.sources.vision_provider",
+    "objectives": "phases.plan.sources.objectives_provider",
+    "questionnaire": "phases.plan.sources.questionnaire_provider",
     "municipalities": "phases.plan.providers.municipalities_provider",
-    # To be plugged in as their modules arrive (see the shapes above):
-    # "vision", "objectives", "questionnaire", "needs", "council", "agenda".
+    "needs": "phases.plan.sources.needs_provider",
+    # To be plugged in as their modules arrive (see the shapes above): "council", "agenda".
 }
 
 
