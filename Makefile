@@ -45,6 +45,7 @@ lint: install
 # Italian is the source language: its catalogue repeats every msgid (msgen, from gettext);
 # the English one is translated by hand. Needs Debian's gettext.
 messages: install
+	rm -f locale/it/LC_MESSAGES/django.po
 	$(BIN)/python manage.py makemessages -l it -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench --no-location --no-obsolete
 	msgen --no-wrap locale/it/LC_MESSAGES/django.po -o locale/it/LC_MESSAGES/django.po
 	sed -i "0,/^#, fuzzy$$/{/^#, fuzzy$$/d}" locale/it/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po

@@ -89,19 +89,9 @@ def objectives_provider(kind: str) -> dict:
     return {"items": roots}
 
 
-def project_objectives_exist() -> bool:
-    from projects.models import Project
-
-    return "objectives" in {f.name for f in Project._meta.get_fields()}
-
-
 def attach_projects(specific: dict[int, dict]) -> None:
-    """Hang every published project on the specific objectives it serves (four queries).
-
-    The link ``Project.objectives`` (related_name "projects") arrives from the projects branch:
-    until it is merged there is nothing to hang. Once merged this check becomes unconditional.
-    """
-    if not specific or not project_objectives_exist():
+    """Hang every published project on the specific objectives it serves (four queries)."""
+    if not specific:
         return
     from municipalities.models import Municipality
     from phases.models import Objective

@@ -161,9 +161,6 @@ def test_without_data_the_sections_stay_not_yet_available():
     assert sources.questionnaire_provider("draft")["available"] is False  # results not public: not printed
 
 
-@pytest.mark.skipif(
-    not sources.project_objectives_exist(), reason="Project.objectives non ancora presente su questo ramo"
-)
 def test_published_projects_hang_on_their_specific_objectives():
     specific = _tree()
     messina = Municipality.objects.get(pk=MESSINA)
@@ -211,8 +208,7 @@ def test_each_provider_s_queries_do_not_grow_with_the_data():
     specific = _tree(axes=1, indicators=1)
     survey = _questionnaire(responses=1)
     NeedFactory(municipality_id=MESSINA)
-    if sources.project_objectives_exist():
-        ProjectFactory().objectives.set(specific[:1])
+    ProjectFactory().objectives.set(specific[:1])
     small = [_queries(p) for p in providers]
 
     more = _tree(axes=4, indicators=3)
@@ -225,9 +221,8 @@ def test_each_provider_s_queries_do_not_grow_with_the_data():
         response_submit(questionnaire=survey, answers=answers, structure=structure, municipality_codes=codes)
     for code in codes:
         NeedFactory(municipality_id=code)
-    if sources.project_objectives_exist():
-        for index in range(6):
-            ProjectFactory(municipalities=list(Municipality.objects.all()[:3])).objectives.set(more[index : index + 2])
+    for index in range(6):
+        ProjectFactory(municipalities=list(Municipality.objects.all()[:3])).objectives.set(more[index : index + 2])
     large = [_queries(p) for p in providers]
     assert large == small
     assert max(large) <= 8
