@@ -56,9 +56,13 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Speed and memory figures; each script prints its own and says which targets it met.
+# bench/questionnaire.py uses PostgreSQL and Redis on 127.0.0.1 and starts its own gunicorn there.
 bench: install
-	$(BIN)/python bench/plan_pdf.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/phases_pages.py
+	$(BIN)/python bench/plan_pdf.py
+	$(BIN)/python bench/questionnaire.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
