@@ -44,9 +44,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks():
-    """Tasks run in-process in tests, even when REDIS_URL is set; tests/test_worker.py uses a real worker."""
+def _eager_tasks(request):
+    """Tasks run in-process in tests, even when REDIS_URL is set; tests marked ``worker`` use a real worker."""
     from psm_portal.celery import app as celery_app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
 
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
