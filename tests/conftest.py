@@ -48,12 +48,9 @@ def _eager_tasks(request):
     """Tasks run in-process in tests, even when REDIS_URL is set; tests marked ``worker`` use a real worker."""
     from psm_portal.celery import app as celery_app
 
-    if request.node.get_closest_marker("worker"):
-        yield
-        return
-
     saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    # Set both ways explicitly: a test elsewhere may have left the flag changed.
+    celery_app.conf.task_always_eager = not request.node.get_closest_marker("worker")
     yield
     celery_app.conf.task_always_eager = saved
 
