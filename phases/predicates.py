@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from phases.models import Phase
-from phases.phases import CITIZEN, FEATURE_ROLES, Feature, phases_opening
+from phases.phases import CITIZEN, FEATURE_ROLES, PHASE_FEATURES, Feature, phases_opening
+
+# (read at, ((key, starts_at, ends_at), ...)): the three phases' dates, kept in this process for
+# PHASE_CACHE_SECONDS, since every gated request asks for them. A change saved in this process
+# clears it at once; other processes see it within that many seconds.
+_WINDOWS: list[tuple[float, tuple]] = []
+
+
+def _phase_windows() -> tuple:
+    ttl = settings.PHASE_CACHE_SECONDS
+    now = time.monotonic()
+    if ttl > 0 and _WINDOWS and now - _WINDOWS[0][0] < ttl:
+        return _WINDOWS[0][1]
+    windows = tuple(Phase.objects.values_list("key", "starts_at", "ends_at"))
+    _WINDOWS[:] = [(now, windows)] if ttl > 0 else []
+    return windows
+
+
+def forget_phase_windows(**_kwargs) -> None:
+    _WINDOWS.clear()
+
+
+post_save.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.save")
+post_delete.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.delete")
 
 
 def active_phase(now=None) -> Phase | None:
@@ -19,8 +45,11 @@ def active_phase(now=None) -> Phase | None:
 
 
 def is_open(feature: str, now=None) -> bool:
-    phase = active_phase(now)
-    return phase is not None and feature in phase.features
+    now = now or timezone.now()
+    return any(
+        starts_at <= now < ends_at and feature in PHASE_FEATURES.get(key, ())
+        for key, starts_at, ends_at in _phase_windows()
+    )
 
 
 def allowed_for(user, feature: str, now=None) -> bool:

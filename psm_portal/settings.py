@@ -212,6 +212,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions (a sign-in, a questionnaire being answered) live there: no database round
+# trip on each page. Redis must then keep its data (AOF or RDB, no eviction of keys with a TTL
+# before others): see README. Without Redis they stay in the database.
+SESSION_ENGINE = envstr(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db",
+)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -278,6 +285,8 @@ PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets
 # a school computer room behind one address answer; load tests raise or disable it.
+# Seconds each process keeps the phases' dates (asked by every gated request); 0 reads them each time.
+PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
 SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
 SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
 SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)

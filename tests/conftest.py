@@ -44,6 +44,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _phases_read_each_time(settings):
+    """Tests change the phases with ``update()`` too, which no signal reports: no memo of their dates
+    (``tests/phases/test_gates.py`` checks the memo itself)."""
+    from phases.predicates import forget_phase_windows
+
+    settings.PHASE_CACHE_SECONDS = 0
+    forget_phase_windows()
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, even when REDIS_URL is set; tests marked ``worker`` use a real worker."""
     from psm_portal.celery import app as celery_app

@@ -153,3 +153,31 @@ def test_allowed_for_each_feature_role_and_moment(calendar, cast, office_a, offi
             roles = FEATURE_ROLES[feature]
             takes_part = CITIZEN in roles or getattr(user, "role", None) in roles
             assert allowed_for(user, feature) is (in_phase and takes_part), (feature, who, moment)
+
+
+def test_phase_dates_are_kept_in_the_process_for_a_few_seconds(
+    calendar, settings, django_assert_num_queries, monkeypatch
+):
+    """Every gated request asks for the phases: each process reads their dates once per few seconds."""
+    from phases import predicates
+    from phases.models import Phase
+
+    settings.PHASE_CACHE_SECONDS = 5
+    clock = [1000.0]
+    monkeypatch.setattr(predicates.time, "monotonic", lambda: clock[0])
+    with time_machine.travel(MOMENTS["listening"], tick=False):
+        with django_assert_num_queries(1):
+            assert is_open(Feature.SEND_NEEDS)
+            assert is_open(Feature.ANSWER_QUESTIONNAIRE)
+        # A change made elsewhere (no signal here) is seen once the seconds have passed ...
+        Phase.objects.filter(key=PhaseKey.LISTENING).update(ends_at=datetime(2027, 1, 15, tzinfo=ROME))
+        with django_assert_num_queries(0):
+            assert is_open(Feature.SEND_NEEDS)
+        clock[0] += 5
+        with django_assert_num_queries(1):
+            assert not is_open(Feature.SEND_NEEDS)
+        # ... and one saved in this process at once.
+        listening = Phase.objects.get(key=PhaseKey.LISTENING)
+        listening.ends_at = datetime(2027, 3, 1, tzinfo=ROME)
+        listening.save()
+        assert is_open(Feature.SEND_NEEDS)
