@@ -37,7 +37,7 @@ def _can_read_all(user) -> bool:
 
 def _listing():
     # The snapshot can be megabytes: lists never load it.
-    return PlanDocument.objects.defer("snapshot").select_related("requested_by", "published_by")
+    return PlanDocument.objects.defer("snapshot").select_related("requested_by", "published_by", "same_as")
 
 
 @require_GET
@@ -105,7 +105,10 @@ def plan_progress(request, pk: int):
 @require_GET
 def plan_status(request, pk: int):
     document = get_object_or_404(
-        PlanDocument.objects.only("pk", "kind", "version", "status", "progress", "error", "sha256", "pages"), pk=pk
+        PlanDocument.objects.only(
+            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id"
+        ),
+        pk=pk,
     )
     return JsonResponse(
         {
@@ -118,6 +121,7 @@ def plan_status(request, pk: int):
             "sha256": document.sha256,
             "pages": document.pages,
             "download_url": reverse("phases:plan_download", args=[document.pk]) if document.is_ready else "",
+            "same_as_url": reverse("phases:plan_progress", args=[document.same_as_id]) if document.same_as_id else "",
         },
         headers={"Cache-Control": "no-store"},
     )

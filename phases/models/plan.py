@@ -23,6 +23,8 @@ class PlanStatus(models.TextChoices):
     RENDERING = "rendering", _("in preparazione")
     READY = "ready", _("pronto")
     FAILED = "failed", _("non riuscito")
+    # The worker found the same content as an earlier version: no new PDF, see ``same_as``.
+    SAME = "same", _("uguale a una versione precedente")
 
 
 class PlanDocumentQuerySet(models.QuerySet):
@@ -34,7 +36,7 @@ class PlanDocumentQuerySet(models.QuerySet):
 
     def reusable(self) -> PlanDocumentQuerySet:
         """Documents that a request over the same data may return instead of rendering again."""
-        return self.exclude(status=PlanStatus.FAILED)
+        return self.exclude(status__in=[PlanStatus.FAILED, PlanStatus.SAME])
 
 
 class PlanDocument(models.Model):
@@ -59,8 +61,18 @@ class PlanDocument(models.Model):
     started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
 
-    snapshot = models.JSONField(_("dati del documento"))
-    content_hash = models.CharField(_("impronta dei dati"), max_length=64, db_index=True)
+    # What the request saw (``phases.plan.providers.fingerprint``), then what the worker froze.
+    data_fingerprint = models.CharField(_("impronta rapida dei dati"), max_length=64, blank=True, db_index=True)
+    snapshot = models.JSONField(_("dati del documento"), null=True, blank=True)
+    content_hash = models.CharField(_("impronta dei dati"), max_length=64, blank=True, db_index=True)
+    same_as = models.ForeignKey(
+        "self",
+        verbose_name=_("uguale alla versione"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     file = models.FileField(_("PDF"), upload_to="piano/", max_length=200, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -87,8 +99,13 @@ class PlanDocument(models.Model):
             models.UniqueConstraint(fields=["kind", "version"], name="plandocument_unique_version"),
             # One live document per kind and data: a second request over the same data gets this one.
             models.UniqueConstraint(
+                fields=["kind", "data_fingerprint"],
+                condition=~models.Q(status__in=["failed", "same"]) & ~models.Q(data_fingerprint=""),
+                name="plandocument_unique_live_fingerprint",
+            ),
+            models.UniqueConstraint(
                 fields=["kind", "content_hash"],
-                condition=~models.Q(status="failed"),
+                condition=~models.Q(status__in=["failed", "same"]) & ~models.Q(content_hash=""),
                 name="plandocument_unique_live_data",
             ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="plandocument_progress_le_100"),
@@ -106,7 +123,7 @@ class PlanDocument(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.status in (PlanStatus.READY, PlanStatus.FAILED)
+        return self.status in (PlanStatus.READY, PlanStatus.FAILED, PlanStatus.SAME)
 
     @property
     def is_published(self) -> bool:

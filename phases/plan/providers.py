@@ -6,6 +6,11 @@ JSON-serialisable data that is frozen into the document's snapshot, or
 A section whose provider is absent from ``PLAN_PROVIDERS`` is printed marked «non ancora disponibile».
 ``settings.PSM_PLAN_PROVIDERS`` (a dict of the same shape) overrides single entries.
 
+Each provider may have a fingerprint in ``PLAN_FINGERPRINTS`` (``fingerprint(kind) -> str``, see
+``phases.plan.fingerprints``): a cheap hash that changes whenever the provider's output may. A web
+request compares fingerprints only; a section whose provider has none (or is overridden in settings
+without one in ``settings.PSM_PLAN_FINGERPRINTS``) is fingerprinted by its provider's whole output.
+
 Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"``). Shapes:
 
 ``plan``           {"title", "years", "authority"}
@@ -29,6 +34,8 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -50,12 +57,47 @@ PLAN_PROVIDERS: dict[str, str] = {
 }
 
 
+PLAN_FINGERPRINTS: dict[str, str] = {
+    "phases": "phases.plan.fingerprints.phases",
+    "vision": "phases.plan.fingerprints.vision",
+    "objectives": "phases.plan.fingerprints.objectives",
+    "questionnaire": "phases.plan.fingerprints.questionnaire",
+    "municipalities": "phases.plan.fingerprints.municipalities",
+    "needs": "phases.plan.fingerprints.needs",
+}
+
+
 def sections_for(kind: str) -> list[str]:
     return [key for key in SECTIONS if kind == "final" or key not in FINAL_ONLY]
 
 
 def providers() -> dict[str, str]:
     return {**PLAN_PROVIDERS, **getattr(settings, "PSM_PLAN_PROVIDERS", {})}
+
+
+def fingerprint_paths() -> dict[str, str]:
+    """The fingerprint of each section, for the provider that will actually be used."""
+    overridden = getattr(settings, "PSM_PLAN_PROVIDERS", {})
+    paths = {key: path for key, path in PLAN_FINGERPRINTS.items() if key not in overridden}
+    return {**paths, **getattr(settings, "PSM_PLAN_FINGERPRINTS", {})}
+
+
+def fingerprint(kind: str) -> str:
+    """A hash of everything a document of this kind would be made from now, without building it."""
+    registered = providers()
+    prints = fingerprint_paths()
+    parts: dict[str, str] = {"language": "it"}
+    for key in sections_for(kind):
+        path = registered.get(key)
+        if not path:
+            parts[key] = ""
+        elif key in prints:
+            parts[key] = import_string(prints[key])(kind)
+        else:
+            from phases.plan.document import canonical_json
+
+            parts[key] = hashlib.sha256(canonical_json(import_string(path)(kind) or {}).encode()).hexdigest()
+    return hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()
 
 
 def unavailable(note: str = "") -> dict:

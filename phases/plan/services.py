@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from phases.models import PlanDocument, PlanKind, PlanStatus
 from phases.plan.document import PlanRenderError, canonical_json, render_plan_pdf
 from phases.plan.providers import collect
+from phases.plan.providers import fingerprint as data_fingerprint
 from psm_portal.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -39,14 +40,15 @@ def _snapshot_with_hash(kind: str) -> tuple[dict, str]:
 def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDocument, bool]:
     """Queue a render of the current data, or return the document already made from identical data.
 
-    Returns ``(document, created)``; the render is enqueued after the transaction commits
-    (``enqueue=False`` leaves it to the caller, as ``manage.py render_plan`` does).
+    The request compares only the data's fingerprint (``providers.fingerprint``); the snapshot is
+    built by the worker. Returns ``(document, created)``; the render is enqueued after the
+    transaction commits (``enqueue=False`` leaves it to the caller, as ``manage.py render_plan`` does).
     """
     if kind not in PlanKind.values:
         raise ValueError(f"Tipo di documento sconosciuto: {kind}")
-    snapshot, digest = _snapshot_with_hash(kind)
+    fingerprint = data_fingerprint(kind)
     for _attempt in range(5):
-        existing = PlanDocument.objects.of_kind(kind).reusable().filter(content_hash=digest).first()
+        existing = _made_from(kind, fingerprint)
         if existing:
             return existing, False
         try:
@@ -55,19 +57,63 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
                 document = PlanDocument.objects.create(
                     kind=kind,
                     version=last + 1,
-                    snapshot=snapshot,
-                    content_hash=digest,
+                    data_fingerprint=fingerprint,
                     requested_by=user if getattr(user, "pk", None) else None,
                     requested_at=timezone.now().replace(microsecond=0),
                 )
                 audit_record(actor=user, action="plan_document.request", obj=document, after={"version": last + 1})
         except IntegrityError:
-            # Another request took this version number, or made the same document: look again.
+            # Another request took this version number, or asked for the same data: look again.
             continue
         if enqueue:
             _enqueue(document.pk)
         return document, True
     raise RuntimeError("Impossibile assegnare un numero di versione al documento del piano.")
+
+
+def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
+    """The live document made from data with this fingerprint, directly or through a twin found by the worker."""
+    documents = PlanDocument.objects.of_kind(kind)
+    existing = documents.reusable().filter(data_fingerprint=fingerprint).first()
+    if existing is None:
+        twin = (
+            documents.filter(status=PlanStatus.SAME, data_fingerprint=fingerprint, same_as__in=documents.reusable())
+            .select_related("same_as")
+            .order_by("-pk")
+            .first()
+        )
+        existing = twin.same_as if twin else None
+    return existing
+
+
+def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
+    """Build and store the document's snapshot, once: a redelivered job renders what was frozen first.
+
+    Returns the earlier document with the same content when there is one (this one then becomes
+    ``same``), else None.
+    """
+    if document.content_hash:
+        return None
+    snapshot, digest = _snapshot_with_hash(document.kind)
+    twin = (
+        PlanDocument.objects.of_kind(document.kind)
+        .reusable()
+        .exclude(pk=document.pk)
+        .filter(content_hash=digest)
+        .only("pk")
+        .first()
+    )
+    if twin is None:
+        try:
+            with transaction.atomic():
+                mine.update(snapshot=snapshot, content_hash=digest, progress=10)
+        except IntegrityError:  # another worker froze the same content a moment ago
+            twin = PlanDocument.objects.of_kind(document.kind).reusable().filter(content_hash=digest).first()
+    if twin is not None:
+        mine.update(status=PlanStatus.SAME, same_as=twin, progress=100, finished_at=timezone.now())
+        return twin
+    document.snapshot, document.content_hash = snapshot, digest
+    return None
 
 
 def _enqueue(document_id: int) -> None:
@@ -112,6 +158,9 @@ def plan_render(*, document_id: int) -> PlanDocument | None:
         mine.update(progress=value)
 
     try:
+        if _freeze(document, mine) is not None:
+            logger.info("Plan document %s has the same content as an earlier version", document_id)
+            return PlanDocument.objects.get(pk=document_id)
         result = render_plan_pdf(
             document.snapshot,
             kind=document.kind,

@@ -19,6 +19,10 @@ class Command(BaseCommand):
         if document.status != PlanStatus.READY:
             # Rendered here, in this process: the command waits for its PDF whatever the broker.
             document = plan_render(document_id=document.pk)
+        if document.status == PlanStatus.SAME:
+            # The worker found the same content as an earlier version: that one is the document.
+            self.stdout.write(f"{document}: stessi contenuti della {document.same_as}, nessun nuovo PDF")
+            document, created = document.same_as, False
         if document.status != PlanStatus.READY:
             raise CommandError(f"{document}: preparazione non riuscita. {document.error}")
         if publish:

@@ -142,12 +142,23 @@ def test_two_renders_of_identical_data_give_the_same_bytes(full_plan, media):
     assert len(list((media / "piano").iterdir())) == 1
 
 
-def test_a_request_over_identical_data_returns_the_existing_document(media, team_user):
+def test_a_request_over_identical_data_returns_the_existing_document(media, team_user, monkeypatch):
+    # The request compares fingerprints only: it never builds the snapshot.
+    def no_snapshot(kind):
+        raise AssertionError("the web request built the snapshot")
+
+    monkeypatch.setattr(services, "collect", no_snapshot)
     first, created = plan_request(kind="draft", user=team_user, enqueue=False)
     again, created_again = plan_request(kind="draft", user=team_user, enqueue=False)
     assert created and not created_again
     assert again.pk == first.pk
+    assert first.snapshot is None and first.content_hash == "" and len(first.data_fingerprint) == 64
+    monkeypatch.undo()
+    # The worker freezes what it renders.
+    first = plan_render(document_id=first.pk)
+    assert first.status == PlanStatus.READY
     assert first.content_hash == snapshot_hash(first.snapshot)
+    assert plan_request(kind="draft", enqueue=False) == (first, False)
     # The final plan is another series; changed data is a new version, the old one untouched.
     final, _ = plan_request(kind="final", enqueue=False)
     assert (final.kind, final.version) == (PlanKind.FINAL, 1)
@@ -156,6 +167,40 @@ def test_a_request_over_identical_data_returns_the_existing_document(media, team
     assert created and second.version == 2
     first.refresh_from_db()
     assert "Tavoli di lavoro rinnovati." not in str(first.snapshot)
+    second = plan_render(document_id=second.pk)
+    assert "Tavoli di lavoro rinnovati." in str(second.snapshot)
+
+
+def test_a_change_that_does_not_reach_the_document_renders_nothing_new(media, team_user):
+    """A project saved again changes the fingerprint (its ``updated_at``) but not the content."""
+    from projects.factories import ProjectFactory
+
+    project = ProjectFactory(title="Porto di Tremestieri")
+    first = _render_ready("draft", team_user)
+    project.save()
+    second, created = plan_request(kind="draft", enqueue=False)
+    assert created and second.data_fingerprint != first.data_fingerprint
+    second = plan_render(document_id=second.pk)
+    assert second.status == PlanStatus.SAME and second.same_as == first
+    assert not second.file and second.snapshot is None
+    assert len(list((media / "piano").iterdir())) == 1
+    # Asking again over the same data returns the first document.
+    assert plan_request(kind="draft", enqueue=False) == (first, False)
+    assert PlanDocument.objects.count() == 2
+
+
+def test_a_redelivered_job_renders_the_snapshot_frozen_first(media):
+    document, _ = plan_request(kind="draft", enqueue=False)
+    # The first worker froze the data and died; the data changed before the job came back.
+    PlanDocument.objects.filter(pk=document.pk).update(
+        snapshot=plan_snapshot(kind="draft"), content_hash=snapshot_hash(plan_snapshot(kind="draft"))
+    )
+    Phase.objects.filter(key="agenda").update(description="Scritto dopo il primo tentativo.")
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.READY
+    assert "Scritto dopo il primo tentativo." not in str(document.snapshot)
+    _reader, pages = pdf_text(default_storage.open(document.file.name, "rb").read())
+    assert "Scritto dopo il primo tentativo." not in " ".join(" ".join(pages).split())
 
 
 def test_a_failing_template_leaves_a_failed_document_with_its_message(media, settings, tmp_path, monkeypatch):

@@ -159,6 +159,7 @@ def test_the_status_endpoint_answers_json(name, cast, login, media):
             "sha256": document.sha256,
             "pages": 42,
             "download_url": reverse("phases:plan_download", args=[document.pk]),
+            "same_as_url": "",
         }
 
 
