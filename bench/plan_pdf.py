@@ -1,17 +1,19 @@
 """Benchmark of the plan document: 108 comuni, 60 objectives, 2,000 projects.
 
-    .venv/bin/python bench/plan_pdf.py [--objectives 60] [--projects 2000] [--requests 5]
+    .venv/bin/python bench/plan_pdf.py [--objectives 60] [--projects 2000] [--responses 400] [--requests 7]
 
-The Vision, objectives, projects and questionnaire come from ``phases.plan.synthetic``
-through the same provider interface the real modules will use. It prints:
-- the time of the web request that asks for a new document (snapshot + enqueue; the
-  broker is Celery's in-memory transport, so no worker picks the job up);
+The data are real rows written through the portal's models (``bench/plan_data.py``): an adopted
+Vision, the objectives tree with indicators, projects with funding lines, comuni and objectives,
+a questionnaire with responses, istanze. It prints:
+- the time of the web request that asks for a new document over changed data (fingerprint of the
+  data + version row + enqueue; the broker is Celery's in-memory transport, so no worker picks the
+  job up), and of one over unchanged data (returns the existing document);
 - the render as a worker runs it, split into the portal's own share (snapshot queries,
   context, templates, charts and maps) and WeasyPrint's (layout and PDF writing),
   as wall-clock and CPU seconds.
-It uses the configured database (migrating it and loading the 108 comuni if needed),
-writes the PDF to a temporary folder and deletes what it created. Exit status 1 when
-a target is missed.
+It uses its own PostgreSQL database ``psm_bench_plan`` unless DATABASE_URL is set (created,
+migrated and filled on the first run, reused afterwards), writes the PDF to a temporary folder
+and deletes the documents it created. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psm_portal.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/psm_bench_plan")
 os.environ["REDIS_URL"] = ""  # in-memory broker: the request enqueues, nobody consumes
 os.environ.setdefault("AXES_ENABLED", "false")
 
@@ -38,12 +43,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objectives", type=int, default=60)
     parser.add_argument("--projects", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--responses", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=7)
     args = parser.parse_args()
+    _ensure_database(os.environ["DATABASE_URL"])
 
     import django
 
     django.setup()
+    import plan_data
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client, override_settings
@@ -51,7 +59,6 @@ def main() -> int:
 
     from municipalities.models import Municipality
     from phases.models import PlanDocument
-    from phases.plan import synthetic
     from phases.plan.document import render_plan_pdf
     from phases.plan.services import plan_render, plan_snapshot
     from psm_portal.accounts.models import Role, User
@@ -61,11 +68,12 @@ def main() -> int:
     if Municipality.objects.count() != 108:
         call_command("load_municipalities", verbosity=0)
     app.conf.task_always_eager = False
+    started = time.perf_counter()
+    if plan_data.seed(objectives=args.objectives, projects=args.projects, responses=args.responses):
+        print(f"Dati del piano scritti nel database in {time.perf_counter() - started:.0f} s")
 
     media = tempfile.mkdtemp(prefix="psm-bench-")
     overrides = override_settings(
-        PSM_PLAN_PROVIDERS=synthetic.PROVIDERS,
-        PSM_PLAN_SYNTHETIC={"objectives": args.objectives, "projects": args.projects, "questions": 8},
         STORAGES={
             **settings.STORAGES,
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media}},
@@ -79,8 +87,7 @@ def main() -> int:
     client = Client()
     client.force_login(user, backend="psm_portal.accounts.backends.RoleBackend")
     try:
-        # --- The request: each one over new data (another title), so each really snapshots and enqueues.
-        # The first request also generates the synthetic tree (memoised afterwards): shown apart.
+        # --- The request: each one over new data (another title), so each really makes a new version.
         with override_settings(PSM_PLAN_TITLE="Piano Strategico Metropolitano di Messina (primo)"):
             started = time.perf_counter()
             client.post(reverse("phases:plan_render"), {"kind": "final"})
@@ -93,13 +100,23 @@ def main() -> int:
                 request_ms.append((time.perf_counter() - started) * 1000)
                 request_cpu_ms.append((time.process_time() - cpu) * 1000)
             assert response.status_code == 302, response.status_code
+        created = PlanDocument.objects.exclude(pk__in=before).count()
+        assert created == args.requests + 1, created
+        # And over unchanged data: the existing document comes back.
+        same_ms = []
+        with override_settings(PSM_PLAN_TITLE=f"Piano Strategico Metropolitano di Messina ({args.requests - 1})"):
+            for _ in range(3):
+                started = time.perf_counter()
+                response = client.post(reverse("phases:plan_render"), {"kind": "final"})
+                same_ms.append((time.perf_counter() - started) * 1000)
+        assert PlanDocument.objects.exclude(pk__in=before).count() == created
         document = PlanDocument.objects.exclude(pk__in=before).order_by("-pk").first()
 
         # --- The render, as the worker does it.
         started, cpu = time.perf_counter(), time.process_time()
         plan_snapshot(kind="final")  # what the request spent on the providers' queries
         snapshot_s, snapshot_cpu = time.perf_counter() - started, time.process_time() - cpu
-        snapshot = document.snapshot
+        snapshot = plan_snapshot(kind="final")
         started, cpu = time.perf_counter(), time.process_time()
         result = render_plan_pdf(snapshot, kind="final", version=document.version, created=document.requested_at)
         render_wall, render_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -118,10 +135,13 @@ def main() -> int:
         print(f"Dati: {len(snapshot['sections']['municipalities']['items'])} comuni, "
               f"{sum(1 for _ in _walk(objectives))} obiettivi, {projects} progetti")  # fmt: skip
         print(f"PDF: {result.pages} pagine, {len(result.pdf) / 1e6:.1f} MB, SHA-256 {result.sha256}")
-        print(f"Richiesta web (snapshot + accodamento), {args.requests} richieste: mediana "
-              f"{statistics.median(request_ms):.0f} ms, massimo {max(request_ms):.0f} ms "
-              f"(CPU del processo: mediana {statistics.median(request_cpu_ms):.0f} ms); la prima, che genera anche "
-              f"i dati sintetici, {cold_ms:.0f} ms")  # fmt: skip
+        print(
+            f"Richiesta web su dati cambiati (impronta + versione + accodamento), {args.requests} richieste: "
+            f"mediana {statistics.median(request_ms):.0f} ms, massimo {max(request_ms):.0f} ms "
+            f"(CPU del processo: mediana {statistics.median(request_cpu_ms):.0f} ms); la prima {cold_ms:.0f} ms"
+        )
+        print(f"Richiesta web su dati invariati (restituisce il documento esistente): mediana "
+              f"{statistics.median(same_ms):.0f} ms")  # fmt: skip
         print(f"Snapshot (query dei provider): {snapshot_s:.2f} s")
         for step, seconds in result.timings.steps.items():
             print(f"  {step:<10} {seconds:7.2f} s")
@@ -142,6 +162,22 @@ def main() -> int:
         PlanDocument.objects.exclude(pk__in=before).delete()
         user.delete()
         overrides.disable()
+
+
+def _ensure_database(url: str) -> None:
+    parsed = urllib.parse.urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        return
+    import psycopg2
+
+    name = parsed.path.lstrip("/")
+    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
 
 
 def _walk(nodes):
