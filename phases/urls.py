@@ -49,4 +49,9 @@ urlpatterns = [
         views_plan.plan_discussion_section,
         name="plan_discussion_section",
     ),
+    path(
+        "area-riservata/piano/discussione/<slug:section>/rispondi/",
+        views_plan.plan_discussion_reply,
+        name="plan_discussion_reply",
+    ),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from municipalities.models import Municipality
 from phases.models import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from phases.phases import Feature
-from phases.plan.services import plan_comment_add, plan_publish, plan_request, plan_unpublish
+from phases.plan.services import plan_comment_add, plan_comment_reply, plan_publish, plan_request, plan_unpublish
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
@@ -206,6 +206,7 @@ def plan_discussion(request):
         else:
             counts = (
                 PlanComment.objects.filter(document=document)
+                .from_participants()
                 .values("section")
                 .annotate(
                     comments=Count("pk"),
@@ -230,6 +231,39 @@ def plan_discussion(request):
     )
 
 
+class PlanReplyForm(forms.Form):
+    thread = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    body = forms.CharField(
+        label=gettext_lazy("Risposta del team PSM"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+@team_required
+@require_POST
+def plan_discussion_reply(request, section: str):
+    if section not in DraftSection.values:
+        raise Http404(_("Sezione sconosciuta."))
+    back = reverse("phases:plan_discussion_section", args=[section])
+    document = _discussed_draft()
+    status = gate(Feature.COMMENT_DRAFT_PLAN)
+    form = PlanReplyForm(request.POST)
+    if not status.open:
+        messages.error(request, status.message)
+    elif document is None:
+        messages.error(request, _("Non c'è una proposta preliminare pubblicata."))
+    elif not form.is_valid():
+        messages.error(request, _("La risposta non è stata inviata: scrivi il testo (al massimo 4.000 caratteri)."))
+    else:
+        try:
+            plan_comment_reply(document=document, section=section, user=request.user, **form.cleaned_data)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Risposta inviata."))
+            return redirect(f"{back}#{form.cleaned_data['thread']}")
+    return redirect(back)
+
+
 @role_required(Role.TEAM, Role.COUNCIL)
 @require_GET
 def plan_discussion_section(request, section: str):
@@ -247,7 +281,13 @@ def plan_discussion_section(request, section: str):
     return render(
         request,
         "phases/plan/discussion_section.html",
-        {"document": document, "section_label": DraftSection(section).label, "page": page},
+        {
+            "document": document,
+            "section": section,
+            "section_label": DraftSection(section).label,
+            "page": page,
+            "can_reply": (request.user.is_team or request.user.is_superuser) and gate(Feature.COMMENT_DRAFT_PLAN).open,
+        },
     )
 
 
@@ -259,6 +299,7 @@ def plan_discussion_coverage(request):
     if document is not None:
         rows = (
             PlanComment.objects.filter(document=document, municipality__isnull=False)
+            .from_participants()
             .values("municipality")
             .annotate(comments=Count("pk"), sections=Count("section", distinct=True))
         )

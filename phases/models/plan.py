@@ -159,6 +159,10 @@ class PlanCommentQuerySet(models.QuerySet):
             return self.filter(office_id=user.office_id, municipality__isnull=True)
         return self.none()
 
+    def from_participants(self) -> PlanCommentQuerySet:
+        """The comments of mayors and offices, without the PSM team's replies."""
+        return self.filter(from_team=False)
+
 
 class PlanComment(models.Model):
     """A comment in a thread on a section of the published draft; a thread belongs to a municipality or an office."""
@@ -187,6 +191,8 @@ class PlanComment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("autore"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = models.TextField(_("commento"), max_length=4000)
+    # A reply of the PSM team in the municipality's or office's thread.
+    from_team = models.BooleanField(_("risposta del team PSM"), default=False)
     created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
 
     objects = PlanCommentQuerySet.as_manager()
@@ -206,3 +212,8 @@ class PlanComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_section_display()} — {self.municipality or self.office}"
+
+    @property
+    def thread_key(self) -> str:
+        """The thread, as the reply form names it: ``comune-083048`` or ``ufficio-3``."""
+        return f"comune-{self.municipality_id}" if self.municipality_id else f"ufficio-{self.office_id}"

@@ -247,3 +247,29 @@ def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
         raise ValueError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
     comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
     return comment
+
+
+def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, user, body: str):
+    """The PSM team answers in a municipality's or office's thread (``thread`` as ``PlanComment.thread_key``)."""
+    from phases.models import PlanComment
+
+    if not (getattr(user, "is_team", False) or getattr(user, "is_superuser", False)):
+        raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
+    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
+        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+    kind, _sep, key = (thread or "").partition("-")
+    participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if key.isdigit() else None
+    body = (body or "").strip()
+    if not body:
+        raise ValueError(_("Scrivi la risposta prima di inviarla."))
+    other = "office__isnull" if participant == "municipality_id" else "municipality__isnull"
+    opened = participant and PlanComment.objects.filter(
+        document=document, section=section, from_team=False, **{participant: key, other: True}
+    )
+    if not opened or not opened.exists():
+        raise ValueError(_("Questa discussione non esiste: si risponde a un comune o a un ufficio che ha commentato."))
+    comment = PlanComment.objects.create(
+        document=document, section=section, author=user, body=body, from_team=True, **{participant: key}
+    )
+    audit_record(actor=user, action="plan_comment.reply", obj=comment, after={"thread": thread, "section": section})
+    return comment

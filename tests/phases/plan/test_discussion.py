@@ -148,3 +148,83 @@ def test_discussion_pages_use_a_constant_number_of_queries(
         mayor = login(mayor_a)
         with django_assert_max_num_queries(9):
             assert mayor.get(reverse("phases:plan_discussion")).status_code == 200
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_team_replies_in_a_municipality_s_thread(name, cast, login, mayor_a, mayor_b, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "vision", "body": "Manca lo Stretto."})
+        response = login(cast(name)).post(
+            reverse("phases:plan_discussion_reply", args=["vision"]),
+            {"thread": "comune-083048", "body": "Grazie: lo aggiungiamo nella versione 2."},
+        )
+        replies = PlanComment.objects.filter(from_team=True)
+        if name == "team_user":
+            assert response.status_code == 302
+            assert response["Location"].endswith("/vision/#comune-083048")
+            reply = replies.get()
+            assert (reply.municipality_id, reply.office, reply.section, reply.author) == (
+                "083048",
+                None,
+                "vision",
+                cast(name),
+            )
+            # The mayor reads the answer in the thread; the other mayor does not.
+            assert (
+                "lo aggiungiamo nella versione 2"
+                in login(mayor_a).get(reverse("phases:plan_discussion")).content.decode()
+            )
+            assert "lo aggiungiamo" not in login(mayor_b).get(reverse("phases:plan_discussion")).content.decode()
+        else:
+            assert response.status_code == (302 if name == "anonymous" else 403)
+            assert not replies.exists()
+
+
+def test_a_team_reply_does_not_count_as_the_municipality_commenting(login, team_user, mayor_a, office_a_user, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "annex", "body": "Dati aggiornati"})
+        login(office_a_user).post(reverse("phases:plan_discussion"), {"section": "annex", "body": "Dall'ufficio"})
+        team = login(team_user)
+        team.post(reverse("phases:plan_discussion_reply", args=["annex"]), {"thread": "comune-083048", "body": "Ok."})
+        thread = f"ufficio-{office_a_user.office_id}"
+        team.post(reverse("phases:plan_discussion_reply", args=["annex"]), {"thread": thread, "body": "Visto."})
+        assert PlanComment.objects.filter(from_team=True).count() == 2
+        assert (
+            "1 comuni su 108 hanno commentato." in team.get(reverse("phases:plan_discussion_coverage")).content.decode()
+        )
+        page = team.get(reverse("phases:plan_discussion_section", args=["annex"])).content.decode()
+    assert page.count("Team PSM") == 2
+    assert f'id="{thread}"' in page and 'id="comune-083048"' in page
+
+
+@pytest.mark.parametrize(
+    "thread, body, message",
+    [
+        ("comune-083041", "Risposta", "Questa discussione non esiste"),  # Lipari never commented
+        ("ufficio-abc", "Risposta", "Questa discussione non esiste"),
+        ("altro-1", "Risposta", "Questa discussione non esiste"),
+        ("comune-083048", "   ", "La risposta non è stata inviata"),
+        ("comune-083048", "x" * 4001, "La risposta non è stata inviata"),
+    ],
+)
+def test_a_bad_reply_says_why_and_saves_nothing(thread, body, message, login, team_user, mayor_a, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Commento"})
+        response = login(team_user).post(
+            reverse("phases:plan_discussion_reply", args=["intro"]), {"thread": thread, "body": body}, follow=True
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not PlanComment.objects.filter(from_team=True).exists()
+
+
+def test_replies_close_with_phase_two(login, team_user, mayor_a, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Commento"})
+    with in_phase("final"):
+        response = login(team_user).post(
+            reverse("phases:plan_discussion_reply", args=["intro"]), {"thread": "comune-083048", "body": "Tardi"}
+        )
+    assert response.status_code == 302
+    assert not PlanComment.objects.filter(from_team=True).exists()
+    assert login(team_user).post(reverse("phases:plan_discussion_reply", args=["nope"]), {}).status_code == 404
