@@ -28,7 +28,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipalities.maps import MunicipalityMap, choropleth
-from phases.plan.charts import bar_chart
 from psm_portal.lib.html import sanitize_html
 
 TEMPLATE = "phases/plan/pdf/document.html"
@@ -168,10 +167,8 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
                 dom_id="mappa-partecipazione",
             ).render(shapes)
 
-    charts = []
-    if questionnaire.get("available"):
-        for index, question in enumerate(questionnaire.get("questions") or [], start=1):
-            charts.append({"question": question, "svg": bar_chart(question, dom_id=f"grafico-{index}")})
+    # Each question's chart data, frozen by the provider: drawn by the results page's SVG template.
+    charts = (questionnaire.get("questions") or []) if questionnaire.get("available") else []
 
     vision = sections.get("vision", {})
     vision_html = mark_safe(sanitize_html(vision.get("html") or "")) if vision.get("available") else ""
