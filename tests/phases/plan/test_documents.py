@@ -20,6 +20,7 @@ from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_euro, format_number
+from surveys.results import participation_map
 from tests.phases.plan.conftest import outline_titles, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -301,6 +302,28 @@ def test_the_annex_tells_not_yet_available_from_none(settings):
         "available": False,
         "note": "Questa parte del piano non è ancora disponibile nel portale.",
     }
+
+
+def test_the_participation_map_is_in_responses_per_1000_inhabitants(settings):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    counts = snapshot["sections"]["questionnaire"]["by_municipality"]
+    population = {m["istat_code"]: m["population"] for m in snapshot["sections"]["municipalities"]["items"]}
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
+    html = str(context["maps"]["participation"])
+    rates = {code: 1000 * counts[code] / population[code] for code in counts if counts[code]}
+    assert f"Messina: {format_number(rates['083048'], 2)} risposte ogni 1.000 abitanti" in html
+    # The results page's map: the same classes and legend over the same rates, without links.
+    web = participation_map(rates)
+    assert len(web.legend) > 2 and web.legend[0].label == "nessuna risposta"
+    for item in web.legend[1:]:
+        assert item.label.endswith("risposte ogni 1.000 abitanti")
+    for item in web.legend:
+        assert item.label in html
+    assert 'fill="' + web.fills["083048"] + '" class="psm-map-shape" data-istat="083048"' in html
+    assert "href=" not in html
+    messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
+    assert messina["rate"] == pytest.approx(rates["083048"])
 
 
 def test_the_synthetic_questionnaire_is_deterministic_and_charts_every_kind(settings):

@@ -120,6 +120,8 @@ def test_the_pdf_prints_the_portal_s_vision_objectives_questionnaire_and_istanze
     for row in ranked:
         assert "".join(row["label"].split()) in dense
         assert row["extra"] in dense
+    # The participation map is in responses per 1,000 inhabitants, like the results page's.
+    assert "risposte ogni 1.000 abitanti" in flat
     assert document.snapshot["sections"]["needs"] == {"available": True, "by_municipality": {LIPARI: 1, MESSINA: 2}}
     for key in ["vision", "objectives", "questionnaire", "needs"]:
         assert document.snapshot["sections"][key]["available"] is True
