@@ -1,8 +1,13 @@
 """Results of a questionnaire, aggregated in SQL: a fixed number of GROUP BY queries whatever the
-number of responses, then SVG charts each with its title, description and table of numbers."""
+number of responses, then SVG charts each with its title, description and table of numbers.
+
+``chart_data`` turns a result into plain JSON data drawn by ``templates/surveys/_chart.svg``: the
+results page draws it live, the plan PDF from the data frozen in its snapshot, so both show the
+same picture."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Sum
@@ -62,6 +67,10 @@ class QuestionResult:
         return len(self.rows) > CHART_ROWS
 
     @property
+    def chart_data(self) -> dict:
+        return chart_data(self)
+
+    @property
     def description(self) -> str:
         if self.chart == "ranking":
             return _(
@@ -87,6 +96,74 @@ def _bars(rows: list[Row], value=lambda r: r.percent) -> list[Row]:
     for row in rows:
         row.width = round(BAR_WIDTH * value(row) / top, 1)
     return rows
+
+
+def bar_rows(items: list[tuple[str, int]], *, respondents: int) -> list[Row]:
+    """Rows of a choice or Likert chart from ``(label, count)``: bar lengths follow the percentages."""
+    return _bars([Row(label, n, _percent(n, respondents)) for label, n in items])
+
+
+def ranking_rows(items: list[tuple[str, int, float]], *, top: int, respondents: int) -> list[Row]:
+    """Rows of a ranking from ``(label, times ranked, sum of the ranks)``, highest average place first."""
+    rows = []
+    for label, n, rank_sum in items:
+        avg = rank_sum / n if n else None
+        row = Row(label, n, _percent(n, respondents))
+        row.extra = format_number(avg, 2) if avg is not None else "—"
+        row.average_rank = round(float(avg), 2) if avg is not None else None
+        # Longer bar = higher place: top + 1 - average rank.
+        row.width = (top + 1 - float(avg)) if avg is not None else 0.0
+        rows.append(row)
+    rows.sort(key=lambda r: -r.width)
+    scale = max((r.width for r in rows), default=0) or 1
+    for row in rows:
+        row.width = round(BAR_WIDTH * row.width / scale, 1)
+    return rows
+
+
+def chart_data(result: QuestionResult) -> dict:
+    """A result as plain JSON data for ``surveys/_chart.svg`` and the table under it; a "number" question
+    has its respondents, average, minimum and maximum instead of rows."""
+    data = {
+        "chart": result.chart,
+        "id": result.dom_id,
+        "title": str(result.question.text),
+        "respondents": int(result.respondents),
+    }
+    if result.chart == "number":
+        return {
+            **data,
+            "average": round(float(result.average), 2) if result.average is not None else None,
+            "minimum": result.minimum,
+            "maximum": result.maximum,
+        }
+    drawn = result.chart_rows  # sets the rows' y
+    return {
+        **data,
+        "description": str(result.description),
+        "height": result.chart_height,
+        "drawn": len(drawn),  # the chart draws the first rows, the table lists them all
+        "rows": [
+            {
+                "label": str(row.label),
+                "count": int(row.count),
+                "percent": float(row.percent),
+                "width": float(row.width),
+                "y": row.y,
+                "extra": row.extra,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def participation_rates(counts: Mapping[str, int], populations: Mapping[str, int | None]) -> dict[str, float]:
+    """Responses per 1,000 inhabitants by ISTAT code, for the comuni with responses and a population."""
+    return {
+        code: 1000.0 * counts[code] / population
+        for code, population in populations.items()
+        if population and counts.get(code)
+    }
 
 
 def compute(
@@ -145,38 +222,21 @@ def compute(
         options = list(q.options.all())
         result.respondents = count(q.pk)
         if q.kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.AGE_BAND, Kind.YES_NO):
-            counts = [count(q.pk, o.pk) for o in options]
-            result.rows = _bars(
-                [Row(o.label, c, _percent(c, result.respondents)) for o, c in zip(options, counts, strict=True)]
-            )
+            result.rows = bar_rows([(o.label, count(q.pk, o.pk)) for o in options], respondents=result.respondents)
             result.chart = "bars"
         elif q.kind == Kind.RANKING:
-            rows = []
-            top = q.rank_top or len(options)
-            for o in options:
-                chosen = sums.get((q.pk, o.pk, 0))
-                n = chosen["n"] if chosen else 0
-                avg = chosen["ranks"] / n if n else None
-                row = Row(o.label, n, _percent(n, result.respondents))
-                row.extra = format_number(avg, 2) if avg is not None else "—"
-                row.average_rank = round(float(avg), 2) if avg is not None else None
-                # Longer bar = higher place: top + 1 - average rank.
-                row.width = (top + 1 - float(avg)) if avg is not None else 0.0
-                rows.append(row)
-            rows.sort(key=lambda r: -r.width)
-            scale = max((r.width for r in rows), default=0) or 1
-            for row in rows:
-                row.width = round(BAR_WIDTH * row.width / scale, 1)
-            result.rows = rows
+            chosen = [sums.get((q.pk, o.pk, 0)) or {"n": 0, "ranks": 0} for o in options]
+            result.rows = ranking_rows(
+                [(o.label, c["n"], c["ranks"]) for o, c in zip(options, chosen, strict=True)],
+                top=q.rank_top or len(options),
+                respondents=result.respondents,
+            )
             result.chart = "ranking"
         elif q.kind == Kind.LIKERT:
             stats = sums.get((q.pk, 0, 0))
             result.average = stats["total"] / stats["n"] if stats and stats["n"] else None
-            result.rows = _bars(
-                [
-                    Row(label, count(q.pk, 0, v), _percent(count(q.pk, 0, v), result.respondents))
-                    for v, label in q.scale()
-                ]
+            result.rows = bar_rows(
+                [(label, count(q.pk, 0, v)) for v, label in q.scale()], respondents=result.respondents
             )
             result.chart = "likert"
         elif q.kind == Kind.NUMBER:
@@ -198,11 +258,7 @@ def compute(
             result.chart = "open"
         results.append(result)
 
-    rates = {
-        m.istat_code: 1000.0 * residence.get(m.istat_code, 0) / m.population
-        for m in municipalities
-        if m.population and residence.get(m.istat_code)
-    }
+    rates = participation_rates(residence, {m.istat_code: m.population for m in municipalities})
     participation = [
         {
             "municipality": m,

@@ -14,7 +14,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,8 +28,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipalities.maps import MunicipalityMap, choropleth
-from phases.plan.charts import bar_chart
 from psm_portal.lib.html import sanitize_html
+from surveys.results import participation_map, participation_rates
 
 TEMPLATE = "phases/plan/pdf/document.html"
 STYLESHEET = "phases/plan/print.css"
@@ -124,6 +124,11 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
             objective_nodes.append({"node": node, "depth": depth, "cost": node_cost})
 
     participation = (questionnaire.get("by_municipality") or {}) if questionnaire.get("available") else {}
+    # Responses per 1,000 inhabitants, as on the questionnaire's results page.
+    rates = participation_rates(
+        {code: int(n) for code, n in participation.items()},
+        {item["istat_code"]: item.get("population") for item in municipalities.get("items") or []},
+    )
     needs_by_code = (needs.get("by_municipality") or {}) if needs.get("available") else {}
     annex = []
     for item in municipalities.get("items") or []:
@@ -137,6 +142,7 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
                 "projects": projects_by_name.get(item["name"], []),
                 # None means "not yet available"; a comune with no data in an available section has 0.
                 "responses": participation.get(code, 0) if questionnaire.get("available") else None,
+                "rate": rates.get(code),
                 "needs": needs_by_code.get(code, 0) if needs.get("available") else None,
             }
         )
@@ -158,20 +164,18 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
             dom_id="mappa-progetti",
         ).render(shapes)
         if questionnaire.get("available"):
-            fills, legend = choropleth({k: int(v) for k, v in participation.items()}, unit=_("risposte"))
-            maps["participation"] = MunicipalityMap(
-                title=_("Partecipazione al questionario per comune"),
-                description=_("Risposte al questionario dei cittadini residenti in ciascuno dei 108 comuni."),
-                fills=fills,
-                legend=legend,
+            # The results page's map, without links and pointing at the annex for the numbers.
+            maps["participation"] = replace(
+                participation_map(rates),
                 links=False,
-                dom_id="mappa-partecipazione",
+                description=_(
+                    "Risposte ogni 1.000 abitanti per ciascuno dei 108 comuni, per comune di residenza dichiarato; "
+                    "i comuni in grigio non hanno risposte. I numeri sono nell'allegato dei 108 comuni."
+                ),
             ).render(shapes)
 
-    charts = []
-    if questionnaire.get("available"):
-        for index, question in enumerate(questionnaire.get("questions") or [], start=1):
-            charts.append({"question": question, "svg": bar_chart(question, dom_id=f"grafico-{index}")})
+    # Each question's chart data, frozen by the provider: drawn by the results page's SVG template.
+    charts = (questionnaire.get("questions") or []) if questionnaire.get("available") else []
 
     vision = sections.get("vision", {})
     vision_html = mark_safe(sanitize_html(vision.get("html") or "")) if vision.get("available") else ""

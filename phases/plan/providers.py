@@ -24,8 +24,11 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                                   "municipalities": [municipality names], "status"}]}
                    Projects hang on specific objectives (level 3).
 ``questionnaire``  {"title", "responses" (int),
-                    "questions": [{"number", "text", "total", "options": [{"label", "count"}]}],
-                    "by_municipality": {istat_code: responses}}
+                    "questions": [{"number", **surveys.results.chart_data(result)}],
+                    "by_municipality": {istat_code: responses}}; chart data =
+                   {"chart": "bars"|"likert"|"ranking", "id", "title", "description", "respondents",
+                    "height", "drawn", "rows": [{"label", "count", "percent", "width", "y", "extra"}]}
+                   or {"chart": "number", "id", "title", "respondents", "average", "minimum", "maximum"}
 ``municipalities`` {"items": [{"istat_code", "name", "population", "area_km2", "is_capital"}]}
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
 ``council``        {"number", "date", "votes_for", "votes_against", "abstentions", "summary"}   (final only)

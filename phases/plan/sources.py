@@ -129,10 +129,11 @@ def attach_projects(specific: dict[int, dict]) -> None:
 
 def questionnaire_provider(kind: str) -> dict:
     """The most recent questionnaire with public results, counted by ``surveys.results.compute`` like its
-    results page: closed questions with their counts per option, and responses per comune of residence."""
+    results page: each closed question's chart data (``surveys.results.chart_data``, drawn by the same
+    SVG template as the web), and responses per comune of residence."""
     from surveys.answers import Structure
     from surveys.models import Questionnaire
-    from surveys.results import compute
+    from surveys.results import chart_data, compute
 
     questionnaire = Questionnaire.objects.with_public_results().order_by("-opens_at", "-pk").first()
     if questionnaire is None:
@@ -140,15 +141,10 @@ def questionnaire_provider(kind: str) -> dict:
     with translation.override("it"):
         data = compute(questionnaire, structure=Structure.load(questionnaire))
         questions = [
-            {
-                "number": number,
-                "text": result.question.text,
-                "total": result.respondents,
-                "options": [{"label": str(row.label), "count": int(row.count)} for row in result.rows],
-            }
+            {"number": number, **chart_data(result)}
             for number, result in enumerate(data["questions"], start=1)
-            # Closed questions only; residence is the participation map, open answers are never printed.
-            if result.chart in ("bars", "likert")
+            # Residence is the participation map; open answers are never printed.
+            if result.chart in ("bars", "likert", "ranking", "number")
         ]
     return {
         "title": questionnaire.title,

@@ -25,6 +25,13 @@ AXES = [
 ]
 FUNDS = ["PNRR", "FSC 2021-2027", "PR FESR Sicilia", "Fondi regionali", "Bilancio della Città Metropolitana"]
 STATUSES = ["in programmazione", "in progettazione", "finanziato", "in esecuzione", "concluso"]
+QUESTION_TEXTS = {
+    "single": "Quanto è importante il tema {n} per il tuo comune?",
+    "likert": "Il servizio {n} funziona bene nel tuo comune",
+    "ranking": "Metti in ordine le priorità del tema {n}",
+    "number": "Quanti minuti impieghi per raggiungere il servizio {n}?",
+}
+RANKED = ["Strade", "Porti", "Scuole", "Dissesto idrogeologico", "Digitale"]
 VISION_TEXT = (
     "Una Città Metropolitana connessa, dallo Stretto alle Eolie e ai Nebrodi, dove i 108 comuni crescono insieme: "
     "servizi vicini alle persone, un ambiente custodito e un'economia che valorizza il mare, la cultura e il lavoro."
@@ -123,22 +130,47 @@ def objectives(kind: str) -> dict:
 
 
 def questionnaire(kind: str) -> dict:
+    """Closed questions of every charted kind in turn (choices, Likert, ranking, number), as the real
+    provider freezes them: chart data from ``surveys.results.chart_data``."""
+    from django.utils import translation
+
+    from surveys.models import Kind, Question
+    from surveys.results import QuestionResult, bar_rows, chart_data, ranking_rows
+
     rng = random.Random(7)
     codes = _municipality_codes()
     by_municipality = {code: rng.randint(0, 60) for code in codes}
     responses = sum(by_municipality.values())
+    kinds = [Kind.SINGLE, Kind.LIKERT, Kind.RANKING, Kind.NUMBER]
     questions = []
-    for q in range(sizes()["questions"]):
-        labels = ["Molto importante", "Importante", "Poco importante", "Per nulla importante"]
-        counts = _split(responses, len(labels), rng)
-        questions.append(
-            {
-                "number": q + 1,
-                "text": f"Quanto è importante il tema {q + 1} per il tuo comune?",
-                "total": responses,
-                "options": [{"label": label, "count": count} for label, count in zip(labels, counts, strict=True)],
-            }
-        )
+    with translation.override("it"):
+        for q in range(sizes()["questions"]):
+            kind = kinds[q % len(kinds)]
+            question = Question(pk=q + 1, kind=kind, text=QUESTION_TEXTS[kind].format(n=q + 1))
+            result = QuestionResult(question, respondents=responses)
+            if kind == Kind.SINGLE:
+                labels = ["Molto importante", "Importante", "Poco importante", "Per nulla importante"]
+                counts = _split(responses, len(labels), rng)
+                result.rows = bar_rows(list(zip(labels, counts, strict=True)), respondents=responses)
+                result.chart = "bars"
+            elif kind == Kind.LIKERT:
+                scale = question.scale()
+                counts = _split(responses, len(scale), rng)
+                result.rows = bar_rows(
+                    [(label, n) for (_v, label), n in zip(scale, counts, strict=True)], respondents=responses
+                )
+                result.average = sum(v * n for (v, _label), n in zip(scale, counts, strict=True)) / (responses or 1)
+                result.chart = "likert"
+            elif kind == Kind.RANKING:
+                ranked = [rng.randint(0, responses) for _ in RANKED]
+                items = [(label, n, rng.randint(n, 3 * n)) for label, n in zip(RANKED, ranked, strict=True)]
+                result.rows = ranking_rows(items, top=3, respondents=responses)
+                result.chart = "ranking"
+            else:
+                result.respondents = rng.randint(1, responses or 1)
+                result.average, result.minimum, result.maximum = rng.uniform(10, 60), 1, 180
+                result.chart = "number"
+            questions.append({"number": q + 1, **chart_data(result)})
     return {
         "title": "Il futuro del territorio metropolitano",
         "responses": responses,

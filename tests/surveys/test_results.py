@@ -60,6 +60,9 @@ def test_every_chart_has_title_description_and_table(client, survey, q):
     assert html.count("<desc id=") == charts + 1  # plus the participation map
     assert html.count("<caption>") == charts + 1
     assert 'scope="row"' in html and "Posizione media" in html
+    # Fonts and colours are SVG attributes, not CSS: the plan PDF draws the same template the same way.
+    assert html.count('class="psm-chart-svg"') == charts
+    assert html.count('font-size="15" fill="#17324d"') == html.count('class="psm-chart-label"') > charts
     assert "Distribuzione delle risposte sulla scala da 1 a 5" in html
     assert "Partecipazione al questionario per comune" in html
     assert html.count('class="psm-map-link"') == 108

@@ -36,11 +36,11 @@ def test_the_progress_page_reloads_when_the_document_is_ready(live_server, chrom
             assert_accessible(page, "progress page")
             # The worker moves on: the page follows by itself, then reloads once the document is ready.
             PlanDocument.objects.filter(pk=document.pk).update(progress=80)
-            page.wait_for_function("document.getElementById('plan-progress-bar').value === 80", timeout=15000)
+            page.wait_for_function("document.getElementById('plan-progress-bar').value === 80", timeout=30000)
             PlanDocument.objects.filter(pk=document.pk).update(
                 status=PlanStatus.READY, progress=100, file="piano/test-draft-1.pdf", sha256="cd" * 32, pages=7
             )
-            page.get_by_role("link", name="Scarica il PDF").wait_for(timeout=15000)
+            page.get_by_role("link", name="Scarica il PDF").wait_for(timeout=30000)
             assert "cd" * 32 in page.content()
             assert_accessible(page, "progress page, ready")
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 from municipalities.models import Municipality
 from phases.models import Phase, PlanDocument, PlanKind, PlanStatus
 from phases.plan import document as plan_document
-from phases.plan import services
-from phases.plan.document import render_plan_pdf, snapshot_hash
+from phases.plan import services, synthetic
+from phases.plan.document import canonical_json, render_plan_pdf, snapshot_hash
 from phases.plan.services import plan_publish, plan_render, plan_request, plan_snapshot
 from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_euro, format_number
+from surveys.results import participation_map
 from tests.phases.plan.conftest import outline_titles, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -74,16 +75,21 @@ def test_the_pdf_holds_every_part_of_the_plan(full_plan, media, team_user):
     # The 108 municipalities of the annex.
     for name in Municipality.objects.values_list("name", flat=True):
         assert " ".join(name.split()) in flat, name
-    # Charts and maps: their titles and the SVG text (option labels, counts).
-    for question in document.snapshot["sections"]["questionnaire"]["questions"]:
-        assert question["text"] in flat
-    # The bars' labels and values are SVG text in the PDF (glyph runs may be split: compare without spaces).
+    # Charts and maps: their titles and the SVG text (option labels, shares or average places).
+    questions = document.snapshot["sections"]["questionnaire"]["questions"]
+    assert [q["chart"] for q in questions] == ["bars", "likert", "ranking"]
+    for question in questions:
+        assert question["title"] in flat
+    # The bars' labels and values are SVG text in the PDF (glyph runs may be split: compare without spaces),
+    # and the table under each chart has the counts.
     dense = "".join(text.split())
-    for question in document.snapshot["sections"]["questionnaire"]["questions"]:
-        for option in question["options"]:
-            share = format_number(option["count"] / question["total"] * 100, 1)
-            assert "".join(option["label"].split()) in dense
-            assert f"{format_number(option['count'])}({share}%)" in dense
+    for question in questions:
+        for row in question["rows"]:
+            value = row["extra"] if question["chart"] == "ranking" else f"{format_number(row['percent'], 1)}%"
+            assert "".join(row["label"].split()) in dense
+            assert value in dense
+            assert f"{format_number(row['count'])}{format_number(row['percent'], 1)}%" in dense
+    assert flat.count("I numeri del grafico") == 3
     assert "Partecipazione al questionario per comune" in flat
     assert "Progetti del piano per comune" in flat
     # Running header, page numbers, and the table of contents with page numbers.
@@ -341,6 +347,36 @@ def test_the_annex_tells_not_yet_available_from_none(settings):
         "available": False,
         "note": "Questa parte del piano non è ancora disponibile nel portale.",
     }
+
+
+def test_the_participation_map_is_in_responses_per_1000_inhabitants(settings):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    counts = snapshot["sections"]["questionnaire"]["by_municipality"]
+    population = {m["istat_code"]: m["population"] for m in snapshot["sections"]["municipalities"]["items"]}
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
+    html = str(context["maps"]["participation"])
+    rates = {code: 1000 * counts[code] / population[code] for code in counts if counts[code]}
+    assert f"Messina: {format_number(rates['083048'], 2)} risposte ogni 1.000 abitanti" in html
+    # The results page's map: the same classes and legend over the same rates, without links.
+    web = participation_map(rates)
+    assert len(web.legend) > 2 and web.legend[0].label == "nessuna risposta"
+    for item in web.legend[1:]:
+        assert item.label.endswith("risposte ogni 1.000 abitanti")
+    for item in web.legend:
+        assert item.label in html
+    assert 'fill="' + web.fills["083048"] + '" class="psm-map-shape" data-istat="083048"' in html
+    assert "href=" not in html
+    messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
+    assert messina["rate"] == pytest.approx(rates["083048"])
+
+
+def test_the_synthetic_questionnaire_is_deterministic_and_charts_every_kind(settings):
+    settings.PSM_PLAN_SYNTHETIC = {"questions": 8}
+    first, second = synthetic.questionnaire("draft"), synthetic.questionnaire("draft")
+    assert canonical_json(first) == canonical_json(second)
+    assert [q["chart"] for q in first["questions"]] == ["bars", "likert", "ranking", "number"] * 2
+    assert first["questions"][2]["rows"][0]["width"] == 820.0  # the highest place has the longest bar
 
 
 def test_a_provider_may_report_its_section_unavailable(settings):

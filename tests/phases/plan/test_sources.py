@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from municipalities.factories import NeedFactory
 from municipalities.models import Municipality
 from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import VisionStatus
 from phases.plan import sources
-from phases.plan.document import canonical_json
+from phases.plan.document import build_context, canonical_json, render_html
 from phases.plan.services import plan_render, plan_request, plan_snapshot
 from projects.factories import ProjectFactory
 from projects.models import Publication
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 MESSINA = "083048"
 LIPARI = "083041"
+RANKING = "Metti in ordine le priorità per i prossimi tre anni"
 VISION = "Messina metropolitana, porta del Mediterraneo tra lo Stretto e le Eolie."
 
 
@@ -101,18 +104,53 @@ def test_the_pdf_prints_the_portal_s_vision_objectives_questionnaire_and_istanze
     questionnaire = document.snapshot["sections"]["questionnaire"]
     assert questionnaire["responses"] == 3
     assert sum(questionnaire["by_municipality"].values()) == 3
-    texts = [q["text"] for q in questionnaire["questions"]]
-    assert "Quale mezzo usi di più?" in texts and "Il territorio metropolitano è ben collegato" in texts
-    assert "In quale comune vivi?" not in texts  # the map shows residence
-    assert "Che cosa dovrebbe cambiare nei prossimi anni?" not in texts  # open answers are never printed
+    charts = {q["title"]: q for q in questionnaire["questions"]}
+    assert {"Quale mezzo usi di più?", "Il territorio metropolitano è ben collegato", RANKING} <= set(charts)
+    assert charts[RANKING]["chart"] == "ranking"
+    assert charts["Quanti minuti impieghi per lo spostamento?"]["chart"] == "number"
+    assert "In quale comune vivi?" not in charts  # the map shows residence
+    assert "Che cosa dovrebbe cambiare nei prossimi anni?" not in charts  # open answers are never printed
     assert "Quale mezzo usi di più?" in flat
     for label in ["Auto", "Autobus", "Treno", "Nave o aliscafo"]:
         assert "".join(label.split()) in dense
+    # The ranking: its chart (average places as SVG text) and its table with the average place.
+    assert RANKING in flat and "Posizione media" in flat
+    ranked = [row for row in charts[RANKING]["rows"] if row["count"]]
+    assert ranked
+    for row in ranked:
+        assert "".join(row["label"].split()) in dense
+        assert row["extra"] in dense
+    # The participation map is in responses per 1,000 inhabitants, like the results page's.
+    assert "risposte ogni 1.000 abitanti" in flat
     assert document.snapshot["sections"]["needs"] == {"available": True, "by_municipality": {LIPARI: 1, MESSINA: 2}}
     for key in ["vision", "objectives", "questionnaire", "needs"]:
         assert document.snapshot["sections"][key]["available"] is True
     # Every section of the draft now has its data: no chapter, map or annex cell is marked missing.
     assert "non ancora disponibile" not in flat.lower()
+
+
+def _svgs(html: str) -> dict[str, str]:
+    """The questionnaire's charts in a page, by their id."""
+    return {
+        m.group(1): m.group(0) for m in re.finditer(r'<svg [^>]*aria-labelledby="(grafico-\d+)-t.*?</svg>', html, re.S)
+    }
+
+
+def test_the_pdf_draws_the_same_svg_charts_as_the_results_page(client):
+    survey = _questionnaire(responses=4)
+    web = _svgs(client.get(reverse("surveys:results", args=[survey.slug])).content.decode())
+    snapshot = plan_snapshot(kind="draft")
+    with translation.override("it"):
+        context = build_context(snapshot, kind="draft", version=1, created=timezone.now(), shapes=[])
+        printed = _svgs(render_html(context))
+    charted = [q for q in snapshot["sections"]["questionnaire"]["questions"] if q["chart"] != "number"]
+    assert {q["chart"] for q in charted} == {"bars", "likert", "ranking"}
+    assert set(printed) == {q["id"] for q in charted}
+    for question in charted:
+        # The same markup, from the same template and the same rows: same picture on the web and on paper.
+        assert printed[question["id"]] == web[question["id"]], question["title"]
+        assert 'font-size="15"' in printed[question["id"]] and "style=" not in printed[question["id"]]
+    assert len(web) == len(printed) + 1  # the web also charts the comune of residence, the PDF maps it
 
 
 def test_the_snapshot_is_stable_and_plain_json():
