@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 # Playwright's sync API runs an event loop in the test thread; live_server's ORM calls are then flagged.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,7 +34,7 @@ def assert_accessible(page, where: str = "") -> None:
 
 def session_cookie(user, live_server) -> dict:
     """A session cookie that signs the browser in as ``user`` without going through the login form."""
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()  # database or Redis, as configured
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "psm_portal.accounts.backends.RoleBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
