@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,53 +65,29 @@ def rate_limit_allows(*, questionnaire: Questionnaire, ip: str) -> bool:
 # --- Responses ----------------------------------------------------------------
 
 
-# Columns of ``surveys_answer`` written by ``_answer_rows``, in order (after response_id).
-ANSWER_COLUMNS = ("question_id", "option_id", "number", "rank", "municipality_id", "text")
-
-
-def _answer_rows(structure: Structure, answers: Mapping[int, object]) -> list[tuple]:
-    """The rows of ``surveys_answer`` for one response, as tuples in ``ANSWER_COLUMNS`` order."""
-    rows: list[tuple] = []
+def _answer_rows(structure: Structure, answers: Mapping[int, object]) -> list[Answer]:
+    """The rows of ``surveys_answer`` for one response (ids only: no related object is loaded)."""
+    rows: list[Answer] = []
     for pk, value in answers.items():
         question = structure.questions[pk]
         kind = question.kind
         if kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
-            rows.append((pk, value["option"], None, None, None, value.get("other", "")))
+            rows.append(Answer(question_id=pk, option_id=value["option"], text=value.get("other", "")))
         elif kind == Kind.MULTIPLE:
             other = next((o.pk for o in question.options.all() if o.is_other), None)
             for option in value["options"]:
-                rows.append((pk, option, None, None, None, value.get("other", "") if option == other else ""))
+                text = value.get("other", "") if option == other else ""
+                rows.append(Answer(question_id=pk, option_id=option, text=text))
         elif kind == Kind.RANKING:
             for position, option in enumerate(value, start=1):
-                rows.append((pk, option, None, position, None, ""))
+                rows.append(Answer(question_id=pk, option_id=option, rank=position))
         elif kind in (Kind.LIKERT, Kind.NUMBER):
-            rows.append((pk, None, value, None, None, ""))
+            rows.append(Answer(question_id=pk, number=value))
         elif kind == Kind.MUNICIPALITY:
-            rows.append((pk, None, None, None, None if value == OTHER_MUNICIPALITY else value, ""))
+            rows.append(Answer(question_id=pk, municipality_id=None if value == OTHER_MUNICIPALITY else value))
         else:
-            rows.append((pk, None, None, None, None, value))
+            rows.append(Answer(question_id=pk, text=value))
     return rows
-
-
-def _insert_response(response: Response, rows: list[tuple]) -> None:
-    """The response and its answers in two statements (the ORM's objects cost more than the writes)."""
-    fields = Response._meta.concrete_fields
-    values = [f.get_db_prep_save(getattr(response, f.attname), connection) for f in fields]
-    key = Response._meta.pk.get_db_prep_save(response.pk, connection)
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(Response._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})",
-            values,
-        )
-        if rows:
-            row = f"({', '.join(['%s'] * (len(ANSWER_COLUMNS) + 1))})"
-            cursor.execute(
-                f"INSERT INTO {qn(Answer._meta.db_table)} (response_id, {', '.join(ANSWER_COLUMNS)}) "
-                f"VALUES {', '.join([row] * len(rows))}",
-                [value for answer in rows for value in (key, *answer)],
-            )
 
 
 def response_submit(
@@ -146,9 +122,11 @@ def response_submit(
     deltas = response_deltas(structure, answers, response)
     # No savepoint: inside a caller's transaction a failure rolls back the whole of it.
     with transaction.atomic(savepoint=False):
-        _insert_response(response, rows)
+        response.save(force_insert=True)
+        for row in rows:
+            row.response_id = response.pk
+        Answer.objects.bulk_create(rows)
         tally_add(questionnaire=questionnaire, deltas=deltas)
-    response._state.adding = False
     return response
 
 
