@@ -13,14 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-AXES = [
-    "Territorio connesso",
-    "Ambiente e aree interne",
-    "Economia del mare e turismo",
-    "Comunità e servizi",
-    "Innovazione e lavoro",
-    "Cultura e identità",
-]
+from phases.plan.synthetic import AXES
+
 SIGNATURE = "bench-plan:{objectives}:{projects}:{responses}"
 
 

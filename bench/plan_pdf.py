@@ -24,7 +24,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,7 +45,9 @@ def main() -> int:
     parser.add_argument("--responses", type=int, default=400)
     parser.add_argument("--requests", type=int, default=7)
     args = parser.parse_args()
-    _ensure_database(os.environ["DATABASE_URL"])
+    from benchdb import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
 
     import django
 
@@ -162,22 +163,6 @@ def main() -> int:
         PlanDocument.objects.exclude(pk__in=before).delete()
         user.delete()
         overrides.disable()
-
-
-def _ensure_database(url: str) -> None:
-    parsed = urllib.parse.urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        return
-    import psycopg2
-
-    name = parsed.path.lstrip("/")
-    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def _walk(nodes):

@@ -46,21 +46,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psm_portal.settings")
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8040"))
+from benchdb import ensure_database  # noqa: E402
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def ensure_database() -> None:
-    import psycopg2
-
-    url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def setup_django() -> None:
@@ -543,7 +531,7 @@ def main() -> None:
     parser.add_argument("--skip-submissions", action="store_true")
     parser.add_argument("--skip-results", action="store_true")
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(os.environ["DATABASE_URL"])
     setup_django()
     from django.conf import settings
 

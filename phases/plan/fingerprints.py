@@ -47,8 +47,10 @@ def vision(kind: str) -> str:
 
 
 def objectives(kind: str) -> str:
-    """The tree, its indicators, the projects with their funding, comuni and objectives, the comuni's names."""
-    from municipalities.models import Municipality
+    """The tree, its indicators, the projects with their funding, comuni and objectives.
+
+    The comuni's names printed beside each project are in the ``municipalities`` section's fingerprint.
+    """
     from phases.models import Indicator, Objective
     from projects.models import FundingLine, Project
 
@@ -60,7 +62,6 @@ def objectives(kind: str) -> str:
             table_rows(FundingLine.objects.all()),
             through_rows(Project._meta.get_field("municipalities")),
             through_rows(Project._meta.get_field("objectives")),
-            list(Municipality.objects.order_by("pk").values_list("pk", "name")),
         ]
     )
 
