@@ -228,12 +228,16 @@ def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:
 # --- Discussion of the preliminary proposal -----------------------------------------------------------------
 
 
+def _ensure_discussed(document: PlanDocument) -> None:
+    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
+        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+
+
 def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
     """Add a comment to the thread of the user's municipality (mayor) or office on one section of the draft."""
     from phases.models import DraftSection, PlanComment
 
-    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
-        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+    _ensure_discussed(document)
     if section not in DraftSection.values:
         raise ValueError(_("Sezione del documento sconosciuta."))
     body = (body or "").strip()
@@ -255,8 +259,7 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
 
     if not (getattr(user, "is_team", False) or getattr(user, "is_superuser", False)):
         raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
-    if document.kind != PlanKind.DRAFT or not document.is_published or document.status != PlanStatus.READY:
-        raise ValueError(_("Si commenta solo la proposta preliminare pubblicata."))
+    _ensure_discussed(document)
     kind, _sep, key = (thread or "").partition("-")
     participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if key.isdigit() else None
     body = (body or "").strip()
