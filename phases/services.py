@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -160,11 +160,15 @@ def version_notify(*, version: VisionVersion) -> int:
     }
     subject = _("La Visione del PSM è aperta alle vostre posizioni fino al %(deadline)s") % context
     body = render_to_string("phases/email/version_opened.txt", context)
-    sent = 0
-    for email in recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        sent += 1
-    return sent
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
+    try:
+        # One SMTP connection for all, one message per person (nobody sees the other addresses).
+        return send_mass_mail(messages)
+    except Exception:
+        # Not all sent: release the claim so that the retried task sends them (some may get it twice,
+        # nobody misses it).
+        VisionVersion.objects.filter(pk=version.pk).update(notified_at=None)
+        raise
 
 
 # --- Objectives -------------------------------------------------------------------------------------------------

@@ -59,6 +59,33 @@ def test_notification_is_sent_once_per_version(mayor_a, listening_now):
     assert len(mail.outbox) == 1
 
 
+def test_a_failed_send_leaves_the_notification_to_the_retry(
+    mayor_a, mayor_b, office_a_user, listening_now, monkeypatch
+):
+    """A mail server that fails half-way must not leave the others without the e-mail."""
+    from smtplib import SMTPException
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from phases.services import version_notify
+
+    version = VisionVersionFactory(number=1, open_for_review=True)
+    real = EmailBackend.send_messages
+
+    def fail_after_one(self, messages):
+        real(self, messages[:1])
+        raise SMTPException("connessione caduta")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", fail_after_one)
+    with pytest.raises(SMTPException):
+        version_notify(version=version)
+    version.refresh_from_db()
+    assert version.notified_at is None
+    monkeypatch.undo()
+    assert version_notify(version=version) == 3
+    assert {m.to[0] for m in mail.outbox} == {"mayor.a@test.local", "mayor.b@test.local", "office.a@test.local"}
+
+
 def test_an_opened_version_keeps_its_text(login, team_user, open_version):
     text = open_version.text
     response = login(team_user).post(
