@@ -13,6 +13,7 @@ from projects.importer import CellError, parse_amount
 from projects.models import FundingSource, Office, Project, Proposal, Status, cup_validator
 from projects.objectives import specific_objectives
 from psm_portal.lib.money import format_number
+from psm_portal.lib.params import as_int
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -257,8 +258,8 @@ class DecisionForm(forms.Form):
         if decision == self.MERGE:
             ref = (data.get("project") or "").strip().upper()
             project = None
-            if ref.isdigit():
-                project = Project.objects.filter(pk=int(ref)).first()
+            if (number := as_int(ref)) is not None:
+                project = Project.objects.filter(pk=number).first()
             elif ref:
                 project = Project.objects.filter(cup=ref).first()
             if project is None:

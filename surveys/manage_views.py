@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure
 from surveys.builder_forms import QuestionForm, QuestionnaireForm, SectionEditForm
@@ -119,8 +120,8 @@ def question_edit(request, pk: int, question_pk: int | None = None):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     instance = get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire) if question_pk else None
     initial = {}
-    if instance is None and request.GET.get("sezione", "").isdigit():
-        initial["section"] = request.GET["sezione"]
+    if instance is None and (section := as_int(request.GET.get("sezione"))) is not None:
+        initial["section"] = section
     form = QuestionForm(
         request.POST if request.method == "POST" else None,
         instance=instance,

@@ -18,6 +18,7 @@ from municipalities.models import Municipality
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
+from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure, municipality_codes
 from surveys.forms import SectionForm, StartForm
@@ -243,8 +244,9 @@ def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
         municipality = ""
     age = structure.first_of_kind(Kind.AGE_BAND)
     age_options = list(age.options.all()) if age else []
-    raw_age = request.GET.get("eta", "")
-    age_band = int(raw_age) if raw_age.isdigit() and int(raw_age) in {o.pk for o in age_options} else None
+    age_band = as_int(request.GET.get("eta"))
+    if age_band not in {o.pk for o in age_options}:
+        age_band = None
     return municipality, age_band, {"age_options": age_options}
 
 

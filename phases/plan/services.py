@@ -19,6 +19,7 @@ from phases.plan.document import PlanRenderError, canonical_json, render_plan_pd
 from phases.plan.providers import collect
 from phases.plan.providers import fingerprint as data_fingerprint
 from psm_portal.audit.services import audit_record
+from psm_portal.lib.params import as_int
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +262,7 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
         raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
     _ensure_discussed(document)
     kind, _sep, key = (thread or "").partition("-")
-    participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if key.isdigit() else None
+    participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if as_int(key) is not None else None
     body = (body or "").strip()
     if not body:
         raise ValueError(_("Scrivi la risposta prima di inviarla."))

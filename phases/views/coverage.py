@@ -12,6 +12,7 @@ from municipalities.models import Municipality
 from phases import coverage, services
 from phases.models import Objective, Stance, VisionVersion
 from psm_portal.accounts.permissions import team_required
+from psm_portal.lib.params import as_int
 
 
 @team_required
@@ -21,8 +22,8 @@ def coverage_dashboard(request):
         VisionVersion.objects.published().order_by("-number").only("pk", "number", "status", "deadline", "title")
     )
     version = next((v for v in versions if v.is_open), versions[0] if versions else None)
-    if (number := request.GET.get("versione", "")).isdigit():
-        version = next((v for v in versions if v.number == int(number)), version)
+    if (number := as_int(request.GET.get("versione"))) is not None:
+        version = next((v for v in versions if v.number == number), version)
     if version is None:
         return render(request, "phases/coverage.html", {"version": None, "versions": versions})
     general = list(Objective.objects.general().in_tree_order().only("pk", "code", "title", "level", "sort_key"))

@@ -62,6 +62,13 @@ def test_dashboard_without_any_version_says_so(login, team_user):
     assert "Nessuna versione è stata ancora aperta" in response.content.decode()
 
 
+@pytest.mark.parametrize("number", ["1", "²", "9" * 40, "abc", "99"])
+def test_the_version_chosen_in_the_address_never_breaks_the_page(login, team_user, open_version, number):
+    response = login(team_user).get(reverse("phases:coverage"), {"versione": number})
+    assert response.status_code == 200
+    assert response.context["version"] == open_version
+
+
 def _mayors_everywhere():
     for municipality in Municipality.objects.exclude(istat_code__in=["083048", "083041"]).order_by("istat_code")[:5]:
         UserFactory(email=f"sindaco.{municipality.istat_code}@test.local", role=Role.MAYOR, municipality=municipality)

@@ -80,9 +80,10 @@ def test_filters_by_municipality_and_age_band(client, survey, q):
     assert client.get(results_url(survey), {"eta": q.opt(age, "65–74")}).context["data"]["total"] == 0
 
 
-def test_bad_filters_are_ignored(client, survey):
+@pytest.mark.parametrize("age", ["abc", "²", "9" * 40, "-1"])
+def test_bad_filters_are_ignored(client, survey, age):
     survey.set_results_published(True)
-    reply = client.get(results_url(survey), {"comune": "<script>", "eta": "abc"})
+    reply = client.get(results_url(survey), {"comune": "<script>", "eta": age})
     assert reply.status_code == 200
     assert reply.context["municipality"] == "" and reply.context["age_band"] is None
 
