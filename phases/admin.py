@@ -30,8 +30,13 @@ class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "title"]
-    readonly_fields = ["code", "level", "parent", "sort_key"]
+    # The tree is built in the team's area (phases.services.objective_save keeps codes, levels and
+    # sort keys consistent); here only texts and indicators are corrected.
+    readonly_fields = ["code", "level", "parent", "order", "sort_key"]
     inlines = [IndicatorInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(Position)

@@ -294,3 +294,17 @@ def test_team_edits_a_draft(login, team_user):
     )
     draft.refresh_from_db()
     assert draft.title == "Rivista" and draft.text == "<p>Nuovo <em>testo</em></p>"
+
+
+def test_the_admin_corrects_objective_texts_but_does_not_build_the_tree(login, team_user):
+    from phases.factories import ObjectiveFactory
+
+    axis = ObjectiveFactory(order=1, title="Territorio")
+    team = login(team_user)
+    assert team.get(reverse("admin:phases_objective_add")).status_code == 403
+    change = reverse("admin:phases_objective_change", args=[axis.pk])
+    assert team.get(change).status_code == 200
+    team.post(change, {"title": "Territorio connesso", "description": "", "order": "7",
+                       "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0"})  # fmt: skip
+    axis.refresh_from_db()
+    assert (axis.title, axis.order, axis.sort_key) == ("Territorio connesso", 1, "0001")
