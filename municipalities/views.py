@@ -19,7 +19,7 @@ from phases.documents import content_type_for
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from psm_portal.accounts.models import Role
-from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.accounts.permissions import is_team, role_required, team_required
 from psm_portal.lib.csvexport import csv_response
 from psm_portal.lib.text import fold
 
@@ -76,15 +76,11 @@ def opendata_csv(request):
 # --- Istanze ------------------------------------------------------------------------------------------------------
 
 
-def _is_team(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role == Role.TEAM)
-
-
 def _need_for_user(request, pk: int) -> Need:
     """The istanza, if the user is the PSM team or a mayor of its municipality; else 404."""
     need = get_object_or_404(Need.objects.select_related("municipality", "author", "replied_by"), pk=pk)
     user = request.user
-    if _is_team(user) or (user.role == Role.MAYOR and user.municipality_id == need.municipality_id):
+    if is_team(user) or (user.role == Role.MAYOR and user.municipality_id == need.municipality_id):
         return need
     raise Http404
 
@@ -123,7 +119,7 @@ def need_create(request):
 def need_detail(request, pk: int):
     need = _need_for_user(request, pk)
     form = None
-    if _is_team(request.user):
+    if is_team(request.user):
         form = NeedReviewForm(request.POST or None, instance=need)
         if request.method == "POST" and form.is_valid():
             need_review(

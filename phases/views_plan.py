@@ -67,7 +67,7 @@ def plan_manage(request):
     return render(
         request,
         "phases/plan/manage.html",
-        {"page": page, "form": PlanRenderForm(), "can_render": request.user.is_team or request.user.is_superuser},
+        {"page": page, "form": PlanRenderForm(), "can_render": request.user.is_team},
     )
 
 
@@ -97,7 +97,7 @@ def plan_progress(request, pk: int):
     return render(
         request,
         "phases/plan/progress.html",
-        {"document": document, "can_render": request.user.is_team or request.user.is_superuser},
+        {"document": document, "can_render": request.user.is_team},
     )
 
 
@@ -286,7 +286,7 @@ def plan_discussion_section(request, section: str):
             "section": section,
             "section_label": DraftSection(section).label,
             "page": page,
-            "can_reply": (request.user.is_team or request.user.is_superuser) and gate(Feature.COMMENT_DRAFT_PLAN).open,
+            "can_reply": request.user.is_team and gate(Feature.COMMENT_DRAFT_PLAN).open,
         },
     )
 

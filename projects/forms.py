@@ -115,7 +115,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["municipalities"].queryset = municipality_choices()
         self.fields["objectives"].queryset = specific_objectives().only("pk", "code", "title", "sort_key")
         self.fields["cup"].widget.attrs.update({"maxlength": 15, "autocomplete": "off"})
-        if not (user.is_team or user.is_superuser):
+        if not user.is_team:
             del self.fields["office"]
         for source, label in FundingSource.choices:
             self.fields[f"funding_{source}"] = EuroField(
@@ -184,7 +184,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_team or user.is_superuser:
+        if user.is_team:
             self.fields["office"] = forms.ModelChoiceField(label=_("Ufficio"), queryset=Office.objects.all())
             self.order_fields(["office", "file"])
 

@@ -87,14 +87,14 @@ class ProjectQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ProjectQuerySet:
         """Published projects for everybody; drafts only for their own office's staff and the team."""
-        if user.is_authenticated and (user.is_superuser or user.is_team):
+        if user.is_authenticated and user.is_team:
             return self
         if user.is_authenticated and user.is_office_staff:
             return self.filter(Q(publication=Publication.PUBLISHED) | Q(office_id=user.office_id))
         return self.published()
 
     def editable_by(self, user) -> ProjectQuerySet:
-        if user.is_authenticated and (user.is_superuser or user.is_team):
+        if user.is_authenticated and user.is_team:
             return self
         if user.is_authenticated and user.is_office_staff:
             return self.filter(office_id=user.office_id)
@@ -373,7 +373,7 @@ class ProposalState(models.TextChoices):
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProposalQuerySet:
-        if user.is_authenticated and (user.is_superuser or user.is_team):
+        if user.is_authenticated and user.is_team:
             return self
         if user.is_authenticated and (user.is_mayor or user.is_stakeholder):
             return self.filter(proposer=user)

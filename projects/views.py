@@ -67,7 +67,7 @@ def can_edit(user, project: Project) -> bool:
     """Only the project's own office staff and the PSM team edit a project."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.is_team or (user.is_office_staff and user.office_id == project.office_id)
+    return user.is_team or (user.is_office_staff and user.office_id == project.office_id)
 
 
 def get_project_for_user(request, pk: int, *, edit: bool = False) -> Project:
@@ -373,7 +373,7 @@ def import_start(request):
 
 def _get_import(request, pk: int) -> ProjectImport:
     batches = ProjectImport.objects.select_related("office", "uploaded_by")
-    if not request.user.is_team and not request.user.is_superuser:
+    if not request.user.is_team:
         batches = batches.filter(office_id=request.user.office_id)
     return get_object_or_404(batches, pk=pk)
 

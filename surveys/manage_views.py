@@ -51,7 +51,7 @@ def manage(request):
     return render(
         request,
         "surveys/manage/list.html",
-        {"page": page, "is_team": request.user.is_team or request.user.is_superuser},
+        {"page": page, "is_team": request.user.is_team},
     )
 
 

@@ -18,6 +18,7 @@ from phases.models import PlanDocument, PlanKind, PlanStatus
 from phases.plan.document import PlanRenderError, canonical_json, render_plan_pdf
 from phases.plan.providers import collect
 from phases.plan.providers import fingerprint as data_fingerprint
+from psm_portal.accounts.permissions import is_team
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.params import as_int
 
@@ -258,7 +259,7 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
     """The PSM team answers in a municipality's or office's thread (``thread`` as ``PlanComment.thread_key``)."""
     from phases.models import PlanComment
 
-    if not (getattr(user, "is_team", False) or getattr(user, "is_superuser", False)):
+    if not is_team(user):
         raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
     _ensure_discussed(document)
     kind, _sep, key = (thread or "").partition("-")

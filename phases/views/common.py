@@ -27,7 +27,3 @@ def build_tree(objectives) -> list[Objective]:
 
 def tree_queryset():
     return Objective.objects.in_tree_order().prefetch_related("indicators")
-
-
-def is_team(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role == Role.TEAM)

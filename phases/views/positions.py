@@ -18,9 +18,9 @@ from phases.forms import (
     PositionForm,
 )
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
-from phases.views.common import is_team
 from projects.models import Office
 from psm_portal.accounts.models import Role
+from psm_portal.accounts.permissions import is_team
 
 
 @login_required

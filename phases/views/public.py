@@ -17,7 +17,8 @@ from phases.forms import (
 )
 from phases.models import Objective, ObjectiveLevel, Phase, Position, Stance, VisionStatus, VisionVersion
 from phases.phases import FEATURE_ROLES, Feature
-from phases.views.common import ROLE_LABELS, build_tree, is_team, tree_queryset
+from phases.views.common import ROLE_LABELS, build_tree, tree_queryset
+from psm_portal.accounts.permissions import is_team
 
 
 @require_GET

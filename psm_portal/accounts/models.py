@@ -132,7 +132,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_team(self) -> bool:
-        return self.role == Role.TEAM
+        """The PSM team; a superuser acts as one of them."""
+        return self.role == Role.TEAM or self.is_superuser
 
     @property
     def is_office_staff(self) -> bool:

@@ -27,3 +27,8 @@ def role_required(*roles: str):
 
 
 team_required = role_required(Role.TEAM)
+
+
+def is_team(user) -> bool:
+    """The PSM team (or a superuser); False for anonymous visitors."""
+    return getattr(user, "is_team", False)
