@@ -47,6 +47,8 @@ class SectionForm(forms.Form):
             # A condition on an earlier section is already known: the question is simply left out.
             if controlling is not None and controlling.section_id != section.pk and not show_all:
                 if not structure.is_shown(question, previous):
+                    # Recorded as unanswered, so an answer given before the condition changed is dropped.
+                    self.answers[question.pk] = None
                     continue
                 note = ""
             else:

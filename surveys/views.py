@@ -163,6 +163,8 @@ def section(request, slug: str, number: int):
             return _submit(request, questionnaire, structure, previous)
     elif not form.items:
         # Every question of this section depends on answers not given: nothing to ask here.
+        previous.update(form.answers)
+        state["answers"] = {str(k): v for k, v in previous.items()}
         state["done"] = sorted(done | {number})
         request.session[_session_key(questionnaire)] = state
         if number < len(sections):

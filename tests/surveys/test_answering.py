@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from phases.models import Phase
-from surveys.factories import QuestionnaireFactory
+from surveys.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from surveys.models import Answer, Kind, Response
 from tests.conftest import CAST
 from tests.surveys.conftest import MESSINA, answer_through_pages, section_posts
@@ -194,3 +194,42 @@ def test_phase_gate_open_in_the_listening_phase(client, survey):
     listening = Phase.objects.get(key="listening")
     with time_machine.travel(listening.starts_at + timedelta(hours=1)):
         assert client.get(url("start", survey.slug)).status_code == 200
+
+
+@pytest.mark.parametrize("alongside", [False, True], ids=["alone-in-its-section", "with-another-question"])
+def test_changing_a_controlling_answer_drops_the_answer_that_no_longer_applies(client, alongside):
+    questionnaire = QuestionnaireFactory(slug="treni")
+    first = SectionFactory(questionnaire=questionnaire, order=1)
+    second = SectionFactory(questionnaire=questionnaire, order=2)
+    third = SectionFactory(questionnaire=questionnaire, order=3)
+    train = QuestionFactory(section=first, kind=Kind.YES_NO, text="Usi il treno?")
+    line = QuestionFactory(
+        section=second,
+        kind=Kind.SHORT_TEXT,
+        text="Quale linea?",
+        condition_option=train.options.get(label="Sì"),
+        order=1,
+    )
+    other = (
+        QuestionFactory(section=second, kind=Kind.LIKERT, text="Ti piace viaggiare?", order=2) if alongside else None
+    )
+    QuestionFactory(section=third, kind=Kind.LIKERT, text="Il territorio è ben collegato")
+    extra = {f"q{other.pk}": "3"} if other else {}
+    yes, no = (str(train.options.get(label=label).pk) for label in ("Sì", "No"))
+
+    client.post(url("start", questionnaire.slug), {"privacy": "on"})
+    client.post(url("section", questionnaire.slug, 1), {f"q{train.pk}": yes})
+    reply = client.post(url("section", questionnaire.slug, 2), {f"q{line.pk}": "Messina–Palermo", **extra})
+    assert reply["Location"] == url("section", questionnaire.slug, 3)
+    # Back to the first section: the answer changes, and the dependent question no longer applies.
+    client.post(url("section", questionnaire.slug, 1), {f"q{train.pk}": no})
+    if alongside:
+        reply = client.post(url("section", questionnaire.slug, 2), extra)
+    else:
+        reply = client.get(url("section", questionnaire.slug, 2))
+    assert reply["Location"] == url("section", questionnaire.slug, 3)
+    reply = client.post(url("section", questionnaire.slug, 3), {f"q{third.questions.get().pk}": "4"})
+
+    assert reply["Location"] == url("thanks", questionnaire.slug)
+    assert Response.objects.count() == 1
+    assert not Answer.objects.filter(question=line).exists()
