@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from psm_portal.lib.money import format_number
 from surveys.models import OTHER_MUNICIPALITY, Kind, Question, Questionnaire, Section
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 3000
 OTHER_TEXT_MAX = 200
+# What an integer column holds on PostgreSQL: a number outside it would fail at the INSERT.
+NUMBER_MIN, NUMBER_MAX = -(2**31), 2**31 - 1
 
 
 CACHE_SECONDS = 60
@@ -149,6 +152,11 @@ def check(question: Question, value, municipality_codes: Iterable[str] | None = 
     elif kind == Kind.NUMBER:
         if not isinstance(value, int) or isinstance(value, bool):
             return _("Scrivi un numero intero, senza punti né virgole.")
+        if not NUMBER_MIN <= value <= NUMBER_MAX:
+            return _("Scrivi un numero da %(lo)s a %(hi)s.") % {
+                "lo": format_number(NUMBER_MIN),
+                "hi": format_number(NUMBER_MAX),
+            }
         if question.min_value is not None and value < question.min_value:
             return _("Il numero deve essere almeno %(n)d.") % {"n": question.min_value}
         if question.max_value is not None and value > question.max_value:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from surveys.answers import Structure, check, check_all
+from surveys.factories import QuestionFactory
 from surveys.models import Answer, Kind, Response
 from surveys.results import compute
 from surveys.services import response_submit
@@ -273,3 +275,21 @@ def test_open_answers_are_counted_and_listed_only_when_asked(survey, q):
     data = compute(survey, include_open=True)
     team = next(r for r in data["questions"] if r.question.pk == q(Kind.LONG_TEXT).pk)
     assert team.open_answers == ["Più treni e meno code agli imbarchi."]
+
+
+def test_a_number_without_bounds_stays_within_a_database_integer(survey):
+    section = survey.sections.first()
+    unbounded = QuestionFactory(section=section, kind=Kind.NUMBER, text="Quante persone?", order=9)
+    assert check(unbounded, 2_147_483_647) is None and check(unbounded, -2_147_483_648) is None
+    message = "Scrivi un numero da -2.147.483.648 a 2.147.483.647."
+    assert check(unbounded, 2_147_483_648) == message
+    assert check(unbounded, -2_147_483_649) == message
+
+
+def test_a_huge_number_typed_in_the_form_gets_a_message_not_a_500(client, survey):
+    section = survey.sections.get(order=1)
+    unbounded = QuestionFactory(section=section, kind=Kind.NUMBER, text="Quante persone?", required=False, order=9)
+    client.post(reverse("surveys:start", args=[survey.slug]), {"privacy": "on"})
+    reply = client.post(reverse("surveys:section", args=[survey.slug, 1]), {f"q{unbounded.pk}": "99999999999"})
+    assert reply.status_code == 200
+    assert "Scrivi un numero da -2.147.483.648 a 2.147.483.647." in reply.content.decode()
