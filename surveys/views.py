@@ -238,11 +238,7 @@ def thanks(request, slug: str):
 
 def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
     municipality = request.GET.get("comune", "").strip()
-    if (
-        municipality
-        and municipality != OTHER_MUNICIPALITY
-        and not Municipality.objects.filter(pk=municipality).exists()
-    ):
+    if municipality != OTHER_MUNICIPALITY and municipality not in municipality_codes():
         municipality = ""
     age = structure.first_of_kind(Kind.AGE_BAND)
     age_options = list(age.options.all()) if age else []

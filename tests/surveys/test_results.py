@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from surveys.answers import municipality_codes
 from surveys.models import Kind
 from surveys.services import response_submit
 from tests.conftest import CAST
@@ -103,3 +106,20 @@ def test_list_shows_published_results(client, survey, q):
     survey.set_results_published(True)
     html = client.get(reverse("surveys:list")).content.decode()
     assert results_url(survey) in html and "2 risposte" in html
+
+
+@pytest.mark.parametrize("comune", ["\x00", "%00", "0830\x0048", "9" * 5000])
+@pytest.mark.parametrize("name", ["surveys:results", "surveys:opendata_json"])
+def test_the_municipality_filter_is_checked_without_a_query(client, survey, name, comune):
+    survey.set_results_published(True)
+    url = reverse(name, args=[survey.slug])
+    municipality_codes()  # reference data, read once per process
+    client.get(url)  # and the structure, cached while unchanged
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get(url)
+    with CaptureQueriesContext(connection) as filtered:
+        reply = client.get(url, {"comune": comune})
+    assert reply.status_code == 200
+    assert len(filtered) == len(unfiltered)
+    if name == "surveys:results":
+        assert reply.context["municipality"] == ""
