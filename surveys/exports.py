@@ -50,26 +50,12 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
                     lambda a, pk=pk, labels=labels: labels.get(_first(a.get(pk, []))[OPTION]) if a.get(pk) else None,
                 )
             )
-            if other is not None:
-                cols.append(
-                    Column(
-                        f"{prefix} [{other.label}: testo]",
-                        lambda a, pk=pk, o=other.pk: next((r[TEXT] for r in a.get(pk, []) if r[OPTION] == o), None),
-                    )
-                )
         elif q.kind == Kind.MULTIPLE:
             for option in options:
                 cols.append(
                     Column(
                         f"{prefix} [{option.label}]",
                         lambda a, pk=pk, o=option.pk: int(any(r[OPTION] == o for r in a[pk])) if a.get(pk) else None,
-                    )
-                )
-            if other is not None:
-                cols.append(
-                    Column(
-                        f"{prefix} [{other.label}: testo]",
-                        lambda a, pk=pk, o=other.pk: next((r[TEXT] for r in a.get(pk, []) if r[OPTION] == o), None),
                     )
                 )
         elif q.kind == Kind.RANKING:
@@ -100,6 +86,14 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
             )
         elif q.kind in OPEN_KINDS and include_open:
             cols.append(Column(prefix, lambda a, pk=pk: a[pk][0][TEXT] if a.get(pk) else None))
+        # The text written with «Altro» is an open answer too: for the team only.
+        if other is not None and include_open:
+            cols.append(
+                Column(
+                    f"{prefix} [{other.label}: testo]",
+                    lambda a, pk=pk, o=other.pk: next((r[TEXT] for r in a.get(pk, []) if r[OPTION] == o), None),
+                )
+            )
     return cols
 
 
