@@ -227,8 +227,10 @@ class ResponseQuerySet(models.QuerySet):
 
 
 class Response(models.Model):
-    """One anonymous response. Only the day is kept and the key is random, so neither the time nor
-    the order of arrival can match it with a line of a web server's log."""
+    """One anonymous response. Only the day is kept and the key is random, so what is published
+    carries neither the time nor the order of arrival, which could match it with a line of a web
+    server's log. The answers' own row numbers do follow the order of insertion: they are never
+    exported or shown, and nothing is listed in their order."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")

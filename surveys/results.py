@@ -214,7 +214,8 @@ def compute(
                 answers = Answer.objects.filter(question=q)
                 if municipality or age_band:
                     answers = answers.filter(response__in=responses.values("pk"))
-                open_texts[q.pk] = list(answers.order_by("-id").values_list("text", flat=True)[:open_limit])
+                # By text, never by id: the ids follow the order of arrival.
+                open_texts[q.pk] = list(answers.order_by("text").values_list("text", flat=True)[:open_limit])
 
     results = []
     for q in questions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -9,10 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from surveys.models import Answer, Response
-from surveys.services import ip_hash
-from tests.surveys.conftest import answer_through_pages, section_posts
+from surveys.services import ip_hash, response_submit
+from tests.surveys.conftest import answer_through_pages, full_answers, section_posts
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.77"
@@ -133,3 +135,29 @@ def test_posts_without_csrf_token_are_refused(survey, q):
     reply = client.post(reverse("surveys:start", args=[survey.slug]), {"privacy": "on"})
     assert reply.status_code == 403
     assert Response.objects.count() == 0
+
+
+def test_no_page_or_export_shows_the_row_numbers_or_the_keys(client, login, team_user, survey, q):
+    """Answer row numbers follow the order of insertion: they, and the responses' keys, stay in the database."""
+    for _ in range(2):
+        response_submit(questionnaire=survey, answers=full_answers(q))
+    survey.set_results_published(True)
+    # Row numbers nothing else on the pages could show by chance.
+    for offset, pk in enumerate(Answer.objects.order_by("id").values_list("id", flat=True)):
+        Answer.objects.filter(pk=pk).update(id=7_340_001 + offset)
+    secrets = [str(n) for n in Answer.objects.values_list("id", flat=True)]
+    for key in Response.objects.values_list("id", flat=True):
+        secrets += [str(key), key.hex]
+    public = [
+        b"".join(client.get(reverse("surveys:opendata_csv", args=[survey.slug])).streaming_content).decode(),
+        client.get(reverse("surveys:opendata_json", args=[survey.slug])).content.decode(),
+        client.get(reverse("surveys:results", args=[survey.slug])).content.decode(),
+    ]
+    team = login(team_user)
+    workbook = load_workbook(io.BytesIO(team.get(reverse("surveys:export_xlsx", args=[survey.pk])).content))
+    reserved = [
+        team.get(reverse("surveys:results", args=[survey.slug])).content.decode(),
+        repr([list(row) for row in workbook.active.iter_rows(values_only=True)]),
+    ]
+    for text in public + reserved:
+        assert not any(secret in text for secret in secrets)

@@ -293,3 +293,11 @@ def test_a_huge_number_typed_in_the_form_gets_a_message_not_a_500(client, survey
     reply = client.post(reverse("surveys:section", args=[survey.slug, 1]), {f"q{unbounded.pk}": "99999999999"})
     assert reply.status_code == 200
     assert "Scrivi un numero da -2.147.483.648 a 2.147.483.647." in reply.content.decode()
+
+
+def test_open_answers_are_listed_by_text_not_in_order_of_arrival(survey, q):
+    long_text = q(Kind.LONG_TEXT)
+    for text in ("Zeta", "Alfa", "Media"):
+        submit(survey, q, {long_text.pk: text})
+    _, team = result_of(survey, long_text, include_open=True)
+    assert team.open_answers == ["Alfa", "Media", "Zeta"]
