@@ -291,6 +291,8 @@ SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
 SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
 SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)
 SURVEYS_COOKIE_DAYS = envint("SURVEYS_COOKIE_DAYS", 365)
+# Below this many responses a filtered group's results are not shown to the public (the team sees them).
+SURVEYS_MIN_GROUP = envint("SURVEYS_MIN_GROUP", 5)
 # Salt of the address hash (defaults to SECRET_KEY); the header holding the client address behind a proxy.
 SURVEYS_IP_SALT = envstr("SURVEYS_IP_SALT")
 SURVEYS_IP_HEADER = envstr("SURVEYS_IP_HEADER", "REMOTE_ADDR")

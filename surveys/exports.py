@@ -97,7 +97,7 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
     return cols
 
 
-def rows(structure: Structure, cols: list[Column]) -> Iterator[list]:
+def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterator[list]:
     """One list of cells per response, streaming both queries side by side (ordered by response)."""
     responses = (
         Response.objects.filter(questionnaire=structure.questionnaire)
@@ -117,11 +117,12 @@ def rows(structure: Structure, cols: list[Column]) -> Iterator[list]:
         while pending is not None and pending[RESPONSE] == response_id:
             grouped.setdefault(pending[QUESTION], []).append(pending)
             pending = next(answers, None)
-        yield [number, submitted_on.isoformat()] + [col.value(grouped) for col in cols]
+        day = [submitted_on.isoformat()] if with_day else []
+        yield [number, *day] + [col.value(grouped) for col in cols]
 
 
-def header(cols: list[Column]) -> list[str]:
-    return [_("risposta"), _("giorno")] + [col.header for col in cols]
+def header(cols: list[Column], *, with_day: bool) -> list[str]:
+    return [_("risposta"), *([_("giorno")] if with_day else [])] + [col.header for col in cols]
 
 
 class _Echo:
@@ -130,10 +131,11 @@ class _Echo:
 
 
 def csv_lines(structure: Structure) -> Iterator[str]:
+    """The public CSV: closed answers only, and no day, which in a small group could point at a person."""
     cols = columns(structure, include_open=False)
     writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow([safe_cell(h) for h in header(cols)])
-    for row in rows(structure, cols):
+    yield writer.writerow([safe_cell(h) for h in header(cols, with_day=False)])
+    for row in rows(structure, cols, with_day=False):
         yield writer.writerow([safe_cell(v) for v in row])
 
 
@@ -143,12 +145,24 @@ def xlsx_bytes(structure: Structure) -> bytes:
     cols = columns(structure, include_open=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Risposte"))
-    sheet.append([safe_cell(h) for h in header(cols)])
-    for row in rows(structure, cols):
+    sheet.append([safe_cell(h) for h in header(cols, with_day=True)])
+    for row in rows(structure, cols, with_day=True):
         sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def withheld(questionnaire, message: str) -> dict:
+    """The JSON of a filtered group too small to publish: the same keys, no numbers."""
+    return {
+        "questionnaire": questionnaire.slug,
+        "title": questionnaire.title,
+        "responses": None,
+        "message": message,
+        "questions": [],
+        "participation": [],
+    }
 
 
 def aggregated(result: dict, questionnaire) -> dict:

@@ -18,6 +18,7 @@ from municipalities.models import Municipality
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
+from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure, municipality_codes
@@ -248,6 +249,16 @@ def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
     return municipality, age_band, {"age_options": age_options}
 
 
+def _too_few(request, data: dict, municipality: str, age_band: int | None) -> str:
+    """Why a filtered group's numbers are withheld from the public, or "" when they can be shown."""
+    if not (municipality or age_band) or data["total"] >= settings.SURVEYS_MIN_GROUP or is_team(request.user):
+        return ""
+    return _(
+        "Con i filtri scelti le risposte sono meno di %(n)d: per proteggere l'anonimato di chi ha risposto "
+        "i risultati non sono mostrati. Allarga i filtri."
+    ) % {"n": settings.SURVEYS_MIN_GROUP}
+
+
 def _results_questionnaire(request, slug: str) -> Questionnaire:
     questionnaire = _published(slug)
     if not can_see_results(request.user, questionnaire):
@@ -264,13 +275,15 @@ def results(request, slug: str):
     data = compute(
         questionnaire, structure=structure, municipality=municipality, age_band=age_band, include_open=include_open
     )
+    too_few = _too_few(request, data, municipality, age_band)
     return render(
         request,
         "surveys/results.html",
         {
             "questionnaire": questionnaire,
-            "data": data,
-            "map": participation_map(data["rates"]) if data["has_residence"] else None,
+            "data": None if too_few else data,
+            "too_few": too_few,
+            "map": participation_map(data["rates"]) if data["has_residence"] and not too_few else None,
             "municipality": municipality,
             "age_band": age_band,
             "municipalities": [p["municipality"] for p in data["participation"]],
@@ -287,7 +300,9 @@ def results_json(request, slug: str):
     structure = Structure.cached(questionnaire)
     municipality, age_band, _extra = _filters(request, structure)
     data = compute(questionnaire, structure=structure, municipality=municipality, age_band=age_band)
-    return JsonResponse(exports.aggregated(data, questionnaire), json_dumps_params={"ensure_ascii": False})
+    too_few = _too_few(request, data, municipality, age_band)
+    body = exports.withheld(questionnaire, too_few) if too_few else exports.aggregated(data, questionnaire)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

@@ -71,7 +71,8 @@ def test_every_chart_has_title_description_and_table(client, survey, q):
     assert html.count('class="psm-map-link"') == 108
 
 
-def test_filters_by_municipality_and_age_band(client, survey, q):
+def test_filters_by_municipality_and_age_band(login, team_user, survey, q):
+    client = login(team_user)  # the public does not see groups this small (see below)
     add_responses(survey, q, 2)
     response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.MUNICIPALITY).pk: LIPARI}))
     survey.set_results_published(True)
@@ -123,3 +124,50 @@ def test_the_municipality_filter_is_checked_without_a_query(client, survey, name
     assert len(filtered) == len(unfiltered)
     if name == "surveys:results":
         assert reply.context["municipality"] == ""
+
+
+WITHHELD = "Con i filtri scelti le risposte sono meno di 5"
+
+
+@pytest.mark.parametrize("filters", [{"comune": LIPARI}, {"comune": "altro"}, {"eta": "65–74"}])
+def test_a_small_filtered_group_is_withheld_from_the_public(client, login, team_user, survey, q, filters):
+    add_responses(survey, q, 4)  # Messina, 25–34
+    for elsewhere in (LIPARI, "altro"):
+        response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.MUNICIPALITY).pk: elsewhere}))
+    survey.set_results_published(True)
+    if "eta" in filters:
+        response_submit(
+            questionnaire=survey,
+            answers=full_answers(q, {q(Kind.AGE_BAND).pk: {"option": q.opt(q(Kind.AGE_BAND), "65–74")}}),
+        )
+        filters = {"eta": q.opt(q(Kind.AGE_BAND), filters["eta"])}
+    page = client.get(results_url(survey), filters)
+    html = page.content.decode()
+    assert WITHHELD in html
+    assert 'class="psm-result"' not in html and "risposte con i filtri scelti" not in html
+    assert page.context["data"] is None and page.context["map"] is None
+    data = client.get(reverse("surveys:opendata_json", args=[survey.slug]), filters).json()
+    assert data["responses"] is None and data["questions"] == [] and data["participation"] == []
+    assert data["message"].startswith(WITHHELD)
+    # The team sees the numbers whatever the size of the group.
+    team = login(team_user)
+    assert WITHHELD not in team.get(results_url(survey), filters).content.decode()
+    assert team.get(reverse("surveys:opendata_json", args=[survey.slug]), filters).json()["responses"] == 1
+
+
+def test_groups_from_the_threshold_up_and_unfiltered_results_are_public(client, survey, q, settings):
+    add_responses(survey, q, 5)
+    response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.MUNICIPALITY).pk: LIPARI}))
+    survey.set_results_published(True)
+    html = client.get(results_url(survey), {"comune": "083048"}).content.decode()
+    assert WITHHELD not in html and "5 risposte con i filtri scelti" in html
+    assert (
+        client.get(reverse("surveys:opendata_json", args=[survey.slug]), {"comune": "083048"}).json()["responses"] == 5
+    )
+    settings.SURVEYS_MIN_GROUP = 10
+    html = client.get(results_url(survey)).content.decode()
+    assert "6 risposte" in html and "Con i filtri scelti" not in html
+    assert (
+        "Con i filtri scelti le risposte sono meno di 10"
+        in client.get(results_url(survey), {"comune": "083048"}).content.decode()
+    )
