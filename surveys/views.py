@@ -186,7 +186,7 @@ def section(request, slug: str, number: int):
 
 
 def _forget(request, questionnaire: Questionnaire) -> None:
-    """Drop the partial answers from the session, inside the caller's transaction.
+    """Drop the partial answers from the session (inside the caller's transaction with database sessions).
 
     A session that held nothing else is deleted (the middleware then drops its cookie); one that
     holds more (a signed-in user) is saved here, so the middleware does not write it again.
@@ -204,7 +204,9 @@ def _submit(request, questionnaire: Questionnaire, structure: Structure, answers
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
-        # One transaction, one commit: the response, its answers and counts, and the session forgotten.
+        # One commit for the response, its answers and its counts. The session is forgotten in the same
+        # transaction only with database sessions; with Redis sessions it is deleted at once, before the
+        # commit, so a commit that then fails loses the partial answers (never stores them twice).
         with transaction.atomic():
             response_submit(
                 questionnaire=questionnaire,
