@@ -66,7 +66,7 @@ class QuestionnaireQuerySet(models.QuerySet):
         return self.published().filter(results_published=True)
 
     def with_response_count(self) -> QuestionnaireQuerySet:
-        return self.annotate(response_count=models.Count("responses", distinct=True))
+        return self.annotate(response_count=models.Count("responses"))
 
 
 class Questionnaire(models.Model):

@@ -6,6 +6,9 @@ import pytest
 from django.urls import reverse
 
 from surveys.factories import QuestionnaireFactory
+from surveys.models import Questionnaire
+from surveys.services import response_submit
+from tests.surveys.conftest import full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,11 @@ def test_offices_see_promotion_but_not_the_builder(login, office_a_user, survey)
 def test_dashboard_links_to_the_questionnaires(login, team_user):
     html = login(team_user).get(reverse("accounts:dashboard")).content.decode()
     assert reverse("surveys:manage") in html
+
+
+def test_response_counts_need_no_distinct(survey, q):
+    for _ in range(3):
+        response_submit(questionnaire=survey, answers=full_answers(q))
+    counted = Questionnaire.objects.with_response_count()
+    assert "DISTINCT" not in str(counted.query).upper()  # one join: every row is one response
+    assert counted.get(pk=survey.pk).response_count == 3
