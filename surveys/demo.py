@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from municipalities.models import Municipality
-from surveys.answers import Structure
+from surveys.answers import Structure, other_option_id
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Kind, Questionnaire
 from surveys.services import response_submit
@@ -34,23 +34,20 @@ def random_answers(structure: Structure, rng: random.Random, municipalities: lis
         if not question.required and rng.random() < 0.3:
             continue
         options = [o for o in question.options.all() if not o.is_other]
-        other = next((o for o in question.options.all() if o.is_other), None)
+        other = other_option_id(question)
         kind = question.kind
         if kind == Kind.MUNICIPALITY:
             answers[question.pk] = "altro" if rng.random() < 0.05 else rng.choices(municipalities, weights)[0]
         elif kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
             if other is not None and rng.random() < 0.08:
-                answers[question.pk] = {
-                    "option": other.pk,
-                    "other": rng.choice(["Bicicletta", "A piedi", "Monopattino"]),
-                }
+                answers[question.pk] = {"option": other, "other": rng.choice(["Bicicletta", "A piedi", "Monopattino"])}
             else:
                 answers[question.pk] = {"option": rng.choice(options).pk}
         elif kind == Kind.MULTIPLE:
             chosen = rng.sample(options, rng.randint(1, min(len(options), question.max_choices or len(options))))
             value = {"options": [o.pk for o in chosen]}
             if other is not None and len(chosen) < (question.max_choices or 99) and rng.random() < 0.1:
-                value["options"].append(other.pk)
+                value["options"].append(other)
                 value["other"] = rng.choice(["Sanità", "Cultura", "Sport"])
             answers[question.pk] = value
         elif kind == Kind.RANKING:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from surveys.models import Questionnaire
+from surveys.results import participation_rates
 
 
 def participation_section(municipality, user) -> dict | None:
@@ -19,12 +20,13 @@ def participation_section(municipality, user) -> dict | None:
     )
     if not questionnaires:
         return None
+    code = municipality.istat_code
     rows = [
         {
             "questionnaire": q,
             "count": q.local,
             "total": q.total,
-            "rate": 1000.0 * q.local / municipality.population if municipality.population else 0.0,
+            "rate": participation_rates({code: q.local}, {code: municipality.population}).get(code, 0.0),
         }
         for q in questionnaires
     ]

@@ -264,7 +264,7 @@ def compute(
         {
             "municipality": m,
             "count": residence.get(m.istat_code, 0),
-            "rate": 1000.0 * residence.get(m.istat_code, 0) / m.population if m.population else 0.0,
+            "rate": rates.get(m.istat_code, 0.0),
         }
         for m in municipalities
     ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from psm_portal.audit.services import audit_record
-from surveys.answers import Structure, check_all
+from surveys.answers import Structure, check_all, other_option_id
 from surveys.models import (
     AGE_BANDS,
     EDITABLE_OPTION_KINDS,
@@ -74,7 +74,7 @@ def _answer_rows(structure: Structure, answers: Mapping[int, object]) -> list[An
         if kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
             rows.append(Answer(question_id=pk, option_id=value["option"], text=value.get("other", "")))
         elif kind == Kind.MULTIPLE:
-            other = next((o.pk for o in question.options.all() if o.is_other), None)
+            other = other_option_id(question)
             for option in value["options"]:
                 text = value.get("other", "") if option == other else ""
                 rows.append(Answer(question_id=pk, option_id=option, text=text))

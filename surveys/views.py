@@ -105,7 +105,7 @@ def start(request, slug: str):
     if request.method == "POST" and form.is_valid():
         request.session[_session_key(questionnaire)] = {"privacy": True, "answers": {}, "done": []}
         return redirect("surveys:section", slug, 1)
-    sections = list(questionnaire.sections.values_list("title", flat=True))
+    sections = [section.title for section in Structure.cached(questionnaire).sections]
     return render(request, "surveys/start.html", {"questionnaire": questionnaire, "form": form, "sections": sections})
 
 

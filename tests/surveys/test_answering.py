@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -233,3 +235,11 @@ def test_changing_a_controlling_answer_drops_the_answer_that_no_longer_applies(c
     assert reply["Location"] == url("thanks", questionnaire.slug)
     assert Response.objects.count() == 1
     assert not Answer.objects.filter(question=line).exists()
+
+
+def test_the_start_page_lists_the_sections_from_the_cached_structure(client, survey):
+    client.get(url("start", survey.slug))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url("start", survey.slug))
+    assert "Il questionario ha 3 sezioni." in page.content.decode()
+    assert not any("surveys_section" in query["sql"] for query in queries.captured_queries)
