@@ -98,8 +98,46 @@ def _cells(rows: Iterable[dict], prefix: str = "response__") -> Iterable[tuple[d
         )
 
 
+def _lock_tallies() -> None:
+    """On PostgreSQL, make submissions wait for the rebuild: their upserts queue behind this lock, and
+    the lock is granted only once those already holding a row of the table have committed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Tally._meta.db_table} IN EXCLUSIVE MODE")
+
+
 def tally_rebuild(*, questionnaire: Questionnaire) -> int:
-    """Recompute every count of a questionnaire from its answers (after an import, or to check them)."""
+    """Recompute every count of a questionnaire from its answers (after an import, or to check them).
+
+    The answers are read after the lock, inside the transaction that replaces the counts, so a
+    submission committed meanwhile is neither lost nor counted twice."""
+    with transaction.atomic():
+        _lock_tallies()
+        rows = _counts_from_answers(questionnaire)
+        Tally.objects.filter(questionnaire=questionnaire).delete()
+        Tally.objects.bulk_create(
+            [
+                Tally(
+                    questionnaire=questionnaire,
+                    question_id=key[0],
+                    option_id=key[1],
+                    value=key[2],
+                    municipality=key[3],
+                    age_band_id=key[4],
+                    count=values[0],
+                    rank_sum=values[1],
+                    number_sum=values[2],
+                    number_min=values[3],
+                    number_max=values[4],
+                )
+                for key, values in rows.items()
+            ],
+            batch_size=2000,
+        )
+    return len(rows)
+
+
+def _counts_from_answers(questionnaire: Questionnaire) -> dict[tuple, list]:
     cell = ("response__municipality_id", "response__resident_elsewhere", "response__age_band_id")
     answers = Answer.objects.filter(response__questionnaire=questionnaire)
     kinds = dict(questionnaire.questions.values_list("pk", "kind"))
@@ -146,25 +184,4 @@ def tally_rebuild(*, questionnaire: Questionnaire) -> int:
         .order_by()
     ):
         rows[(row["question_id"], 0, municipality_value(row["municipality_id"]), municipality, age)][0] += row["n"]
-    with transaction.atomic():
-        Tally.objects.filter(questionnaire=questionnaire).delete()
-        Tally.objects.bulk_create(
-            [
-                Tally(
-                    questionnaire=questionnaire,
-                    question_id=key[0],
-                    option_id=key[1],
-                    value=key[2],
-                    municipality=key[3],
-                    age_band_id=key[4],
-                    count=values[0],
-                    rank_sum=values[1],
-                    number_sum=values[2],
-                    number_min=values[3],
-                    number_max=values[4],
-                )
-                for key, values in rows.items()
-            ],
-            batch_size=2000,
-        )
-    return len(rows)
+    return rows

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import random
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from municipalities.models import Municipality
+from surveys import tallies
 from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.models import Kind, Tally
@@ -66,3 +70,38 @@ def test_rebuild_command(survey, q):
     call_command("rebuild_tallies", survey.slug, stdout=out)
     assert "mobilita:" in out.getvalue()
     assert Tally.objects.filter(questionnaire=survey, question_id=0).get().count == 1
+
+
+def test_the_rebuild_reads_the_answers_only_once_it_holds_the_lock(survey, q, monkeypatch):
+    for _ in range(3):
+        response_submit(questionnaire=survey, answers=full_answers(q))
+    before = snapshot(survey)
+    locked_at: list[int] = []
+    with CaptureQueriesContext(connection) as queries:
+        monkeypatch.setattr(tallies, "_lock_tallies", lambda: locked_at.append(len(queries.captured_queries)))
+        tally_rebuild(questionnaire=survey)
+    assert len(locked_at) == 1
+    read = [i for i, query in enumerate(queries.captured_queries) if "surveys_answer" in query["sql"]]
+    assert read and min(read) >= locked_at[0]
+    assert snapshot(survey) == before  # and the same counts as before
+
+
+def test_the_lock_is_taken_on_postgresql_only(monkeypatch):
+    executed = []
+
+    class Cursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql):
+            executed.append(sql)
+
+    monkeypatch.setattr(tallies, "connection", SimpleNamespace(vendor="sqlite", cursor=Cursor))
+    tallies._lock_tallies()
+    assert executed == []
+    monkeypatch.setattr(tallies, "connection", SimpleNamespace(vendor="postgresql", cursor=Cursor))
+    tallies._lock_tallies()
+    assert executed == ["LOCK TABLE surveys_tally IN EXCLUSIVE MODE"]
