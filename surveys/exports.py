@@ -117,7 +117,7 @@ def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterato
         while pending is not None and pending[RESPONSE] == response_id:
             grouped.setdefault(pending[QUESTION], []).append(pending)
             pending = next(answers, None)
-        day = [submitted_on.isoformat()] if with_day else []
+        day = [submitted_on] if with_day else []
         yield [number, *day] + [col.value(grouped) for col in cols]
 
 
@@ -131,12 +131,25 @@ class _Echo:
 
 
 def csv_lines(structure: Structure) -> Iterator[str]:
-    """The public CSV: closed answers only, and no day, which in a small group could point at a person."""
+    """The public CSV: closed answers only, and no day, which in a small group could point at a person.
+    A text a spreadsheet would run as a formula gets a leading apostrophe (``safe_cell``)."""
     cols = columns(structure, include_open=False)
     writer = csv.writer(_Echo(), lineterminator="\n")
     yield writer.writerow([safe_cell(h) for h in header(cols, with_day=False)])
     for row in rows(structure, cols, with_day=False):
         yield writer.writerow([safe_cell(v) for v in row])
+
+
+def _xlsx_cell(sheet, value):
+    """Texts go in as string cells, so "=HYPERLINK(…)" stays a text and needs no apostrophe."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value  # numbers, the day as a date, None for an empty cell
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_bytes(structure: Structure) -> bytes:
@@ -145,9 +158,9 @@ def xlsx_bytes(structure: Structure) -> bytes:
     cols = columns(structure, include_open=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Risposte"))
-    sheet.append([safe_cell(h) for h in header(cols, with_day=True)])
+    sheet.append([_xlsx_cell(sheet, h) for h in header(cols, with_day=True)])
     for row in rows(structure, cols, with_day=True):
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

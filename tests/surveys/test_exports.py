@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from surveys.models import Kind
@@ -138,11 +140,15 @@ def test_csv_is_not_public_before_results_are(client, survey):
     assert client.get(reverse("surveys:opendata_csv", args=[survey.slug])).status_code == 404
 
 
-def xlsx_rows(client, survey) -> list[list]:
+def xlsx_cells(client, survey) -> list[list]:
     reply = client.get(reverse("surveys:export_xlsx", args=[survey.pk]))
     assert reply.status_code == 200
     sheet = load_workbook(io.BytesIO(reply.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [list(row) for row in sheet.iter_rows()]
+
+
+def xlsx_rows(client, survey) -> list[list]:
+    return [[cell.value for cell in row] for row in xlsx_cells(client, survey)]
 
 
 def test_xlsx_for_the_team_includes_open_answers_cell_by_cell(login, team_user, survey, two_responses):
@@ -156,9 +162,25 @@ def test_xlsx_for_the_team_includes_open_answers_cell_by_cell(login, team_user, 
     assert messina[f"{D6} [Trasporti]"] == 1 and messina[f"{D6} [Lavoro]"] == 0
     assert messina[f"{D7} [Porti] posizione"] == 1
     assert other[OPEN[0]] == "" and other[OPEN[2]] == ""
-    assert other[OPEN[1]] == "'+39 mare"  # would be a formula in a spreadsheet
-    assert other[f"{D5} [Altro: testo]"] == '\'=HYPERLINK("http://x")'
+    # Texts that look like formulas are string cells, stored as typed: no apostrophe added.
+    assert other[OPEN[1]] == "+39 mare"
+    assert other[f"{D5} [Altro: testo]"] == '=HYPERLINK("http://x")'
     assert messina[f"{D6} [Altro: testo]"] == "Sanità" and other[f"{D6} [Altro: testo]"] == ""
+    # The day is a date cell.
+    assert isinstance(messina["giorno"], datetime.datetime)
+    assert messina["giorno"].date() == timezone.localdate()
+
+
+def test_xlsx_writes_every_text_as_a_string_cell_never_a_formula(login, team_user, survey, two_responses):
+    rows = xlsx_cells(login(team_user), survey)
+    header = [cell.value for cell in rows[0]]
+    texts = [cell for row in rows for cell in row if isinstance(cell.value, str)]
+    assert texts and all(cell.data_type == "s" for cell in texts)
+    assert not any(cell.data_type == "f" for row in rows for cell in row)
+    formula_like = [cell for cell in texts if cell.value.startswith(("=", "+"))]
+    assert {cell.value for cell in formula_like} == {'=HYPERLINK("http://x")', "+39 mare"}
+    numbers = [row[header.index("D4. Quanti minuti impieghi per lo spostamento?")] for row in rows[1:]]
+    assert sorted((cell.value, cell.data_type) for cell in numbers if cell.value is not None) == [(45, "n")]
 
 
 @pytest.mark.parametrize("member", CAST)
@@ -190,3 +212,9 @@ def test_json_aggregates_without_open_answers(client, survey, q, two_responses, 
     assert len(data["participation"]) == 108
     filtered = client.get(reverse("surveys:opendata_json", args=[survey.slug]), {"comune": "altro"}).json()
     assert filtered["responses"] == 1
+
+
+def test_xlsx_drops_control_characters_a_spreadsheet_cannot_hold(login, team_user, survey, q):
+    response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.SHORT_TEXT, 1).pk: "Mare\x01\x08"}))
+    rows = xlsx_rows(login(team_user), survey)
+    assert rows[1][rows[0].index(OPEN[1])] == "Mare"
