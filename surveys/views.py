@@ -46,7 +46,8 @@ def _already_answered(request, questionnaire: Questionnaire) -> bool:
 
 def _client_ip(request) -> str:
     value = request.META.get(settings.SURVEYS_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip()
+    # The rightmost entry is the one our proxy added; those before it are whatever the client sent.
+    return value.split(",")[-1].strip()
 
 
 def _closed_message(questionnaire: Questionnaire) -> str:

@@ -161,3 +161,15 @@ def test_no_page_or_export_shows_the_row_numbers_or_the_keys(client, login, team
     ]
     for text in public + reserved:
         assert not any(secret in text for secret in secrets)
+
+
+def test_behind_the_proxy_the_rate_limit_counts_the_address_the_proxy_added(survey, q, settings):
+    settings.SURVEYS_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.SURVEYS_RATE_LIMIT = 1
+    # The client writes whatever it likes on the left; the proxy appends the address it saw.
+    for forged in ("10.0.0.1", "10.0.0.2"):
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{forged}, {IP}")
+        reply = answer_through_pages(client, survey, section_posts(q))
+    assert reply.status_code == 429
+    assert cache.get(f"surveys:rate:{survey.pk}:{ip_hash(IP)}") == 2
+    assert Response.objects.count() == 1
