@@ -103,10 +103,10 @@ def section_edit(request, pk: int, section_pk: int | None = None):
         try:
             section_save(section=section, actor=request.user)
         except ValidationError as error:
-            messages.error(request, _message_of(error))
+            form.add_error(None, _message_of(error))
         else:
             messages.success(request, _("Sezione salvata."))
-        return redirect("surveys:edit", pk)
+            return redirect("surveys:edit", pk)
     return render(
         request,
         "surveys/manage/form.html",

@@ -13,26 +13,24 @@ def datasets() -> list[dict]:
     entries = []
     for questionnaire in Questionnaire.objects.with_public_results().order_by("-opens_at").only("slug", "title"):
         title = _("Questionario «%(title)s»") % {"title": questionnaire.title}
-        entries.append(
-            {
-                "dataset": Dataset(
-                    title + " — " + _("risposte"),
-                    _("Una riga per risposta, una colonna per domanda chiusa; le risposte aperte sono escluse."),
-                    "surveys:opendata_csv",
-                    "CSV",
-                ),
-                "url": reverse("surveys:opendata_csv", args=[questionnaire.slug]),
-            }
-        )
-        entries.append(
-            {
-                "dataset": Dataset(
-                    title + " — " + _("risultati aggregati"),
-                    _("Conteggi e percentuali per ogni domanda chiusa."),
-                    "surveys:opendata_json",
-                    "JSON",
-                ),
-                "url": reverse("surveys:opendata_json", args=[questionnaire.slug]),
-            }
-        )
+        for name, description, url_name, kind in (
+            (
+                _("risposte"),
+                _("Una riga per risposta, una colonna per domanda chiusa; le risposte aperte sono escluse."),
+                "surveys:opendata_csv",
+                "CSV",
+            ),
+            (
+                _("risultati aggregati"),
+                _("Conteggi e percentuali per ogni domanda chiusa."),
+                "surveys:opendata_json",
+                "JSON",
+            ),
+        ):
+            entries.append(
+                {
+                    "dataset": Dataset(title + " — " + name, description, url_name, kind),
+                    "url": reverse(url_name, args=[questionnaire.slug]),
+                }
+            )
     return entries

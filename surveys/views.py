@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -94,14 +94,21 @@ def questionnaire_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def start(request, slug: str):
-    questionnaire = _published(slug)
+def _refusal(request, questionnaire: Questionnaire) -> HttpResponse | None:
+    """The page that says why this browser cannot answer now, or None when it can."""
     closed = _closed_message(questionnaire)
     if closed:
         return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
     if _already_answered(request, questionnaire):
         return render(request, "surveys/already.html", {"questionnaire": questionnaire})
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def start(request, slug: str):
+    questionnaire = _published(slug)
+    if refusal := _refusal(request, questionnaire):
+        return refusal
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.session[_session_key(questionnaire)] = {"privacy": True, "answers": {}, "done": []}
@@ -120,11 +127,8 @@ def _stored(request, questionnaire: Questionnaire) -> dict | None:
 @require_http_methods(["GET", "POST"])
 def section(request, slug: str, number: int):
     questionnaire = _published(slug)
-    closed = _closed_message(questionnaire)
-    if closed:
-        return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
-    if _already_answered(request, questionnaire):
-        return render(request, "surveys/already.html", {"questionnaire": questionnaire})
+    if refusal := _refusal(request, questionnaire):
+        return refusal
     state = _stored(request, questionnaire)
     if state is None:
         messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))

@@ -243,3 +243,19 @@ def test_the_start_page_lists_the_sections_from_the_cached_structure(client, sur
         page = client.get(url("start", survey.slug))
     assert "Il questionario ha 3 sezioni." in page.content.decode()
     assert not any("surveys_section" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_closed_questionnaire_shares_the_results_link_of_the_other_pages(client):
+    ended = QuestionnaireFactory(
+        title="Chiuso da poco",
+        opens_at=timezone.now() - timedelta(days=9),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
+    reply = client.get(url("start", ended.slug))
+    html = reply.content.decode()
+    assert reply.status_code == 403 and "Il questionario si è chiuso il" in html
+    assert html.count("<h1>Chiuso da poco</h1>") == 1 and 'class="breadcrumb"' in html
+    assert "I risultati saranno pubblicati su questo portale" in html
+    ended.set_results_published(True)
+    html = client.get(url("start", ended.slug)).content.decode()
+    assert f'<a class="btn btn-primary" href="{url("results", ended.slug)}">Guarda i risultati</a>' in html

@@ -309,3 +309,11 @@ def test_cached_structure_is_reloaded_after_a_builder_change(team, survey):
     survey.refresh_from_db()
     after = Structure.cached(survey)
     assert after is not before and len(after.questions) == len(before.questions) + 1
+
+
+def test_with_answers_a_new_section_is_refused_on_the_form_keeping_what_was_typed(team, answered):
+    reply = team.post(reverse("surveys:section_add", args=[answered.pk]), {"title": "Sezione in più"})
+    assert reply.status_code == 200
+    html = reply.content.decode()
+    assert "ha già delle risposte" in html and 'value="Sezione in più"' in html
+    assert answered.sections.count() == 3
