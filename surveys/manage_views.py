@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -78,6 +78,7 @@ def edit(request, pk: int):
             messages.success(request, _("Dati del questionario salvati."))
             return redirect("surveys:edit", pk)
     structure = Structure.load(questionnaire)
+    response_count = questionnaire.responses.count()
     return render(
         request,
         "surveys/manage/edit.html",
@@ -85,8 +86,8 @@ def edit(request, pk: int):
             "questionnaire": questionnaire,
             "form": form,
             "structure": structure,
-            "locked": questionnaire.has_responses(),
-            "response_count": questionnaire.responses.count(),
+            "locked": response_count > 0,
+            "response_count": response_count,
         },
     )
 
@@ -147,6 +148,8 @@ def question_edit(request, pk: int, question_pk: int | None = None):
 @team_required
 @require_POST
 def item_action(request, pk: int, what: str, item_pk: int, action: str):
+    if what not in ("sezione", "domanda") or action not in ("su", "giu", "elimina"):
+        raise Http404(_("Azione sconosciuta."))
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     model = Section if what == "sezione" else Question
     item = get_object_or_404(model, pk=item_pk, questionnaire=questionnaire)
@@ -155,9 +158,9 @@ def item_action(request, pk: int, what: str, item_pk: int, action: str):
             item_move(item=item, direction=-1, actor=request.user)
         elif action == "giu":
             item_move(item=item, direction=1, actor=request.user)
-        elif action == "elimina" and model is Section:
+        elif model is Section:
             section_delete(section=item, actor=request.user)
-        elif action == "elimina":
+        else:
             question_delete(question=item, actor=request.user)
     except ValidationError as error:
         messages.error(request, _message_of(error))
@@ -248,6 +251,8 @@ def _qr(questionnaire: Questionnaire):
 @staff_required
 @require_GET
 def qr_code(request, pk: int, fmt: str):
+    if fmt not in ("svg", "png"):
+        raise Http404(_("Formato sconosciuto."))
     questionnaire = get_object_or_404(Questionnaire.objects.published(), pk=pk)
     buffer = io.BytesIO()
     if fmt == "svg":

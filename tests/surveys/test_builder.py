@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from psm_portal.audit.models import AuditEvent
@@ -317,3 +319,19 @@ def test_with_answers_a_new_section_is_refused_on_the_form_keeping_what_was_type
     html = reply.content.decode()
     assert "ha già delle risposte" in html and 'value="Sezione in più"' in html
     assert answered.sections.count() == 3
+
+
+@pytest.mark.parametrize(("what", "action"), [("sezione", "cancella"), ("domanda", "xyz"), ("opzione", "elimina")])
+def test_an_unknown_item_action_is_not_found_and_changes_nothing(team, survey, what, action):
+    section = survey.sections.first()
+    reply = team.post(reverse("surveys:item_action", args=[survey.pk, what, section.pk, action]))
+    assert reply.status_code == 404
+    assert survey.sections.count() == 3
+    assert not [m.message for m in reply.wsgi_request._messages]
+
+
+def test_the_edit_page_counts_the_responses_once(team, answered):
+    with CaptureQueriesContext(connection) as queries:
+        reply = team.get(reverse("surveys:edit", args=[answered.pk]))
+    assert reply.context["locked"] and reply.context["response_count"] == 1
+    assert sum("surveys_response" in query["sql"] for query in queries.captured_queries) == 1

@@ -56,8 +56,10 @@ def test_qr_codes_encode_the_public_link(login, team_user, survey):
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
-def test_unknown_qr_format_is_png_and_draft_is_not_found(login, team_user, survey):
+def test_unknown_qr_format_and_draft_are_not_found(login, team_user, survey):
     client = login(team_user)
+    for fmt in ("exe", "html", "svgz"):
+        assert client.get(reverse("surveys:qr", args=[survey.pk, fmt])).status_code == 404
     survey.status = "draft"
     survey.save()
     assert client.get(reverse("surveys:qr", args=[survey.pk, "svg"])).status_code == 404
