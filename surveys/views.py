@@ -74,11 +74,11 @@ def _published(slug: str) -> Questionnaire:
 def can_see_results(user, questionnaire: Questionnaire) -> bool:
     if questionnaire.results_published:  # callers pass published questionnaires only
         return True
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.TEAM, Role.OFFICE))
+    return is_team(user) or (user.is_authenticated and user.role == Role.OFFICE)
 
 
 def can_see_open_answers(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role == Role.TEAM)
+    return is_team(user)
 
 
 @require_GET

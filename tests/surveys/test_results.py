@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from psm_portal.accounts.models import Role, User
 from surveys.answers import municipality_codes
 from surveys.models import Kind
 from surveys.services import response_submit
@@ -171,3 +172,11 @@ def test_groups_from_the_threshold_up_and_unfiltered_results_are_public(client, 
         "Con i filtri scelti le risposte sono meno di 10"
         in client.get(results_url(survey), {"comune": "083048"}).content.decode()
     )
+
+
+def test_a_superuser_sees_unpublished_results_and_open_answers_as_the_team_does(login, survey, q):
+    add_responses(survey, q, 1)
+    admin = User.objects.create_superuser("admin@test.local", "Una-password-lunga", role=Role.COUNCIL)
+    reply = login(admin).get(results_url(survey))
+    assert reply.status_code == 200 and reply.context["include_open"]
+    assert "Più treni e meno code agli imbarchi." in reply.content.decode()
