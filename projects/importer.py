@@ -685,8 +685,12 @@ def _parse_row(
                 % {"cup": cup[:30]},
             )
         )
-    values["cup"] = cup
-    values["local_code"] = (read("local_code", text_cell) or "")[:60]
+    local_code = (read("local_code", text_cell) or "")[:60]
+    # A file without the column says nothing about the field: an update keeps what the project has.
+    if columns.has("cup"):
+        values["cup"] = cup
+    if columns.has("local_code"):
+        values["local_code"] = local_code
     title = read("title", text_cell) or ""
     if not title and not any(e.column == columns.labels["title"] for e in errors):
         errors.append(RowError(number, columns.labels["title"], _("manca il titolo del progetto")))
@@ -775,7 +779,7 @@ def _parse_row(
         errors.append(
             RowError(number, columns.labels.get("cup", "CUP"), _("manca il CUP: è obbligatorio tranne che per le idee"))
         )
-    if not cup and not values["local_code"]:
+    if not cup and not local_code:
         errors.append(
             RowError(
                 number,
@@ -796,8 +800,8 @@ def _chunks(items: list, size: int = 900):
 
 def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns: ColumnMap) -> None:
     """Create or update: by CUP first, then by the office's local code; duplicates in the file are errors."""
-    cups = sorted({values["cup"] for _n, values in parsed if values["cup"]})
-    local_codes = sorted({values["local_code"] for _n, values in parsed if values["local_code"]})
+    cups = sorted({values.get("cup", "") for _n, values in parsed} - {""})
+    local_codes = sorted({values.get("local_code", "") for _n, values in parsed} - {""})
     by_cup: dict[str, tuple[int, int, str]] = {}
     for chunk in _chunks(cups):
         for pk, cup, office_id, local_code in Project.objects.filter(cup__in=chunk).values_list(
@@ -816,7 +820,7 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
     cup_label = columns.labels.get("cup", "CUP")
     code_label = columns.labels.get("local_code", "Codice locale")
     for number, values in parsed:
-        cup, code = values["cup"], values["local_code"]
+        cup, code = values.get("cup", ""), values.get("local_code", "")
         errors = []
         if cup and cup in seen_cup:
             errors.append(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from projects.factories import ProjectFactory
 from projects.models import ChangeKind, FundingLine, ImportState, Project, ProjectChange, ProjectImport
 from psm_portal.audit.models import AuditEvent
-from tests.projects.conftest import csv_bytes, good_row, xlsx_bytes
+from tests.projects.conftest import HEADER, csv_bytes, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,23 @@ def test_a_cup_of_another_office_is_an_error(office_a, office_b):
     ProjectFactory(office=office_b, cup="B33C22000000001")
     plan = plan_from_bytes(csv_bytes([good_row(1)]), office=office_a)
     assert plan.errors[0].message == "il CUP B33C22000000001 è già di un progetto di un altro ufficio"
+
+
+@pytest.mark.parametrize("dropped", ["Codice locale", "CUP"])
+def test_reimport_without_a_code_column_keeps_the_code(office_a, dropped):
+    from projects.importer import plan_from_bytes
+    from projects.services import import_plan_apply
+
+    row = good_row(1, status="idea")  # without a CUP column only ideas pass the check
+    import_plan_apply(plan=plan_from_bytes(csv_bytes([row]), office=office_a), office=office_a, actor=None)
+    keep = [i for i, name in enumerate(HEADER) if name != dropped]
+    data = csv_bytes([[row[i] for i in keep]], header=[HEADER[i] for i in keep])
+    plan = plan_from_bytes(data, office=office_a)
+    assert plan.errors == [] and plan.to_update == 1
+    import_plan_apply(plan=plan, office=office_a, actor=None)
+    project = Project.objects.get()
+    assert (project.cup, project.local_code) == ("B33C22000000001", "LOC-1")
+    assert project.changes.count() == 1  # only the creation: the second file changed nothing
 
 
 def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, monkeypatch):
