@@ -365,13 +365,11 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on damaged files
-        raise ImportFileError(
-            _("Il file Excel è danneggiato e non si può leggere: salvalo di nuovo o esportalo in CSV.")
-        )
+        raise _damaged_xlsx()
     try:
         fallback = None
         for sheet in workbook.worksheets:
-            numbered = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            numbered = _sheet_rows(sheet)
             if not any(not _blank(cell) for _n, cells in numbered for cell in cells):
                 continue
             header, body = _split_header(numbered)
@@ -383,6 +381,19 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
         return fallback
     finally:
         workbook.close()
+
+
+def _damaged_xlsx() -> ImportFileError:
+    return ImportFileError(_("Il file Excel è danneggiato e non si può leggere: salvalo di nuovo o esportalo in CSV."))
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list]]:
+    """The numbered rows of a sheet. In read-only mode openpyxl parses the sheet's XML only here, so a
+    damaged file (a sheet cut in half) fails now, not when the workbook is opened."""
+    try:
+        return [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    except Exception:  # XML ParseError, zip and zlib errors, KeyError: whatever the damage gives
+        raise _damaged_xlsx()
 
 
 def read_table(data: bytes) -> tuple[list, list[tuple[int, list]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.importer import ImportPlan, plan_from_bytes
+from projects.importer import ImportPlan, RowError, plan_from_bytes
 from projects.models import (
     ChangeKind,
     FundingLine,
@@ -29,6 +30,8 @@ from projects.models import (
     Status,
 )
 from psm_portal.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 TRACKED_FIELDS = [
     "title",
@@ -224,7 +227,15 @@ def _store_plan(batch: ProjectImport, plan: ImportPlan) -> None:
 
 def import_validate(*, batch: ProjectImport) -> ProjectImport:
     """Read and check the file; the preview lists rows to create, to update and every error."""
-    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+    try:
+        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+    except Exception:
+        # Whatever breaks, the batch must not stay "in verifica" for ever: the user reads why and uploads again.
+        logger.exception("Check of project import %s failed", batch.pk)
+        message = _(
+            "Il file non si è potuto controllare per un errore imprevisto: caricalo di nuovo o esportalo in CSV."
+        )
+        plan = ImportPlan(errors=[RowError(0, "", message)])
     _store_plan(batch, plan)
     batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
     batch.save()

@@ -42,6 +42,17 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def truncated_xlsx() -> bytes:
+    """A real workbook whose sheet XML is cut in half: it opens, and breaks only when its rows are read."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([good_row(n) for n in range(1, 50)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            content = source.read(name)
+            archive.writestr(name, content[: len(content) // 2] if name == "xl/worksheets/sheet1.xml" else content)
+    return buffer.getvalue()
+
+
 BAD_FILES = {
     "wrong encoding (UTF-16)": (UTF16, [(0, "UTF-16")]),
     "missing title column": (
@@ -95,6 +106,7 @@ BAD_FILES = {
     "a PNG image": (PNG, [(0, "non è un foglio di calcolo")]),
     "a PDF": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", [(0, "non è un foglio di calcolo")]),
     "a Word document": (docx_bytes(), [(0, "non è un foglio di calcolo")]),
+    "a damaged Excel file": (truncated_xlsx(), [(0, "Il file Excel è danneggiato")]),
     "an old .xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, [(0, "vecchio formato Excel .xls")]),
     "random binary": (bytes(range(1, 256)) * 10 + b"\x00", [(0, "non è un foglio di calcolo")]),
 }
@@ -111,7 +123,9 @@ def test_bad_file_gives_the_right_message_and_writes_nothing(case, office_a):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("case", ["a CUP twice", "a PNG image", "wrong encoding (UTF-16)", "a formula in a cell"])
+@pytest.mark.parametrize(
+    "case", ["a CUP twice", "a PNG image", "wrong encoding (UTF-16)", "a formula in a cell", "a damaged Excel file"]
+)
 def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, confirm):
     client = login(office_a_user)
     data, expected = BAD_FILES[case]
@@ -125,6 +139,20 @@ def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, c
     batch.refresh_from_db()
     assert batch.state == ImportState.INVALID
     assert nothing_written()
+
+
+def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, office_a_user, upload, monkeypatch):
+    from projects import services
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(services, "plan_from_bytes", explode)
+    response = upload(login(office_a_user), csv_bytes([good_row(1)]))
+    batch = ProjectImport.objects.get()
+    assert response.url == batch.get_absolute_url()
+    assert batch.state == ImportState.INVALID
+    assert "errore imprevisto" in batch.errors[0]["message"]
 
 
 def test_a_20_mb_file_is_refused_with_a_clear_message(login, office_a_user, upload):
