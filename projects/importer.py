@@ -852,11 +852,20 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
             )
         project_id = None
         if cup and cup in by_cup:
-            project_id, office_id, _existing_code = by_cup[cup]
+            project_id, office_id, existing_code = by_cup[cup]
             if office_id != office.pk:
                 errors.append(
                     RowError(
                         number, cup_label, _("il CUP %(cup)s è già di un progetto di un altro ufficio") % {"cup": cup}
+                    )
+                )
+            elif code and code != existing_code and code in by_code:
+                # The project found by CUP would take a code the office already uses elsewhere.
+                errors.append(
+                    RowError(
+                        number,
+                        code_label,
+                        _("il codice locale «%(code)s» è già di un altro progetto dell'ufficio") % {"code": code},
                     )
                 )
         elif code and code in by_code:

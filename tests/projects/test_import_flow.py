@@ -114,6 +114,24 @@ def test_reimport_without_a_code_column_keeps_the_code(office_a, dropped):
     assert project.changes.count() == 1  # only the creation: the second file changed nothing
 
 
+def test_a_local_code_of_another_project_of_the_office_is_an_error(login, office_a_user, office_a, upload, confirm):
+    ProjectFactory(office=office_a, cup="B33C22000000001", local_code="LOC-1")
+    other = ProjectFactory(office=office_a, cup="B33C22000000002", local_code="LOC-2")
+    client = login(office_a_user)
+    upload(client, csv_bytes([good_row(1, code="LOC-2")]))  # found by CUP, but LOC-2 is the other project's
+    batch = ProjectImport.objects.get()
+    assert batch.state == ImportState.INVALID
+    assert batch.errors == [
+        {
+            "row": 2,
+            "column": "Codice locale",
+            "message": "il codice locale «LOC-2» è già di un altro progetto dell'ufficio",
+        }
+    ]
+    other.refresh_from_db()
+    assert other.local_code == "LOC-2" and not ProjectChange.objects.exists()
+
+
 def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, monkeypatch):
     client = login(office_a_user)
     upload(client, csv_bytes([good_row(n) for n in range(1, 6)]))
