@@ -258,16 +258,16 @@ def import_confirm(*, batch: ProjectImport) -> bool:
 def import_apply(*, batch: ProjectImport) -> ProjectImport:
     """Check the file again (the catalogue may have changed) and write all its rows, or none."""
     # Writing is all or nothing: the bar covers checking the file again (first half) and writing (second half).
-    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
-    report = _reporter(batch, start=0.5, share=0.5)
-    if not plan.ok:
-        _store_plan(batch, plan)
-        batch.state = ImportState.FAILED
-    else:
-        try:
+    try:
+        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
+        if plan.ok:
             with transaction.atomic():
                 import_plan_apply(
-                    plan=plan, office=batch.office, actor=batch.uploaded_by, note=batch.original_name, progress=report
+                    plan=plan,
+                    office=batch.office,
+                    actor=batch.uploaded_by,
+                    note=batch.original_name,
+                    progress=_reporter(batch, start=0.5, share=0.5),
                 )
                 audit_record(
                     actor=batch.uploaded_by,
@@ -275,21 +275,20 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
                     obj=batch,
                     after={"created": plan.to_create, "updated": plan.to_update, "file": batch.original_name},
                 )
-        except Exception:
-            batch.state = ImportState.FAILED
-            batch.errors = [
-                {
-                    "row": 0,
-                    "column": "",
-                    "message": _("Errore imprevisto durante la scrittura: nessuna riga è stata importata. Riprova."),
-                }
-            ]
-            batch.finished_at = timezone.now()
-            batch.save()
-            cache.delete(_progress_key(batch.pk))
-            raise
+    except Exception:
+        # The user reads the failure on the batch's page; raising would only turn the confirmation into a 500.
+        logger.exception("Writing project import %s failed", batch.pk)
+        batch.state = ImportState.FAILED
+        batch.errors = [
+            {
+                "row": 0,
+                "column": "",
+                "message": _("Errore imprevisto durante la scrittura: nessuna riga è stata importata. Riprova."),
+            }
+        ]
+    else:
         _store_plan(batch, plan)
-        batch.state = ImportState.DONE
+        batch.state = ImportState.DONE if plan.ok else ImportState.FAILED
     batch.finished_at = timezone.now()
     batch.save()
     cache.delete(_progress_key(batch.pk))

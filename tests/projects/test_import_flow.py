@@ -147,8 +147,8 @@ def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, m
         return real_insert(model, *args, **kwargs)
 
     monkeypatch.setattr(services, "_insert_rows", explode)
-    with pytest.raises(RuntimeError):
-        confirm(client, batch)
+    response = confirm(client, batch)  # the failure is shown on the batch's page, not as a 500
+    assert response.status_code == 302 and response.url == batch.get_absolute_url()
     batch.refresh_from_db()
     assert batch.state == ImportState.FAILED
     assert "nessuna riga è stata importata" in batch.errors[0]["message"]
