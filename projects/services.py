@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -238,9 +238,22 @@ def import_validate(*, batch: ProjectImport) -> ProjectImport:
         plan = ImportPlan(errors=[RowError(0, "", message)])
     _store_plan(batch, plan)
     batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
+    if batch.state == ImportState.INVALID:
+        _discard_file(batch)
     batch.save()
     cache.delete(_progress_key(batch.pk))
     return batch
+
+
+def _discard_file(batch: ProjectImport) -> None:
+    """Delete the uploaded file (offices' spreadsheets are kept only until their import ends); the
+    caller saves the batch, whose file name becomes empty."""
+    if not batch.file:
+        return
+    try:
+        batch.file.delete(save=False)
+    except Exception:  # a storage that does not answer must not fail the import: the file stays, logged
+        logger.exception("Could not delete the file of project import %s", batch.pk)
 
 
 def import_confirm(*, batch: ProjectImport) -> bool:
@@ -290,9 +303,30 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
         _store_plan(batch, plan)
         batch.state = ImportState.DONE if plan.ok else ImportState.FAILED
     batch.finished_at = timezone.now()
+    _discard_file(batch)
     batch.save()
     cache.delete(_progress_key(batch.pk))
     return batch
+
+
+def import_purge_stale(*, days: int = 7) -> int:
+    """Expire the previews nobody confirmed within ``days`` days and delete their files; returns how many."""
+    now = timezone.now()
+    message = _(
+        "Anteprima scaduta: il file non è stato confermato entro %(days)s giorni ed è stato cancellato. Caricalo di nuovo."
+    ) % {"days": days}
+    purged = 0
+    stale = ProjectImport.objects.filter(state=ImportState.PREVIEW, created_at__lt=now - timedelta(days=days))
+    for batch in stale.only("pk", "file"):
+        # Claimed like a confirmation (a conditional UPDATE): a batch confirmed meanwhile keeps its file.
+        claimed = ProjectImport.objects.filter(pk=batch.pk, state=ImportState.PREVIEW).update(
+            state=ImportState.INVALID, errors=[{"row": 0, "column": "", "message": message}], finished_at=now
+        )
+        if claimed:
+            _discard_file(batch)
+            ProjectImport.objects.filter(pk=batch.pk).update(file=batch.file.name or "")
+            purged += 1
+    return purged
 
 
 PREPARED_FIELDS = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField is a DateField
