@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from projects.factories import ProjectFactory
-from projects.models import ChangeKind, Project, Publication
+from projects.models import ChangeKind, FundingSource, Project, Publication
 from psm_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,16 @@ def test_model_constraints_guard_the_cup():
     ProjectFactory(cup="", status="idea")
     ProjectFactory(cup="", status="idea")  # several ideas without CUP are fine
     assert Project.objects.count() == 3 and project.pk
+
+
+def test_edit_page_reads_the_funding_lines_once(login, office_a_user, office_a, django_assert_max_num_queries):
+    funding = {source: Decimal(n + 1) for n, (source, _label) in enumerate(FundingSource.choices)}
+    project = ProjectFactory(office=office_a, cup="B33C22000020006", funding=funding)
+    client = login(office_a_user)
+    client.get(reverse("projects:edit", args=[project.pk]))  # session and phases warmed up
+    # One query for the funding lines, not one per funding source (there are 9).
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(reverse("projects:edit", args=[project.pk]))
+    assert response.status_code == 200
+    assert sum("projects_fundingline" in query["sql"] for query in queries.captured_queries) == 1
+    assert "1,00" in response.content.decode() and "9,00" in response.content.decode()
