@@ -335,10 +335,30 @@ def _read_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
         raise ImportFileError(NOT_A_SPREADSHEET)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        lines = list(reader)
+        numbered = _numbered(reader)
     except csv.Error:
         raise ImportFileError(NOT_A_SPREADSHEET)
-    return _split_header(list(enumerate(lines, start=1)))
+    return _split_header(numbered)
+
+
+def _numbered(rows: Iterable) -> list[tuple[int, list]]:
+    """The rows numbered from 1, read no further than the header and ``MAX_ROWS`` + 1 rows with content:
+    a file over the limit is refused without reading (or parsing) the rest."""
+    numbered: list[tuple[int, list]] = []
+    filled = 0
+    for number, cells in enumerate(rows, start=1):
+        cells = list(cells)
+        numbered.append((number, cells))
+        if any(not _blank(cell) for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS + 1:
+                raise ImportFileError(
+                    _(
+                        "Il file ha più di %(max)s righe: se ne possono importare al massimo %(max)s per volta; dividilo in più file."
+                    )
+                    % {"max": format_number(MAX_ROWS)}
+                )
+    return numbered
 
 
 def _split_header(numbered: list[tuple[int, list]]) -> tuple[list, list[tuple[int, list]]]:
@@ -391,7 +411,9 @@ def _sheet_rows(sheet) -> list[tuple[int, list]]:
     """The numbered rows of a sheet. In read-only mode openpyxl parses the sheet's XML only here, so a
     damaged file (a sheet cut in half) fails now, not when the workbook is opened."""
     try:
-        return [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return _numbered(sheet.iter_rows(values_only=True))
+    except ImportFileError:
+        raise
     except Exception:  # XML ParseError, zip and zlib errors, KeyError: whatever the damage gives
         raise _damaged_xlsx()
 

@@ -155,6 +155,23 @@ def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, offic
     assert "errore imprevisto" in batch.errors[0]["message"]
 
 
+@pytest.mark.parametrize("make", [csv_bytes, xlsx_bytes])
+def test_too_many_rows_are_refused_without_reading_them_all(make, office_a, monkeypatch):
+    from projects import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 20)
+    read = []
+    real_blank = importer._blank
+    monkeypatch.setattr(importer, "_blank", lambda cell: read.append(cell) or real_blank(cell))
+    plan = plan_from_bytes(make([good_row(n) for n in range(1, 26)]), office=office_a)
+    assert messages(plan) == [
+        "0||Il file ha più di 20 righe: se ne possono importare al massimo 20 per volta; dividilo in più file."
+    ]
+    # The first cell of each row read is its CUP: reading stopped at the 21st project.
+    assert "B33C22000000021" in read and "B33C22000000022" not in read
+    assert plan_from_bytes(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
+
+
 def test_a_20_mb_file_is_refused_with_a_clear_message(login, office_a_user, upload):
     response = upload(login(office_a_user), b"CUP;Titolo\n" + b"x" * (20 * 1024 * 1024))
     assert response.status_code == 200
