@@ -687,7 +687,7 @@ def _parse_row(
     cells: list,
     columns: ColumnMap,
     municipalities: MunicipalityIndex,
-    objective_index: ObjectiveIndex | None = None,
+    objective_index: ObjectiveIndex | None,  # loaded by build_plan whenever the file has the objectives column
 ):
     values: dict = {}
     errors: list[RowError] = []
@@ -805,7 +805,7 @@ def _parse_row(
     objectives: list | None = None
     if columns.has("objectives"):
         codes_text = read("objectives", text_cell) or ""
-        objectives, objective_errors = (objective_index or ObjectiveIndex.load()).resolve(split_codes(codes_text))
+        objectives, objective_errors = objective_index.resolve(split_codes(codes_text))
         errors.extend(RowError(number, columns.labels["objectives"], message) for message in objective_errors)
     status = values.get("status", Status.PLANNED)
     if not cup and status != Status.IDEA and not any(e.column == columns.labels.get("cup") for e in errors):

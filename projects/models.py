@@ -133,9 +133,10 @@ class ProjectQuerySet(models.QuerySet):
             models.Prefetch("objectives", queryset=_objective_model().objects.only("pk", "code", "title", "sort_key"))
         )
 
-    def serving(self, objective) -> ProjectQuerySet:
+    def serving(self, objectives) -> ProjectQuerySet:
+        """Projects serving any of ``objectives`` (a list or a queryset of objectives), each project once."""
         through = Project.objectives.through
-        return self.filter(Exists(through.objects.filter(project_id=OuterRef("pk"), objective_id=objective.pk)))
+        return self.filter(pk__in=through.objects.filter(objective__in=objectives).values("project_id"))
 
 
 def _objective_model():
@@ -262,9 +263,6 @@ class Project(models.Model):
                 errors[end] = label
         if errors:
             raise ValidationError(errors)
-
-    def funding_total(self) -> Decimal:
-        return sum((line.amount for line in self.funding_lines.all()), Decimal("0"))
 
 
 class FundingLine(models.Model):

@@ -17,7 +17,6 @@ from projects.importer import ImportPlan, RowError, plan_from_bytes
 from projects.models import (
     ChangeKind,
     FundingLine,
-    FundingSource,
     ImportState,
     Office,
     Origin,
@@ -614,6 +613,3 @@ def proposal_decline(*, actor, proposal: Proposal, reason: str) -> Proposal:
     with transaction.atomic():
         proposal = _claim(proposal)
         return _close(proposal, actor=actor, state=ProposalState.DECLINED, reason=reason.strip())
-
-
-FUNDING_SOURCES = [source for source, _label in FundingSource.choices]

@@ -23,7 +23,7 @@ from phases.predicates import gate, phase_required
 from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
 from projects.models import ImportState, Office, Project, ProjectImport, Proposal, Publication
-from projects.objectives import filter_by_objectives, resolve_objective_codes, specific_objectives, split_codes
+from projects.objectives import resolve_objective_codes, specific_objectives, split_codes
 from projects.services import (
     import_confirm,
     import_progress,
@@ -98,7 +98,7 @@ def filter_projects(queryset, form: ProjectFilterForm) -> tuple:
         queryset = queryset.filter(total_cost__lte=data["costo_max"])
     if data.get("obiettivo"):
         objectives, objective_errors = resolve_objective_codes(split_codes(data["obiettivo"]))
-        queryset = filter_by_objectives(queryset, objectives)
+        queryset = queryset.serving(objectives)
     return queryset, objective_errors
 
 
