@@ -122,10 +122,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProjectQuerySet:
         return self.select_related("office").prefetch_related(
-            models.Prefetch(
-                "municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug")
-            ),
-            "funding_lines",
+            models.Prefetch("municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug"))
         )
 
     def with_objectives(self) -> ProjectQuerySet:
