@@ -142,6 +142,8 @@ def project_update(
         _set_relations(project, municipality_codes, funding, objectives)
         changes = snapshot_diff(before, project_snapshot(project))
         if not changes:
+            # Nothing changed: undo the writes, so updated_at (the catalogue's cache fingerprint) stays put.
+            transaction.set_rollback(True)
             return None
         return ProjectChange.objects.create(project=project, actor=actor, kind=ChangeKind.UPDATED, changes=changes)
 
