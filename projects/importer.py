@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.models import CUP_PATTERN, FundingSource, Priority, Project, Status
 from projects.objectives import ObjectiveIndex, split_codes
@@ -291,7 +292,7 @@ def missing_columns(columns: ColumnMap) -> list[RowError]:
 
 # --- Reading the file ----------------------------------------------------------------------------
 
-NOT_A_SPREADSHEET = _(
+NOT_A_SPREADSHEET = gettext_lazy(
     "Il file non è un foglio di calcolo: carica un file CSV (separato da virgole o punti e virgola) o un file Excel .xlsx."
 )
 MAGIC_NOT_SPREADSHEET = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"BM")

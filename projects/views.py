@@ -12,7 +12,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -229,11 +229,11 @@ def project_detail(request, pk: int):
 
 
 HISTORY_LABELS = {
-    "office_id": _("ufficio"),
-    "municipalities": _("comuni (codici ISTAT)"),
-    "funding": _("finanziamenti per fonte"),
-    "objectives": _("obiettivi specifici (codici)"),
-    "proposal": _("proposta"),
+    "office_id": gettext_lazy("ufficio"),
+    "municipalities": gettext_lazy("comuni (codici ISTAT)"),
+    "funding": gettext_lazy("finanziamenti per fonte"),
+    "objectives": gettext_lazy("obiettivi specifici (codici)"),
+    "proposal": gettext_lazy("proposta"),
 }
 
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from projects.factories import ProjectFactory
-from projects.models import ChangeKind, FundingSource, Project, Publication
+from projects.models import ChangeKind, FundingSource, Project, ProjectChange, Publication
 from psm_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,15 @@ def test_model_constraints_guard_the_cup():
     ProjectFactory(cup="", status="idea")
     ProjectFactory(cup="", status="idea")  # several ideas without CUP are fine
     assert Project.objects.count() == 3 and project.pk
+
+
+def test_history_labels_follow_the_active_language():
+    from projects.views import _readable_history
+
+    change = ProjectChange(changes={"municipalities": [[], ["083048"]], "title": ["Prima", "Dopo"]})
+    with translation.override("en"):
+        labels = [str(field["label"]) for field in _readable_history([change])[0]["fields"]]
+    assert labels == ["municipalities (ISTAT codes)", "title"]
 
 
 def test_saving_without_changes_writes_nothing(login, office_a_user, office_a, messina, lipari):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from projects.importer import plan_from_bytes
 from projects.models import FundingLine, ImportState, Project, ProjectChange, ProjectImport, Status
@@ -170,6 +171,12 @@ def test_too_many_rows_are_refused_without_reading_them_all(make, office_a, monk
     # The first cell of each row read is its CUP: reading stopped at the 21st project.
     assert "B33C22000000021" in read and "B33C22000000022" not in read
     assert plan_from_bytes(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
+
+
+def test_file_messages_follow_the_active_language(office_a):
+    with translation.override("en"):
+        plan = plan_from_bytes(PNG, office=office_a)
+    assert plan.errors[0].message.startswith("The file is not a spreadsheet")
 
 
 def test_a_20_mb_file_is_refused_with_a_clear_message(login, office_a_user, upload):
