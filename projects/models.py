@@ -323,6 +323,16 @@ def import_upload_path(instance, filename: str) -> str:
     return f"projects/imports/{timezone.now():%Y/%m}/{filename}"
 
 
+class ProjectImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectImportQuerySet:
+        """The PSM team sees every import; office staff their own office's; nobody else any."""
+        if user.is_authenticated and user.is_team:
+            return self
+        if user.is_authenticated and user.is_office_staff:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
 class ProjectImport(models.Model):
     """One uploaded spreadsheet: checked first (preview), written only when the user confirms."""
 
@@ -342,6 +352,8 @@ class ProjectImport(models.Model):
     notes = models.JSONField(_("avvisi"), default=list, blank=True)  # e.g. columns ignored, format recognised
     created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
     finished_at = models.DateTimeField(_("concluso il"), null=True, blank=True)
+
+    objects = ProjectImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("importazione di progetti")

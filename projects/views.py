@@ -262,9 +262,7 @@ def office_projects(request):
     query = request.GET.get("q", "").strip()[:100]
     projects = projects.search(query)
     page = _page(request, projects.select_related("office").order_by("-updated_at", "-pk"))
-    imports = ProjectImport.objects.select_related("office").order_by("-created_at")
-    if not request.user.is_team:
-        imports = imports.filter(office_id=request.user.office_id)
+    imports = ProjectImport.objects.visible_to(request.user).select_related("office").order_by("-created_at")
     return render(
         request,
         "projects/office_projects.html",
@@ -372,9 +370,7 @@ def import_start(request):
 
 
 def _get_import(request, pk: int) -> ProjectImport:
-    batches = ProjectImport.objects.select_related("office", "uploaded_by")
-    if not request.user.is_team:
-        batches = batches.filter(office_id=request.user.office_id)
+    batches = ProjectImport.objects.visible_to(request.user).select_related("office", "uploaded_by")
     return get_object_or_404(batches, pk=pk)
 
 
