@@ -827,7 +827,8 @@ def _parse_row(
     return values, errors
 
 
-def _chunks(items: list, size: int = 900):
+def chunks(items: list, size: int = 900):
+    """Slices of ``items``: 900 ids stay under SQLite's limit of variables per query."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -837,13 +838,13 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
     cups = sorted({values.get("cup", "") for _n, values in parsed} - {""})
     local_codes = sorted({values.get("local_code", "") for _n, values in parsed} - {""})
     by_cup: dict[str, tuple[int, int, str]] = {}
-    for chunk in _chunks(cups):
+    for chunk in chunks(cups):
         for pk, cup, office_id, local_code in Project.objects.filter(cup__in=chunk).values_list(
             "pk", "cup", "office_id", "local_code"
         ):
             by_cup[cup] = (pk, office_id, local_code)
     by_code: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(local_codes):
+    for chunk in chunks(local_codes):
         for pk, code, cup in Project.objects.filter(office=office, local_code__in=chunk).values_list(
             "pk", "local_code", "cup"
         ):

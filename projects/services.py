@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.importer import ImportPlan, RowError, plan_from_bytes
+from projects.importer import ImportPlan, RowError, chunks, plan_from_bytes
 from projects.models import (
     ChangeKind,
     FundingLine,
@@ -275,20 +275,14 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
     try:
         plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
         if plan.ok:
-            with transaction.atomic():
-                import_plan_apply(
-                    plan=plan,
-                    office=batch.office,
-                    actor=batch.uploaded_by,
-                    note=batch.original_name,
-                    progress=_reporter(batch, start=0.5, share=0.5),
-                )
-                audit_record(
-                    actor=batch.uploaded_by,
-                    action="projects.import",
-                    obj=batch,
-                    after={"created": plan.to_create, "updated": plan.to_update, "file": batch.original_name},
-                )
+            import_plan_write(
+                plan=plan,
+                office=batch.office,
+                actor=batch.uploaded_by,
+                file_name=batch.original_name,
+                audited=batch,
+                progress=_reporter(batch, start=0.5, share=0.5),
+            )
     except Exception:
         # The user reads the failure on the batch's page; raising would only turn the confirmation into a 500.
         logger.exception("Writing project import %s failed", batch.pk)
@@ -330,6 +324,28 @@ def import_purge_stale(*, days: int = 7) -> int:
     return purged
 
 
+def import_plan_write(
+    *,
+    plan: ImportPlan,
+    office: Office,
+    actor,
+    file_name: str,
+    audited: models.Model,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Write a checked plan and record it in the audit log (on ``audited``), all in one transaction;
+    returns the projects created and updated. The upload's confirmation and ``manage.py import_projects``."""
+    with transaction.atomic():
+        created, updated = import_plan_apply(plan=plan, office=office, actor=actor, note=file_name, progress=progress)
+        audit_record(
+            actor=actor,
+            action="projects.import",
+            obj=audited,
+            after={"created": created, "updated": updated, "file": file_name},
+        )
+    return created, updated
+
+
 PREPARED_FIELDS = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField is a DateField
 
 
@@ -351,8 +367,8 @@ def _update_rows(projects: list[Project], field_names: list[str]) -> None:
         for project in projects
     ]
     with db.cursor() as cursor:
-        for start in range(0, len(params), 1000):
-            _executemany(cursor, sql, params[start : start + 1000])
+        for chunk in chunks(params, 1000):
+            _executemany(cursor, sql, chunk)
 
 
 def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> None:
@@ -409,14 +425,10 @@ def _insert_projects(projects: list[Project], office: Office) -> None:
     by_code: dict[str, int] = {}
     cups = [p.cup for p in projects if p.cup]
     codes = [p.local_code for p in projects if not p.cup]
-    for start in range(0, len(cups), 900):
-        by_cup.update(Project.objects.filter(cup__in=cups[start : start + 900]).values_list("cup", "pk"))
-    for start in range(0, len(codes), 900):
-        by_code.update(
-            Project.objects.filter(office=office, local_code__in=codes[start : start + 900]).values_list(
-                "local_code", "pk"
-            )
-        )
+    for chunk in chunks(cups):
+        by_cup.update(Project.objects.filter(cup__in=chunk).values_list("cup", "pk"))
+    for chunk in chunks(codes):
+        by_code.update(Project.objects.filter(office=office, local_code__in=chunk).values_list("local_code", "pk"))
     for project in projects:
         project.pk = by_cup[project.cup] if project.cup else by_code[project.local_code]
         project._state.adding = False
@@ -441,13 +453,12 @@ def import_plan_apply(
 
     existing = {}
     ids = [row.project_id for row in updates]
-    for start in range(0, len(ids), 900):
-        existing.update(Project.objects.in_bulk(ids[start : start + 900]))
+    for chunk in chunks(ids):
+        existing.update(Project.objects.in_bulk(chunk))
     old_codes: dict[int, list[str]] = {pk: [] for pk in ids}
     old_funding: dict[int, dict] = {pk: {} for pk in ids}
     old_objectives: dict[int, list[str]] = {pk: [] for pk in ids}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in chunks(ids):
         for pk, code in through.objects.filter(project_id__in=chunk).values_list("project_id", "municipality_id"):
             old_codes[pk].append(code)
         for pk, code in objective_through.objects.filter(project_id__in=chunk).values_list(
@@ -501,12 +512,12 @@ def import_plan_apply(
     ]
     replace_funding = [project.pk for project, row in pairs if row.funding is not None and row.action == "update"]
     replace_objectives = [project.pk for project, row in pairs if row.objectives is not None and row.action == "update"]
-    for start in range(0, len(replace_codes), 900):
-        through.objects.filter(project_id__in=replace_codes[start : start + 900]).delete()
-    for start in range(0, len(replace_objectives), 900):
-        objective_through.objects.filter(project_id__in=replace_objectives[start : start + 900]).delete()
-    for start in range(0, len(replace_funding), 900):
-        FundingLine.objects.filter(project_id__in=replace_funding[start : start + 900]).delete()
+    for chunk in chunks(replace_codes):
+        through.objects.filter(project_id__in=chunk).delete()
+    for chunk in chunks(replace_objectives):
+        objective_through.objects.filter(project_id__in=chunk).delete()
+    for chunk in chunks(replace_funding):
+        FundingLine.objects.filter(project_id__in=chunk).delete()
     _insert_rows(
         through,
         ["project", "municipality"],

@@ -239,6 +239,19 @@ def test_command_imports_and_reimport_creates_no_duplicate(tmp_path, office_a, c
     assert Project.objects.count() == 2
 
 
+def test_command_and_confirmation_write_and_audit_alike(tmp_path, login, office_a_user, office_a, upload, confirm):
+    path = tmp_path / "comando.csv"
+    path.write_bytes(csv_bytes([good_row(1), good_row(2)]))
+    call_command("import_projects", str(path), office="viabilita")
+    client = login(office_a_user)
+    upload(client, csv_bytes([good_row(2), good_row(3)]), name="web.csv")
+    confirm(client, ProjectImport.objects.get())
+    by_command, by_web = AuditEvent.objects.filter(action="projects.import").order_by("pk")
+    assert by_command.after == {"created": 2, "updated": 0, "file": "comando.csv"}
+    assert by_web.after == {"created": 1, "updated": 1, "file": "web.csv"}
+    assert set(ProjectChange.objects.values_list("note", flat=True)) == {"comando.csv", "web.csv"}
+
+
 def test_command_prints_each_error_and_exits_1(tmp_path, office_a, capsys):
     path = tmp_path / "progetti.csv"
     path.write_bytes(csv_bytes([good_row(1, cup="nope"), good_row(2, pnrr="-3")]))
