@@ -239,22 +239,24 @@ def import_validate(*, batch: ProjectImport) -> ProjectImport:
         plan = ImportPlan(errors=[RowError(0, "", message)])
     _store_plan(batch, plan)
     batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
+    batch.save()
     if batch.state == ImportState.INVALID:
         _discard_file(batch)
-    batch.save()
     cache.delete(_progress_key(batch.pk))
     return batch
 
 
 def _discard_file(batch: ProjectImport) -> None:
-    """Delete the uploaded file (offices' spreadsheets are kept only until their import ends); the
-    caller saves the batch, whose file name becomes empty."""
+    """Delete the uploaded file of a batch whose final state is saved (offices' spreadsheets are kept only
+    until their import ends; deleted first, a task run again would find no file to read)."""
     if not batch.file:
         return
     try:
         batch.file.delete(save=False)
     except Exception:  # a storage that does not answer must not fail the import: the file stays, logged
         logger.exception("Could not delete the file of project import %s", batch.pk)
+        return
+    ProjectImport.objects.filter(pk=batch.pk).update(file="")
 
 
 def import_confirm(*, batch: ProjectImport) -> bool:
@@ -298,8 +300,8 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
         _store_plan(batch, plan)
         batch.state = ImportState.DONE if plan.ok else ImportState.FAILED
     batch.finished_at = timezone.now()
-    _discard_file(batch)
     batch.save()
+    _discard_file(batch)
     cache.delete(_progress_key(batch.pk))
     return batch
 
@@ -319,7 +321,6 @@ def import_purge_stale(*, days: int = 7) -> int:
         )
         if claimed:
             _discard_file(batch)
-            ProjectImport.objects.filter(pk=batch.pk).update(file=batch.file.name or "")
             purged += 1
     return purged
 
