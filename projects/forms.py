@@ -117,14 +117,13 @@ class ProjectForm(forms.ModelForm):
         self.fields["cup"].widget.attrs.update({"maxlength": 15, "autocomplete": "off"})
         if not user.is_team:
             del self.fields["office"]
+        amounts = {line.source: line.amount for line in self.instance.funding_lines.all()} if self.instance.pk else {}
         for source, label in FundingSource.choices:
             self.fields[f"funding_{source}"] = EuroField(
                 label=gettext("Finanziamento: %(source)s (€)") % {"source": label}
             )
-            if self.instance.pk:
-                for line in self.instance.funding_lines.all():
-                    if line.source == source:
-                        self.initial[f"funding_{source}"] = line.amount
+            if source in amounts:
+                self.initial[f"funding_{source}"] = amounts[source]
 
     def clean_cup(self) -> str:
         cup = (self.cleaned_data.get("cup") or "").strip().upper().replace(" ", "")

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.models import CUP_PATTERN, FundingSource, Priority, Project, Status
 from projects.objectives import ObjectiveIndex, split_codes
@@ -291,7 +292,7 @@ def missing_columns(columns: ColumnMap) -> list[RowError]:
 
 # --- Reading the file ----------------------------------------------------------------------------
 
-NOT_A_SPREADSHEET = _(
+NOT_A_SPREADSHEET = gettext_lazy(
     "Il file non è un foglio di calcolo: carica un file CSV (separato da virgole o punti e virgola) o un file Excel .xlsx."
 )
 MAGIC_NOT_SPREADSHEET = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"BM")
@@ -335,10 +336,30 @@ def _read_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
         raise ImportFileError(NOT_A_SPREADSHEET)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        lines = list(reader)
+        numbered = _numbered(reader)
     except csv.Error:
         raise ImportFileError(NOT_A_SPREADSHEET)
-    return _split_header(list(enumerate(lines, start=1)))
+    return _split_header(numbered)
+
+
+def _numbered(rows: Iterable) -> list[tuple[int, list]]:
+    """The rows numbered from 1, read no further than the header and ``MAX_ROWS`` + 1 rows with content:
+    a file over the limit is refused without reading (or parsing) the rest."""
+    numbered: list[tuple[int, list]] = []
+    filled = 0
+    for number, cells in enumerate(rows, start=1):
+        cells = list(cells)
+        numbered.append((number, cells))
+        if any(not _blank(cell) for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS + 1:
+                raise ImportFileError(
+                    _(
+                        "Il file ha più di %(max)s righe: se ne possono importare al massimo %(max)s per volta; dividilo in più file."
+                    )
+                    % {"max": format_number(MAX_ROWS)}
+                )
+    return numbered
 
 
 def _split_header(numbered: list[tuple[int, list]]) -> tuple[list, list[tuple[int, list]]]:
@@ -365,13 +386,11 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on damaged files
-        raise ImportFileError(
-            _("Il file Excel è danneggiato e non si può leggere: salvalo di nuovo o esportalo in CSV.")
-        )
+        raise _damaged_xlsx()
     try:
         fallback = None
         for sheet in workbook.worksheets:
-            numbered = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            numbered = _sheet_rows(sheet)
             if not any(not _blank(cell) for _n, cells in numbered for cell in cells):
                 continue
             header, body = _split_header(numbered)
@@ -383,6 +402,21 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
         return fallback
     finally:
         workbook.close()
+
+
+def _damaged_xlsx() -> ImportFileError:
+    return ImportFileError(_("Il file Excel è danneggiato e non si può leggere: salvalo di nuovo o esportalo in CSV."))
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list]]:
+    """The numbered rows of a sheet. In read-only mode openpyxl parses the sheet's XML only here, so a
+    damaged file (a sheet cut in half) fails now, not when the workbook is opened."""
+    try:
+        return _numbered(sheet.iter_rows(values_only=True))
+    except ImportFileError:
+        raise
+    except Exception:  # XML ParseError, zip and zlib errors, KeyError: whatever the damage gives
+        raise _damaged_xlsx()
 
 
 def read_table(data: bytes) -> tuple[list, list[tuple[int, list]]]:
@@ -654,7 +688,7 @@ def _parse_row(
     cells: list,
     columns: ColumnMap,
     municipalities: MunicipalityIndex,
-    objective_index: ObjectiveIndex | None = None,
+    objective_index: ObjectiveIndex | None,  # loaded by build_plan whenever the file has the objectives column
 ):
     values: dict = {}
     errors: list[RowError] = []
@@ -685,8 +719,12 @@ def _parse_row(
                 % {"cup": cup[:30]},
             )
         )
-    values["cup"] = cup
-    values["local_code"] = (read("local_code", text_cell) or "")[:60]
+    local_code = (read("local_code", text_cell) or "")[:60]
+    # A file without the column says nothing about the field: an update keeps what the project has.
+    if columns.has("cup"):
+        values["cup"] = cup
+    if columns.has("local_code"):
+        values["local_code"] = local_code
     title = read("title", text_cell) or ""
     if not title and not any(e.column == columns.labels["title"] for e in errors):
         errors.append(RowError(number, columns.labels["title"], _("manca il titolo del progetto")))
@@ -768,14 +806,14 @@ def _parse_row(
     objectives: list | None = None
     if columns.has("objectives"):
         codes_text = read("objectives", text_cell) or ""
-        objectives, objective_errors = (objective_index or ObjectiveIndex.load()).resolve(split_codes(codes_text))
+        objectives, objective_errors = objective_index.resolve(split_codes(codes_text))
         errors.extend(RowError(number, columns.labels["objectives"], message) for message in objective_errors)
     status = values.get("status", Status.PLANNED)
     if not cup and status != Status.IDEA and not any(e.column == columns.labels.get("cup") for e in errors):
         errors.append(
             RowError(number, columns.labels.get("cup", "CUP"), _("manca il CUP: è obbligatorio tranne che per le idee"))
         )
-    if not cup and not values["local_code"]:
+    if not cup and not local_code:
         errors.append(
             RowError(
                 number,
@@ -789,23 +827,24 @@ def _parse_row(
     return values, errors
 
 
-def _chunks(items: list, size: int = 900):
+def chunks(items: list, size: int = 900):
+    """Slices of ``items``: 900 ids stay under SQLite's limit of variables per query."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns: ColumnMap) -> None:
     """Create or update: by CUP first, then by the office's local code; duplicates in the file are errors."""
-    cups = sorted({values["cup"] for _n, values in parsed if values["cup"]})
-    local_codes = sorted({values["local_code"] for _n, values in parsed if values["local_code"]})
+    cups = sorted({values.get("cup", "") for _n, values in parsed} - {""})
+    local_codes = sorted({values.get("local_code", "") for _n, values in parsed} - {""})
     by_cup: dict[str, tuple[int, int, str]] = {}
-    for chunk in _chunks(cups):
+    for chunk in chunks(cups):
         for pk, cup, office_id, local_code in Project.objects.filter(cup__in=chunk).values_list(
             "pk", "cup", "office_id", "local_code"
         ):
             by_cup[cup] = (pk, office_id, local_code)
     by_code: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(local_codes):
+    for chunk in chunks(local_codes):
         for pk, code, cup in Project.objects.filter(office=office, local_code__in=chunk).values_list(
             "pk", "local_code", "cup"
         ):
@@ -816,7 +855,7 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
     cup_label = columns.labels.get("cup", "CUP")
     code_label = columns.labels.get("local_code", "Codice locale")
     for number, values in parsed:
-        cup, code = values["cup"], values["local_code"]
+        cup, code = values.get("cup", ""), values.get("local_code", "")
         errors = []
         if cup and cup in seen_cup:
             errors.append(
@@ -837,11 +876,20 @@ def _match(parsed: list[tuple[int, dict]], plan: ImportPlan, *, office, columns:
             )
         project_id = None
         if cup and cup in by_cup:
-            project_id, office_id, _existing_code = by_cup[cup]
+            project_id, office_id, existing_code = by_cup[cup]
             if office_id != office.pk:
                 errors.append(
                     RowError(
                         number, cup_label, _("il CUP %(cup)s è già di un progetto di un altro ufficio") % {"cup": cup}
+                    )
+                )
+            elif code and code != existing_code and code in by_code:
+                # The project found by CUP would take a code the office already uses elsewhere.
+                errors.append(
+                    RowError(
+                        number,
+                        code_label,
+                        _("il codice locale «%(code)s» è già di un altro progetto dell'ufficio") % {"code": code},
                     )
                 )
         elif code and code in by_code:

@@ -122,10 +122,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProjectQuerySet:
         return self.select_related("office").prefetch_related(
-            models.Prefetch(
-                "municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug")
-            ),
-            "funding_lines",
+            models.Prefetch("municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug"))
         )
 
     def with_objectives(self) -> ProjectQuerySet:
@@ -133,9 +130,10 @@ class ProjectQuerySet(models.QuerySet):
             models.Prefetch("objectives", queryset=_objective_model().objects.only("pk", "code", "title", "sort_key"))
         )
 
-    def serving(self, objective) -> ProjectQuerySet:
+    def serving(self, objectives) -> ProjectQuerySet:
+        """Projects serving any of ``objectives`` (a list or a queryset of objectives), each project once."""
         through = Project.objectives.through
-        return self.filter(Exists(through.objects.filter(project_id=OuterRef("pk"), objective_id=objective.pk)))
+        return self.filter(pk__in=through.objects.filter(objective__in=objectives).values("project_id"))
 
 
 def _objective_model():
@@ -263,9 +261,6 @@ class Project(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def funding_total(self) -> Decimal:
-        return sum((line.amount for line in self.funding_lines.all()), Decimal("0"))
-
 
 class FundingLine(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_lines")
@@ -328,6 +323,16 @@ def import_upload_path(instance, filename: str) -> str:
     return f"projects/imports/{timezone.now():%Y/%m}/{filename}"
 
 
+class ProjectImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectImportQuerySet:
+        """The PSM team sees every import; office staff their own office's; nobody else any."""
+        if user.is_authenticated and user.is_team:
+            return self
+        if user.is_authenticated and user.is_office_staff:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
 class ProjectImport(models.Model):
     """One uploaded spreadsheet: checked first (preview), written only when the user confirms."""
 
@@ -347,6 +352,8 @@ class ProjectImport(models.Model):
     notes = models.JSONField(_("avvisi"), default=list, blank=True)  # e.g. columns ignored, format recognised
     created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
     finished_at = models.DateTimeField(_("concluso il"), null=True, blank=True)
+
+    objects = ProjectImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("importazione di progetti")

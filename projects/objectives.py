@@ -70,13 +70,3 @@ def resolve_objective_codes(codes: Iterable[str]) -> tuple[list[Objective], list
     if not codes:
         return [], []
     return ObjectiveIndex.load(codes).resolve(codes)
-
-
-def filter_by_objectives(queryset, objectives: list):
-    """Projects serving any of ``objectives`` (each project once)."""
-    from projects.models import Project
-
-    through = Project.objectives.through
-    return queryset.filter(
-        pk__in=through.objects.filter(objective_id__in=[o.pk for o in objectives]).values("project_id")
-    )

@@ -35,7 +35,7 @@ HEADER = [
 
 
 def _projects():
-    return Project.objects.published().for_listing().with_objectives().order_by("pk")
+    return Project.objects.published().for_listing().with_objectives().prefetch_related("funding_lines").order_by("pk")
 
 
 def _date(value) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -12,11 +13,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.importer import ImportPlan, plan_from_bytes
+from projects.importer import ImportPlan, RowError, chunks, plan_from_bytes
 from projects.models import (
     ChangeKind,
     FundingLine,
-    FundingSource,
     ImportState,
     Office,
     Origin,
@@ -29,6 +29,8 @@ from projects.models import (
     Status,
 )
 from psm_portal.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 TRACKED_FIELDS = [
     "title",
@@ -140,6 +142,8 @@ def project_update(
         _set_relations(project, municipality_codes, funding, objectives)
         changes = snapshot_diff(before, project_snapshot(project))
         if not changes:
+            # Nothing changed: undo the writes, so updated_at (the catalogue's cache fingerprint) stays put.
+            transaction.set_rollback(True)
             return None
         return ProjectChange.objects.create(project=project, actor=actor, kind=ChangeKind.UPDATED, changes=changes)
 
@@ -224,12 +228,35 @@ def _store_plan(batch: ProjectImport, plan: ImportPlan) -> None:
 
 def import_validate(*, batch: ProjectImport) -> ProjectImport:
     """Read and check the file; the preview lists rows to create, to update and every error."""
-    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+    try:
+        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+    except Exception:
+        # Whatever breaks, the batch must not stay "in verifica" for ever: the user reads why and uploads again.
+        logger.exception("Check of project import %s failed", batch.pk)
+        message = _(
+            "Il file non si è potuto controllare per un errore imprevisto: caricalo di nuovo o esportalo in CSV."
+        )
+        plan = ImportPlan(errors=[RowError(0, "", message)])
     _store_plan(batch, plan)
     batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
     batch.save()
+    if batch.state == ImportState.INVALID:
+        _discard_file(batch)
     cache.delete(_progress_key(batch.pk))
     return batch
+
+
+def _discard_file(batch: ProjectImport) -> None:
+    """Delete the uploaded file of a batch whose final state is saved (offices' spreadsheets are kept only
+    until their import ends; deleted first, a task run again would find no file to read)."""
+    if not batch.file:
+        return
+    try:
+        batch.file.delete(save=False)
+    except Exception:  # a storage that does not answer must not fail the import: the file stays, logged
+        logger.exception("Could not delete the file of project import %s", batch.pk)
+        return
+    ProjectImport.objects.filter(pk=batch.pk).update(file="")
 
 
 def import_confirm(*, batch: ProjectImport) -> bool:
@@ -247,42 +274,77 @@ def import_confirm(*, batch: ProjectImport) -> bool:
 def import_apply(*, batch: ProjectImport) -> ProjectImport:
     """Check the file again (the catalogue may have changed) and write all its rows, or none."""
     # Writing is all or nothing: the bar covers checking the file again (first half) and writing (second half).
-    plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
-    report = _reporter(batch, start=0.5, share=0.5)
-    if not plan.ok:
-        _store_plan(batch, plan)
+    try:
+        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
+        if plan.ok:
+            import_plan_write(
+                plan=plan,
+                office=batch.office,
+                actor=batch.uploaded_by,
+                file_name=batch.original_name,
+                audited=batch,
+                progress=_reporter(batch, start=0.5, share=0.5),
+            )
+    except Exception:
+        # The user reads the failure on the batch's page; raising would only turn the confirmation into a 500.
+        logger.exception("Writing project import %s failed", batch.pk)
         batch.state = ImportState.FAILED
+        batch.errors = [
+            {
+                "row": 0,
+                "column": "",
+                "message": _("Errore imprevisto durante la scrittura: nessuna riga è stata importata. Riprova."),
+            }
+        ]
     else:
-        try:
-            with transaction.atomic():
-                import_plan_apply(
-                    plan=plan, office=batch.office, actor=batch.uploaded_by, note=batch.original_name, progress=report
-                )
-                audit_record(
-                    actor=batch.uploaded_by,
-                    action="projects.import",
-                    obj=batch,
-                    after={"created": plan.to_create, "updated": plan.to_update, "file": batch.original_name},
-                )
-        except Exception:
-            batch.state = ImportState.FAILED
-            batch.errors = [
-                {
-                    "row": 0,
-                    "column": "",
-                    "message": _("Errore imprevisto durante la scrittura: nessuna riga è stata importata. Riprova."),
-                }
-            ]
-            batch.finished_at = timezone.now()
-            batch.save()
-            cache.delete(_progress_key(batch.pk))
-            raise
         _store_plan(batch, plan)
-        batch.state = ImportState.DONE
+        batch.state = ImportState.DONE if plan.ok else ImportState.FAILED
     batch.finished_at = timezone.now()
     batch.save()
+    _discard_file(batch)
     cache.delete(_progress_key(batch.pk))
     return batch
+
+
+def import_purge_stale(*, days: int = 7) -> int:
+    """Expire the previews nobody confirmed within ``days`` days and delete their files; returns how many."""
+    now = timezone.now()
+    message = _(
+        "Anteprima scaduta: il file non è stato confermato entro %(days)s giorni ed è stato cancellato. Caricalo di nuovo."
+    ) % {"days": days}
+    purged = 0
+    stale = ProjectImport.objects.filter(state=ImportState.PREVIEW, created_at__lt=now - timedelta(days=days))
+    for batch in stale.only("pk", "file"):
+        # Claimed like a confirmation (a conditional UPDATE): a batch confirmed meanwhile keeps its file.
+        claimed = ProjectImport.objects.filter(pk=batch.pk, state=ImportState.PREVIEW).update(
+            state=ImportState.INVALID, errors=[{"row": 0, "column": "", "message": message}], finished_at=now
+        )
+        if claimed:
+            _discard_file(batch)
+            purged += 1
+    return purged
+
+
+def import_plan_write(
+    *,
+    plan: ImportPlan,
+    office: Office,
+    actor,
+    file_name: str,
+    audited: models.Model,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Write a checked plan and record it in the audit log (on ``audited``), all in one transaction;
+    returns the projects created and updated. The upload's confirmation and ``manage.py import_projects``."""
+    with transaction.atomic():
+        created, updated = import_plan_apply(plan=plan, office=office, actor=actor, note=file_name, progress=progress)
+        audit_record(
+            actor=actor,
+            action="projects.import",
+            obj=audited,
+            after={"created": created, "updated": updated, "file": file_name},
+        )
+    return created, updated
 
 
 PREPARED_FIELDS = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField is a DateField
@@ -306,8 +368,8 @@ def _update_rows(projects: list[Project], field_names: list[str]) -> None:
         for project in projects
     ]
     with db.cursor() as cursor:
-        for start in range(0, len(params), 1000):
-            _executemany(cursor, sql, params[start : start + 1000])
+        for chunk in chunks(params, 1000):
+            _executemany(cursor, sql, chunk)
 
 
 def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> None:
@@ -364,14 +426,10 @@ def _insert_projects(projects: list[Project], office: Office) -> None:
     by_code: dict[str, int] = {}
     cups = [p.cup for p in projects if p.cup]
     codes = [p.local_code for p in projects if not p.cup]
-    for start in range(0, len(cups), 900):
-        by_cup.update(Project.objects.filter(cup__in=cups[start : start + 900]).values_list("cup", "pk"))
-    for start in range(0, len(codes), 900):
-        by_code.update(
-            Project.objects.filter(office=office, local_code__in=codes[start : start + 900]).values_list(
-                "local_code", "pk"
-            )
-        )
+    for chunk in chunks(cups):
+        by_cup.update(Project.objects.filter(cup__in=chunk).values_list("cup", "pk"))
+    for chunk in chunks(codes):
+        by_code.update(Project.objects.filter(office=office, local_code__in=chunk).values_list("local_code", "pk"))
     for project in projects:
         project.pk = by_cup[project.cup] if project.cup else by_code[project.local_code]
         project._state.adding = False
@@ -396,13 +454,12 @@ def import_plan_apply(
 
     existing = {}
     ids = [row.project_id for row in updates]
-    for start in range(0, len(ids), 900):
-        existing.update(Project.objects.in_bulk(ids[start : start + 900]))
+    for chunk in chunks(ids):
+        existing.update(Project.objects.in_bulk(chunk))
     old_codes: dict[int, list[str]] = {pk: [] for pk in ids}
     old_funding: dict[int, dict] = {pk: {} for pk in ids}
     old_objectives: dict[int, list[str]] = {pk: [] for pk in ids}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in chunks(ids):
         for pk, code in through.objects.filter(project_id__in=chunk).values_list("project_id", "municipality_id"):
             old_codes[pk].append(code)
         for pk, code in objective_through.objects.filter(project_id__in=chunk).values_list(
@@ -456,12 +513,12 @@ def import_plan_apply(
     ]
     replace_funding = [project.pk for project, row in pairs if row.funding is not None and row.action == "update"]
     replace_objectives = [project.pk for project, row in pairs if row.objectives is not None and row.action == "update"]
-    for start in range(0, len(replace_codes), 900):
-        through.objects.filter(project_id__in=replace_codes[start : start + 900]).delete()
-    for start in range(0, len(replace_objectives), 900):
-        objective_through.objects.filter(project_id__in=replace_objectives[start : start + 900]).delete()
-    for start in range(0, len(replace_funding), 900):
-        FundingLine.objects.filter(project_id__in=replace_funding[start : start + 900]).delete()
+    for chunk in chunks(replace_codes):
+        through.objects.filter(project_id__in=chunk).delete()
+    for chunk in chunks(replace_objectives):
+        objective_through.objects.filter(project_id__in=chunk).delete()
+    for chunk in chunks(replace_funding):
+        FundingLine.objects.filter(project_id__in=chunk).delete()
     _insert_rows(
         through,
         ["project", "municipality"],
@@ -570,6 +627,3 @@ def proposal_decline(*, actor, proposal: Proposal, reason: str) -> Proposal:
     with transaction.atomic():
         proposal = _claim(proposal)
         return _close(proposal, actor=actor, state=ProposalState.DECLINED, reason=reason.strip())
-
-
-FUNDING_SOURCES = [source for source, _label in FundingSource.choices]

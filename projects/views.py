@@ -12,7 +12,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +23,7 @@ from phases.predicates import gate, phase_required
 from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
 from projects.models import ImportState, Office, Project, ProjectImport, Proposal, Publication
-from projects.objectives import filter_by_objectives, resolve_objective_codes, specific_objectives, split_codes
+from projects.objectives import resolve_objective_codes, specific_objectives, split_codes
 from projects.services import (
     import_confirm,
     import_progress,
@@ -98,7 +98,7 @@ def filter_projects(queryset, form: ProjectFilterForm) -> tuple:
         queryset = queryset.filter(total_cost__lte=data["costo_max"])
     if data.get("obiettivo"):
         objectives, objective_errors = resolve_objective_codes(split_codes(data["obiettivo"]))
-        queryset = filter_by_objectives(queryset, objectives)
+        queryset = queryset.serving(objectives)
     return queryset, objective_errors
 
 
@@ -229,11 +229,11 @@ def project_detail(request, pk: int):
 
 
 HISTORY_LABELS = {
-    "office_id": _("ufficio"),
-    "municipalities": _("comuni (codici ISTAT)"),
-    "funding": _("finanziamenti per fonte"),
-    "objectives": _("obiettivi specifici (codici)"),
-    "proposal": _("proposta"),
+    "office_id": gettext_lazy("ufficio"),
+    "municipalities": gettext_lazy("comuni (codici ISTAT)"),
+    "funding": gettext_lazy("finanziamenti per fonte"),
+    "objectives": gettext_lazy("obiettivi specifici (codici)"),
+    "proposal": gettext_lazy("proposta"),
 }
 
 
@@ -262,9 +262,7 @@ def office_projects(request):
     query = request.GET.get("q", "").strip()[:100]
     projects = projects.search(query)
     page = _page(request, projects.select_related("office").order_by("-updated_at", "-pk"))
-    imports = ProjectImport.objects.select_related("office").order_by("-created_at")
-    if not request.user.is_team:
-        imports = imports.filter(office_id=request.user.office_id)
+    imports = ProjectImport.objects.visible_to(request.user).select_related("office").order_by("-created_at")
     return render(
         request,
         "projects/office_projects.html",
@@ -372,9 +370,7 @@ def import_start(request):
 
 
 def _get_import(request, pk: int) -> ProjectImport:
-    batches = ProjectImport.objects.select_related("office", "uploaded_by")
-    if not request.user.is_team:
-        batches = batches.filter(office_id=request.user.office_id)
+    batches = ProjectImport.objects.visible_to(request.user).select_related("office", "uploaded_by")
     return get_object_or_404(batches, pk=pk)
 
 

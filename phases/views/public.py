@@ -105,10 +105,9 @@ def _objective_projects(objective: Objective):
     served = Objective.objects.filter(level=ObjectiveLevel.SPECIFIC).filter(
         Q(pk=objective.pk) | Q(sort_key__startswith=f"{objective.sort_key}.")
     )
-    through = Project.objectives.through
     return (
         Project.objects.published()
-        .filter(pk__in=through.objects.filter(objective__in=served).values("project_id"))
+        .serving(served)
         .select_related("office")
         .only("pk", "title", "cup", "status", "total_cost", "office__name")
         .order_by("title", "pk")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from projects.factories import ProjectFactory
-from projects.models import ChangeKind, Project, Publication
+from projects.models import ChangeKind, FundingSource, Project, ProjectChange, Publication
 from psm_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,49 @@ def test_model_constraints_guard_the_cup():
     ProjectFactory(cup="", status="idea")
     ProjectFactory(cup="", status="idea")  # several ideas without CUP are fine
     assert Project.objects.count() == 3 and project.pk
+
+
+def test_history_labels_follow_the_active_language():
+    from projects.views import _readable_history
+
+    change = ProjectChange(changes={"municipalities": [[], ["083048"]], "title": ["Prima", "Dopo"]})
+    with translation.override("en"):
+        labels = [str(field["label"]) for field in _readable_history([change])[0]["fields"]]
+    assert labels == ["municipalities (ISTAT codes)", "title"]
+
+
+def test_saving_without_changes_writes_nothing(login, office_a_user, office_a, messina, lipari):
+    project = ProjectFactory(
+        office=office_a,
+        cup="B33C22000020006",
+        title="Nuova strada",
+        summary="",
+        status="funded",
+        municipalities=[messina, lipari],
+        total_cost=Decimal("1234567.89"),
+        funding={"pnrr": Decimal("1000000"), "metro_city": Decimal("234567.89")},
+        planned_start=date(2025, 3, 1),
+        planned_end=date(2026, 12, 31),
+    )
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    project.refresh_from_db()
+    lines = set(project.funding_lines.values_list("pk", flat=True))
+    response = login(office_a_user).post(reverse("projects:edit", args=[project.pk]), form_data())
+    assert response.status_code == 302
+    saved = Project.objects.get(pk=project.pk)
+    assert saved.updated_at == project.updated_at
+    assert set(saved.funding_lines.values_list("pk", flat=True)) == lines  # not deleted and written again
+    assert not saved.changes.exists()
+
+
+def test_edit_page_reads_the_funding_lines_once(login, office_a_user, office_a, django_assert_max_num_queries):
+    funding = {source: Decimal(n + 1) for n, (source, _label) in enumerate(FundingSource.choices)}
+    project = ProjectFactory(office=office_a, cup="B33C22000020006", funding=funding)
+    client = login(office_a_user)
+    client.get(reverse("projects:edit", args=[project.pk]))  # session and phases warmed up
+    # One query for the funding lines, not one per funding source (there are 9).
+    with django_assert_max_num_queries(8) as queries:
+        response = client.get(reverse("projects:edit", args=[project.pk]))
+    assert response.status_code == 200
+    assert sum("projects_fundingline" in query["sql"] for query in queries.captured_queries) == 1
+    assert "1,00" in response.content.decode() and "9,00" in response.content.decode()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from projects.importer import plan_from_bytes
 from projects.models import FundingLine, ImportState, Project, ProjectChange, ProjectImport, Status
@@ -39,6 +40,17 @@ def docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def truncated_xlsx() -> bytes:
+    """A real workbook whose sheet XML is cut in half: it opens, and breaks only when its rows are read."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([good_row(n) for n in range(1, 50)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            content = source.read(name)
+            archive.writestr(name, content[: len(content) // 2] if name == "xl/worksheets/sheet1.xml" else content)
     return buffer.getvalue()
 
 
@@ -95,6 +107,7 @@ BAD_FILES = {
     "a PNG image": (PNG, [(0, "non è un foglio di calcolo")]),
     "a PDF": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", [(0, "non è un foglio di calcolo")]),
     "a Word document": (docx_bytes(), [(0, "non è un foglio di calcolo")]),
+    "a damaged Excel file": (truncated_xlsx(), [(0, "Il file Excel è danneggiato")]),
     "an old .xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, [(0, "vecchio formato Excel .xls")]),
     "random binary": (bytes(range(1, 256)) * 10 + b"\x00", [(0, "non è un foglio di calcolo")]),
 }
@@ -111,7 +124,9 @@ def test_bad_file_gives_the_right_message_and_writes_nothing(case, office_a):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("case", ["a CUP twice", "a PNG image", "wrong encoding (UTF-16)", "a formula in a cell"])
+@pytest.mark.parametrize(
+    "case", ["a CUP twice", "a PNG image", "wrong encoding (UTF-16)", "a formula in a cell", "a damaged Excel file"]
+)
 def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, confirm):
     client = login(office_a_user)
     data, expected = BAD_FILES[case]
@@ -125,6 +140,43 @@ def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, c
     batch.refresh_from_db()
     assert batch.state == ImportState.INVALID
     assert nothing_written()
+
+
+def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, office_a_user, upload, monkeypatch):
+    from projects import services
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(services, "plan_from_bytes", explode)
+    response = upload(login(office_a_user), csv_bytes([good_row(1)]))
+    batch = ProjectImport.objects.get()
+    assert response.url == batch.get_absolute_url()
+    assert batch.state == ImportState.INVALID
+    assert "errore imprevisto" in batch.errors[0]["message"]
+
+
+@pytest.mark.parametrize("make", [csv_bytes, xlsx_bytes])
+def test_too_many_rows_are_refused_without_reading_them_all(make, office_a, monkeypatch):
+    from projects import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 20)
+    read = []
+    real_blank = importer._blank
+    monkeypatch.setattr(importer, "_blank", lambda cell: read.append(cell) or real_blank(cell))
+    plan = plan_from_bytes(make([good_row(n) for n in range(1, 26)]), office=office_a)
+    assert messages(plan) == [
+        "0||Il file ha più di 20 righe: se ne possono importare al massimo 20 per volta; dividilo in più file."
+    ]
+    # The first cell of each row read is its CUP: reading stopped at the 21st project.
+    assert "B33C22000000021" in read and "B33C22000000022" not in read
+    assert plan_from_bytes(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
+
+
+def test_file_messages_follow_the_active_language(office_a):
+    with translation.override("en"):
+        plan = plan_from_bytes(PNG, office=office_a)
+    assert plan.errors[0].message.startswith("The file is not a spreadsheet")
 
 
 def test_a_20_mb_file_is_refused_with_a_clear_message(login, office_a_user, upload):
@@ -296,4 +348,4 @@ def test_whole_area_and_ideas_without_cup(office_a):
     )
     plan = plan_from_bytes(data, office=office_a)
     assert plan.errors == []
-    assert plan.rows[0].fields["whole_area"] is True and plan.rows[0].fields["cup"] == ""
+    assert plan.rows[0].fields["whole_area"] is True and plan.rows[0].fields.get("cup", "") == ""

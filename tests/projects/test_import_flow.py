@@ -13,7 +13,7 @@ from django.urls import reverse
 from projects.factories import ProjectFactory
 from projects.models import ChangeKind, FundingLine, ImportState, Project, ProjectChange, ProjectImport
 from psm_portal.audit.models import AuditEvent
-from tests.projects.conftest import csv_bytes, good_row, xlsx_bytes
+from tests.projects.conftest import HEADER, csv_bytes, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,41 @@ def test_a_cup_of_another_office_is_an_error(office_a, office_b):
     assert plan.errors[0].message == "il CUP B33C22000000001 è già di un progetto di un altro ufficio"
 
 
+@pytest.mark.parametrize("dropped", ["Codice locale", "CUP"])
+def test_reimport_without_a_code_column_keeps_the_code(office_a, dropped):
+    from projects.importer import plan_from_bytes
+    from projects.services import import_plan_apply
+
+    row = good_row(1, status="idea")  # without a CUP column only ideas pass the check
+    import_plan_apply(plan=plan_from_bytes(csv_bytes([row]), office=office_a), office=office_a, actor=None)
+    keep = [i for i, name in enumerate(HEADER) if name != dropped]
+    data = csv_bytes([[row[i] for i in keep]], header=[HEADER[i] for i in keep])
+    plan = plan_from_bytes(data, office=office_a)
+    assert plan.errors == [] and plan.to_update == 1
+    import_plan_apply(plan=plan, office=office_a, actor=None)
+    project = Project.objects.get()
+    assert (project.cup, project.local_code) == ("B33C22000000001", "LOC-1")
+    assert project.changes.count() == 1  # only the creation: the second file changed nothing
+
+
+def test_a_local_code_of_another_project_of_the_office_is_an_error(login, office_a_user, office_a, upload, confirm):
+    ProjectFactory(office=office_a, cup="B33C22000000001", local_code="LOC-1")
+    other = ProjectFactory(office=office_a, cup="B33C22000000002", local_code="LOC-2")
+    client = login(office_a_user)
+    upload(client, csv_bytes([good_row(1, code="LOC-2")]))  # found by CUP, but LOC-2 is the other project's
+    batch = ProjectImport.objects.get()
+    assert batch.state == ImportState.INVALID
+    assert batch.errors == [
+        {
+            "row": 2,
+            "column": "Codice locale",
+            "message": "il codice locale «LOC-2» è già di un altro progetto dell'ufficio",
+        }
+    ]
+    other.refresh_from_db()
+    assert other.local_code == "LOC-2" and not ProjectChange.objects.exists()
+
+
 def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, monkeypatch):
     client = login(office_a_user)
     upload(client, csv_bytes([good_row(n) for n in range(1, 6)]))
@@ -112,8 +147,8 @@ def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, m
         return real_insert(model, *args, **kwargs)
 
     monkeypatch.setattr(services, "_insert_rows", explode)
-    with pytest.raises(RuntimeError):
-        confirm(client, batch)
+    response = confirm(client, batch)  # the failure is shown on the batch's page, not as a 500
+    assert response.status_code == 302 and response.url == batch.get_absolute_url()
     batch.refresh_from_db()
     assert batch.state == ImportState.FAILED
     assert "nessuna riga è stata importata" in batch.errors[0]["message"]
@@ -202,6 +237,19 @@ def test_command_imports_and_reimport_creates_no_duplicate(tmp_path, office_a, c
     call_command("import_projects", str(path), office="viabilita")
     assert "0 progetti creati, 2 aggiornati" in capsys.readouterr().out
     assert Project.objects.count() == 2
+
+
+def test_command_and_confirmation_write_and_audit_alike(tmp_path, login, office_a_user, office_a, upload, confirm):
+    path = tmp_path / "comando.csv"
+    path.write_bytes(csv_bytes([good_row(1), good_row(2)]))
+    call_command("import_projects", str(path), office="viabilita")
+    client = login(office_a_user)
+    upload(client, csv_bytes([good_row(2), good_row(3)]), name="web.csv")
+    confirm(client, ProjectImport.objects.get())
+    by_command, by_web = AuditEvent.objects.filter(action="projects.import").order_by("pk")
+    assert by_command.after == {"created": 2, "updated": 0, "file": "comando.csv"}
+    assert by_web.after == {"created": 1, "updated": 1, "file": "web.csv"}
+    assert set(ProjectChange.objects.values_list("note", flat=True)) == {"comando.csv", "web.csv"}
 
 
 def test_command_prints_each_error_and_exits_1(tmp_path, office_a, capsys):

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from phases.factories import ObjectiveFactory
+from phases.models import Objective
 from projects.factories import ProjectFactory
 from projects.importer import plan_from_bytes
 from projects.models import ChangeKind, Project, ProjectImport, Publication
@@ -189,6 +190,15 @@ def test_catalogue_filters_by_objective(client, linked):
     assert catalogue_titles(client, obiettivo="A1.1;A1.2") == ["Autobus", "Strada"]  # each project once
     html = client.get(reverse("projects:catalogue"), {"obiettivo": "A1.2"}).content.decode()
     assert '<option value="A1.2" selected>A1.2 Trasporto intercomunale</option>' in html
+
+
+def test_serving_takes_a_list_or_a_queryset_of_objectives(linked, tree):
+    def titles(queryset) -> list[str]:
+        return sorted(queryset.values_list("title", flat=True))
+
+    assert titles(Project.objects.serving([tree["A1.1"], tree["A1.2"]])) == ["Autobus", "Bozza", "Strada"]
+    assert titles(Project.objects.published().serving(Objective.objects.filter(code="B1.1"))) == ["Torrente"]
+    assert titles(Project.objects.serving([])) == []
 
 
 def test_catalogue_explains_a_general_objective(client, linked):

@@ -84,6 +84,16 @@ def test_publish_rejects_get(login, office_a_user, draft_a):
     assert login(office_a_user).get(reverse("projects:publish", args=[draft_a.pk])).status_code == 405
 
 
+@pytest.mark.parametrize("name", CAST)
+def test_imports_visible_to_the_team_and_their_own_office(cast, name, office_a, office_b):
+    from django.contrib.auth.models import AnonymousUser
+
+    ours = ProjectImport.objects.create(office=office_a, original_name="a.csv", file="a.csv")
+    theirs = ProjectImport.objects.create(office=office_b, original_name="b.csv", file="b.csv")
+    expected = {"team_user": {ours, theirs}, "office_a_user": {ours}, "office_b_user": {theirs}}.get(name, set())
+    assert set(ProjectImport.objects.visible_to(cast(name) or AnonymousUser())) == expected
+
+
 @pytest.mark.parametrize(
     "name,expected",
     expect({"anonymous": 302, "team_user": 200, "office_a_user": 200, "office_b_user": 404}, 403),

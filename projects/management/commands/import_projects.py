@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from projects.importer import plan_from_bytes
 from projects.models import Office
-from projects.services import import_plan_apply
-from psm_portal.audit.services import audit_record
+from projects.services import import_plan_write
 
 
 class Command(BaseCommand):
@@ -43,14 +41,7 @@ class Command(BaseCommand):
                 f"Prova senza scrittura: {plan.to_create} progetti da creare, {plan.to_update} da aggiornare."
             )
             return
-        with transaction.atomic():
-            created, updated = import_plan_apply(plan=plan, office=found, actor=None, note=path.name)
-            audit_record(
-                actor=None,
-                action="projects.import",
-                obj=found,
-                after={"created": created, "updated": updated, "file": path.name},
-            )
+        created, updated = import_plan_write(plan=plan, office=found, actor=None, file_name=path.name, audited=found)
         self.stdout.write(self.style.SUCCESS(f"Importati: {created} progetti creati, {updated} aggiornati."))
 
     def _fail(self, message: str) -> None:
