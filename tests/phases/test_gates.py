@@ -155,6 +155,35 @@ def test_allowed_for_each_feature_role_and_moment(calendar, cast, office_a, offi
             assert allowed_for(user, feature) is (in_phase and takes_part), (feature, who, moment)
 
 
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("feature", Feature.values)
+def test_phase_required_also_lets_in_only_the_roles_of_the_feature(
+    calendar, rf, cast, office_a, office_b, feature, who
+):
+    """The roles are declared once, in FEATURE_ROLES: a view with only ``phase_required`` enforces them."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from phases.phases import CITIZEN, FEATURE_ROLES
+    from phases.predicates import phase_required
+
+    view = phase_required(feature)(lambda request: HttpResponse("ok"))
+    request = rf.get("/")
+    request.user = cast(who) or AnonymousUser()
+    roles = FEATURE_ROLES[feature]
+    phase = next(key for key, features in PHASE_FEATURES.items() if feature in features)
+    with time_machine.travel(MOMENTS[phase], tick=False):
+        if CITIZEN in roles or getattr(request.user, "role", None) in roles:
+            assert view(request).status_code == 200
+        elif who == "anonymous":
+            response = view(request)
+            assert response.status_code == 302 and "/accedi/" in response["Location"]
+        else:
+            with pytest.raises(PermissionDenied):
+                view(request)
+
+
 def test_phase_dates_are_kept_in_the_process_for_a_few_seconds(
     calendar, settings, django_assert_num_queries, monkeypatch
 ):
