@@ -332,10 +332,10 @@ def reminders_send(*, version: VisionVersion) -> int:
     allowed, _message = review_gate(version)
     if not allowed:
         return 0
-    from phases.coverage import municipality_states
+    from phases.coverage import ANSWERED, municipality_states
 
     states = municipality_states(version)
-    pending = [code for code, state in states.items() if state != "answered"]
+    pending = [code for code, state in states.items() if state != ANSWERED]
     mayors = User.objects.active().filter(role=Role.MAYOR, municipality_id__in=pending).select_related("municipality")
     today = timezone.localdate()
     context = {
