@@ -41,10 +41,6 @@ post_save.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forge
 post_delete.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.delete")
 
 
-def active_phase(now=None) -> Phase | None:
-    return Phase.objects.active_at(now or timezone.now()).first()
-
-
 def is_open(feature: str, now=None) -> bool:
     now = now or timezone.now()
     return any(

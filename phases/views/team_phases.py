@@ -14,7 +14,6 @@ from phases.forms import (
     PhaseDatesForm,
 )
 from phases.models import Phase
-from phases.predicates import active_phase
 from psm_portal.accounts.permissions import team_required
 from psm_portal.audit.models import AuditEvent
 
@@ -30,7 +29,7 @@ def manage(request):
         )
         phase.running = phase.is_active(now)
     log = AuditEvent.objects.filter(object_type="phases.phase").select_related("actor")[:30]
-    return render(request, "phases/manage.html", {"phases": phases, "log": log, "active": active_phase(now)})
+    return render(request, "phases/manage.html", {"phases": phases, "log": log})
 
 
 @team_required

@@ -225,6 +225,17 @@ def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, li
     assert "Teresa Team" in html
 
 
+def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(team_user)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("phases:manage")).status_code == 200
+    reads = [q["sql"] for q in context.captured_queries if 'FROM "phases_phase"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_overlapping_dates_are_refused_with_a_message(login, team_user, listening_now):
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
     final = Phase.objects.get(key=PhaseKey.FINAL)
