@@ -22,13 +22,13 @@ from psm_portal.accounts.permissions import team_required
 
 @team_required
 def manage_vision(request):
-    versions = VisionVersion.objects.order_by("-number")
+    versions = list(VisionVersion.objects.order_by("-number"))
+    for version in versions:
+        if version.is_draft:
+            # One form per draft, each with its own ids; the field keeps its name, which version_open reads.
+            version.open_form = OpenReviewForm(auto_id=f"versione-{version.pk}-%s")
     axes = build_tree(list(tree_queryset()))
-    return render(
-        request,
-        "phases/manage_vision.html",
-        {"versions": versions, "axes": axes, "open_form": OpenReviewForm(), "statuses": VisionStatus},
-    )
+    return render(request, "phases/manage_vision.html", {"versions": versions, "axes": axes, "statuses": VisionStatus})
 
 
 @team_required

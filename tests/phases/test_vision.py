@@ -225,6 +225,19 @@ def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, li
     assert "Teresa Team" in html
 
 
+def test_each_draft_gets_the_deadline_field_of_the_open_review_form(login, team_user, listening_now):
+    """The deadline input is the form's own field (its widget, its label), with ids unique on the page."""
+    import re
+
+    drafts = [VisionVersionFactory(number=1), VisionVersionFactory(number=2)]
+    html = login(team_user).get(reverse("phases:manage_vision")).content.decode()
+    for draft in drafts:
+        field_id = f"versione-{draft.pk}-deadline"
+        assert re.search(rf'<label\s+for="{field_id}"[^>]*>\s*Termine per le posizioni', html), field_id
+        (tag,) = re.findall(rf'<input [^>]*id="{field_id}"[^>]*>', html)
+        assert 'type="datetime-local"' in tag and 'name="deadline"' in tag and "required" in tag
+
+
 def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
