@@ -119,7 +119,7 @@ def _objective_projects(objective: Objective):
 def objective_detail(request, code: str):
     objective = get_object_or_404(Objective.objects.select_related("parent__parent"), code=code)
     ancestors = [a for a in (objective.parent.parent if objective.parent else None, objective.parent) if a]
-    children = objective.children.order_by("sort_key").prefetch_related("indicators")
+    children = objective.children.order_by("sort_key")
     needs = objective.needs.select_related("municipality").order_by("-created_at")[:20]
     # Positions are public once a review is closed: the totals of the latest closed one.
     closed = VisionVersion.objects.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED]).first()

@@ -154,6 +154,18 @@ def test_objective_page_has_a_stable_url_with_indicators_and_breadcrumbs(client,
     assert client.get("/visione/obiettivi/Z9/").status_code == 404
 
 
+def test_objective_page_reads_only_its_own_indicators(client, tree):
+    """The children are listed by code and title: their indicators are not read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        html = client.get("/visione/obiettivi/A1/").content.decode()
+    assert 'href="/visione/obiettivi/A1.1/"' in html and "Strade riqualificate" not in html
+    reads = [q["sql"] for q in context.captured_queries if 'FROM "phases_indicator"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_team_builds_the_tree_with_indicators(login, team_user, tree):
     client = login(team_user)
     data = {
