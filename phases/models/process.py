@@ -176,9 +176,6 @@ class ObjectiveLevel(models.IntegerChoices):
 
 
 class ObjectiveQuerySet(models.QuerySet):
-    def axes(self) -> ObjectiveQuerySet:
-        return self.filter(level=ObjectiveLevel.AXIS)
-
     def general(self) -> ObjectiveQuerySet:
         return self.filter(level=ObjectiveLevel.GENERAL)
 
@@ -276,9 +273,6 @@ class PositionQuerySet(models.QuerySet):
 
     def of_municipality(self, municipality) -> PositionQuerySet:
         return self.filter(municipality=municipality)
-
-    def of_office(self, office) -> PositionQuerySet:
-        return self.filter(office=office)
 
 
 class Position(models.Model):
