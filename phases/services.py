@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -174,18 +175,27 @@ def version_notify(*, version: VisionVersion) -> int:
 # --- Objectives -------------------------------------------------------------------------------------------------
 
 
-def objective_save(*, objective: Objective, actor: User) -> Objective:
-    """Save a node and keep the tree order of its descendants in step."""
+def objective_save(
+    *, objective: Objective, indicators_formset: BaseInlineFormSet | None = None, actor: User
+) -> Objective:
+    """Save a node and its validated indicators in one transaction, keep its descendants' tree order in step;
+    logged with the indicators added, changed and deleted."""
     with transaction.atomic():
         creating = objective.pk is None
         objective.sort_key = objective.compute_sort_key()
         objective.save()
         _refresh_sort_keys(objective)
+        after = {"code": objective.code, "title": objective.title}
+        if indicators_formset is not None:
+            indicators_formset.instance = objective
+            indicators_formset.save()
+            after["indicators"] = {
+                "added": [i.name for i in indicators_formset.new_objects],
+                "changed": [i.name for i, _fields in indicators_formset.changed_objects],
+                "deleted": [i.name for i in indicators_formset.deleted_objects],
+            }
         audit_record(
-            actor=actor,
-            action="objective.create" if creating else "objective.update",
-            obj=objective,
-            after={"code": objective.code, "title": objective.title},
+            actor=actor, action="objective.create" if creating else "objective.update", obj=objective, after=after
         )
     return objective
 

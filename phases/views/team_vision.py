@@ -113,10 +113,9 @@ def objective_edit(request, pk: int | None = None):
     form = ObjectiveForm(request.POST or None, instance=objective, initial=initial)
     formset = IndicatorFormSet(request.POST or None, instance=objective, prefix="indicatori")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        objective = form.save(commit=False)
-        services.objective_save(objective=objective, actor=request.user)
-        formset.instance = objective
-        formset.save()
+        objective = services.objective_save(
+            objective=form.save(commit=False), indicators_formset=formset, actor=request.user
+        )
         messages.success(request, _("Obiettivo %(code)s salvato.") % {"code": objective.code})
         return redirect("phases:manage_vision")
     return render(request, "phases/objective_form.html", {"form": form, "formset": formset, "objective": objective})

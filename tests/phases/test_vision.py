@@ -189,6 +189,51 @@ def test_team_builds_the_tree_with_indicators(login, team_user, tree):
     assert Indicator.objects.get(objective=created).target == 12
 
 
+def _objective_post(**indicator) -> dict:
+    data = {
+        "parent": "",
+        "code": "B",
+        "order": 2,
+        "title": "Ambiente",
+        "description": "",
+        "indicatori-TOTAL_FORMS": 1,
+        "indicatori-INITIAL_FORMS": 0,
+    }
+    data.update({f"indicatori-0-{key}": value for key, value in indicator.items()})
+    return data
+
+
+def test_objective_and_indicators_are_saved_and_logged_together(login, team_user, tree):
+    client = login(team_user)
+    data = _objective_post(name="Aree protette", unit="ha", order=1)
+    assert client.post(reverse("phases:objective_create"), data).status_code == 302
+    created = Objective.objects.get(code="B")
+    event = AuditEvent.objects.for_object(created).get()
+    assert event.action == "objective.create" and event.actor == team_user
+    assert event.after["indicators"] == {"added": ["Aree protette"], "changed": [], "deleted": []}
+
+
+def test_an_indicator_that_cannot_be_written_leaves_no_objective_behind(team_user, tree, monkeypatch):
+    from django.db import DatabaseError
+
+    from phases import services
+    from phases.forms import IndicatorFormSet, ObjectiveForm
+
+    data = _objective_post(name="Aree protette", unit="ha", order=1)
+    form = ObjectiveForm(data, instance=Objective())
+    formset = IndicatorFormSet(data, instance=form.instance, prefix="indicatori")
+    assert form.is_valid() and formset.is_valid()
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Indicator, "save", broken)
+    with pytest.raises(DatabaseError):
+        services.objective_save(objective=form.save(commit=False), indicators_formset=formset, actor=team_user)
+    assert not Objective.objects.filter(code="B").exists()
+    assert not AuditEvent.objects.filter(action="objective.create").exists()
+
+
 @pytest.mark.parametrize(
     "parent,code",
     [(None, "A1"), ("A", "B1"), ("A", "A1.3"), ("A1", "A13"), (None, "a")],
