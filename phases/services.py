@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -182,9 +183,11 @@ def objective_save(
     logged with the indicators added, changed and deleted."""
     with transaction.atomic():
         creating = objective.pk is None
+        # The stored key, whatever the instance carries: the descendants' keys start with it.
+        old_key = "" if creating else Objective.objects.filter(pk=objective.pk).values_list("sort_key", flat=True).get()
         objective.sort_key = objective.compute_sort_key()
         objective.save()
-        _refresh_sort_keys(objective)
+        _refresh_sort_keys(objective, old_key)
         after = {"code": objective.code, "title": objective.title}
         if indicators_formset is not None:
             indicators_formset.instance = objective
@@ -200,14 +203,13 @@ def objective_save(
     return objective
 
 
-def _refresh_sort_keys(parent: Objective) -> None:
-    for child in Objective.objects.filter(parent=parent).select_related("parent"):
-        child.parent = parent
-        key = child.compute_sort_key()
-        if key != child.sort_key:
-            Objective.objects.filter(pk=child.pk).update(sort_key=key)
-            child.sort_key = key
-        _refresh_sort_keys(child)
+def _refresh_sort_keys(objective: Objective, old_key: str) -> None:
+    """A node's key starts with its parent's: one UPDATE gives all its descendants the new prefix."""
+    if not old_key or old_key == objective.sort_key:
+        return
+    Objective.objects.filter(sort_key__startswith=f"{old_key}.").update(
+        sort_key=Concat(Value(objective.sort_key), Substr("sort_key", len(old_key) + 1), output_field=CharField())
+    )
 
 
 # --- Positions --------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,9 +158,6 @@ def test_objective_page_has_a_stable_url_with_indicators_and_breadcrumbs(client,
 
 def test_objective_page_reads_only_its_own_indicators(client, tree):
     """The children are listed by code and title: their indicators are not read."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as context:
         html = client.get("/visione/obiettivi/A1/").content.decode()
     assert 'href="/visione/obiettivi/A1.1/"' in html and "Strade riqualificate" not in html
@@ -260,6 +259,29 @@ def test_reordering_an_axis_reorders_its_descendants(login, team_user, tree):
     assert Objective.objects.get(code="A").code == "A"  # the code (and the URL) did not change
 
 
+def test_reordering_rewrites_the_descendants_keys_in_one_update(team_user, tree):
+    from phases import services
+    from phases.factories import ObjectiveFactory
+
+    for general in (tree["A1"], tree["A2"]):
+        for order in range(2, 6):
+            ObjectiveFactory(code=f"{general.code}.{order}", parent=general, order=order)
+    other = ObjectiveFactory(code="B", order=2)
+    ObjectiveFactory(code="B1", parent=other, order=1)
+    axis = Objective.objects.get(code="A")
+    axis.order = 7
+    with CaptureQueriesContext(connection) as context:
+        services.objective_save(objective=axis, actor=team_user)
+    tree_queries = [q["sql"] for q in context.captured_queries if '"phases_objective"' in q["sql"]]
+    # The stored key, the node, then its eleven descendants at once.
+    assert len(tree_queries) == 3, tree_queries
+    keys = dict(Objective.objects.values_list("code", "sort_key"))
+    assert keys["A"] == "0007" and keys["A1"] == "0007.0001" and keys["A2"] == "0007.0002"
+    assert keys["A1.1"] == "0007.0001.0001" and keys["A2.5"] == "0007.0002.0005"
+    assert keys["B"] == "0002" and keys["B1"] == "0002.0001"  # another axis is not touched
+    assert [o.code for o in Objective.objects.in_tree_order()][:3] == ["B", "B1", "A"]
+
+
 def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, listening_now):
     client = login(team_user)
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
@@ -296,9 +318,6 @@ def test_each_draft_gets_the_deadline_field_of_the_open_review_form(login, team_
 
 
 def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = login(team_user)
     with CaptureQueriesContext(connection) as context:
         assert client.get(reverse("phases:manage")).status_code == 200
