@@ -282,6 +282,15 @@ def test_reordering_rewrites_the_descendants_keys_in_one_update(team_user, tree)
     assert [o.code for o in Objective.objects.in_tree_order()][:3] == ["B", "B1", "A"]
 
 
+def test_the_factory_keys_objectives_with_the_models_rule(db, monkeypatch):
+    from phases.factories import ObjectiveFactory
+
+    axis = ObjectiveFactory(code="A", order=3)
+    assert ObjectiveFactory(code="A1", parent=axis, order=2).sort_key == "0003.0002"
+    monkeypatch.setattr(Objective, "compute_sort_key", lambda self: f"k{self.order}")
+    assert ObjectiveFactory(code="B", order=4).sort_key == "k4"
+
+
 def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, listening_now):
     client = login(team_user)
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
