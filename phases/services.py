@@ -101,8 +101,8 @@ def vision_version_open(*, version: VisionVersion, actor: User, deadline) -> Vis
         raise ValidationError(_("Si può aprire alla consultazione solo una bozza."))
     if deadline <= now:
         raise ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
-    if not gate(Feature.REVIEW_VISION, now).open:
-        raise ValidationError(gate(Feature.REVIEW_VISION, now).message)
+    if not (phase_gate := gate(Feature.REVIEW_VISION, now)).open:
+        raise ValidationError(phase_gate.message)
     if VisionVersion.objects.open_for_review().exists():
         raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
     before = version.snapshot()

@@ -123,6 +123,28 @@ def test_deadline_in_the_past_is_refused_with_a_message(login, team_user, listen
     assert draft.is_draft
 
 
+def test_opening_outside_the_listening_phase_asks_the_gate_once(team_user, calendar, monkeypatch):
+    import time_machine
+    from django.core.exceptions import ValidationError
+
+    from phases import services
+    from phases.predicates import gate
+    from tests.phases.conftest import MOMENTS
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return gate(*args, **kwargs)
+
+    monkeypatch.setattr(services, "gate", counted)
+    version = VisionVersionFactory(number=1)
+    with time_machine.travel(MOMENTS["agenda"], tick=False):
+        with pytest.raises(ValidationError, match="si è chiusa il 01/04/2027"):
+            services.vision_version_open(version=version, actor=team_user, deadline=timezone.now() + timedelta(days=9))
+    assert len(calls) == 1
+
+
 def test_new_version_starts_from_the_last_text_and_diff_shows_changes(login, team_user, client):
     VisionVersionFactory(number=1, status=VisionStatus.ADOPTED, text="<p>Messina ponte tra Sicilia e continente.</p>")
     team = login(team_user)
