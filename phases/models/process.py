@@ -80,6 +80,13 @@ class VisionVersionQuerySet(models.QuerySet):
     def open_for_review(self) -> VisionVersionQuerySet:
         return self.filter(status=VisionStatus.OPEN)
 
+    def reviewed(self) -> VisionVersionQuerySet:
+        """Versions whose review is over (closed or adopted): their positions are public."""
+        return self.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED])
+
+    def latest_reviewed(self) -> VisionVersion | None:
+        return self.reviewed().order_by("-number").first()
+
     def current(self) -> VisionVersion | None:
         """The version shown on /visione/: the open one, else the latest adopted one."""
         return (
