@@ -439,3 +439,20 @@ def test_the_admin_corrects_objective_texts_but_does_not_build_the_tree(login, t
                        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0"})  # fmt: skip
     axis.refresh_from_db()
     assert (axis.title, axis.order, axis.sort_key) == ("Territorio connesso", 1, "0001")
+
+
+@pytest.mark.parametrize(
+    "model,field,label",
+    [
+        ("Reminder", "user", "sindaco"),
+        ("Reminder", "version", "versione"),
+        ("Reminder", "day", "giorno"),
+        ("Reminder", "sent_at", "inviato il"),
+        ("VisionVersion", "notified_at", "notificata il"),
+        ("Objective", "sort_key", "chiave di ordinamento"),
+    ],
+)
+def test_fields_have_italian_names(model, field, label):
+    from django.apps import apps
+
+    assert str(apps.get_model("phases", model)._meta.get_field(field).verbose_name) == label
