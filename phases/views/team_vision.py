@@ -18,6 +18,7 @@ from phases.forms import (
 from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
 from phases.views.common import build_tree, tree_queryset
 from psm_portal.accounts.permissions import team_required
+from psm_portal.lib.forms import errors_text
 
 
 @team_required
@@ -67,8 +68,7 @@ def version_open(request, pk: int):
     version = get_object_or_404(VisionVersion, pk=pk)
     form = OpenReviewForm(request.POST)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, errors_text(form))
         return redirect("phases:manage_vision")
     try:
         services.vision_version_open(version=version, actor=request.user, deadline=form.cleaned_data["deadline"])
@@ -76,7 +76,7 @@ def version_open(request, pk: int):
             request, _("La versione %(n)s è aperta alle posizioni di sindaci e uffici.") % {"n": version.number}
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, errors_text(error))
     return redirect("phases:manage_vision")
 
 
@@ -86,7 +86,7 @@ def _version_transition(request, pk: int, service, success: str):
         service(version=version, actor=request.user)
         messages.success(request, success % {"n": version.number})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, errors_text(error))
     return redirect("phases:manage_vision")
 
 

@@ -1,8 +1,9 @@
-"""Form pieces shared by the apps."""
+"""Form pieces shared by the apps: the date-and-time input, and errors as one line of text."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 # What the browser's datetime-local input sends, and what a person types where it is missing.
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -16,3 +17,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+def errors_text(source: ValidationError | forms.BaseForm) -> str:
+    """The messages of a refused action or of an invalid form, on one line (for ``messages.error``)."""
+    if isinstance(source, ValidationError):
+        return " ".join(source.messages)
+    return " ".join(message for messages in source.errors.values() for message in messages)
