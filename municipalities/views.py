@@ -93,7 +93,6 @@ def needs(request):
     return render(request, "municipalities/needs.html", {"page": page, "gate": gate(Feature.SEND_NEEDS)})
 
 
-@role_required(Role.MAYOR)
 @phase_required(Feature.SEND_NEEDS)
 def need_create(request):
     form = NeedForm(request.POST or None, request.FILES or None)

@@ -6,6 +6,7 @@ Every function here costs a fixed number of queries, whatever the number of posi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -37,28 +38,31 @@ def state_for(count: int, expected: int) -> str:
     return PARTIAL if count else NOT_YET
 
 
-def municipality_states(version: VisionVersion, expected: int | None = None) -> dict[str, str]:
-    """ISTAT code → state for the municipalities that gave at least one position, else absent (= not yet)."""
-    expected = expected or expected_answers()
-    counts = (
-        Position.objects.for_version(version)
-        .filter(municipality__isnull=False)
-        .values_list("municipality_id")
-        .annotate(n=Count("id"))
-    )
-    states = {code: state_for(n, expected) for code, n in counts}
-    for code in Municipality.objects.values_list("istat_code", flat=True):
-        states.setdefault(code, NOT_YET)
-    return states
-
-
 def municipality_counts(version: VisionVersion) -> dict[str, int]:
+    """ISTAT code → number of positions, for the municipalities that gave at least one."""
     return dict(
         Position.objects.for_version(version)
         .filter(municipality__isnull=False)
         .values_list("municipality_id")
         .annotate(n=Count("id"))
     )
+
+
+def municipality_states(
+    version: VisionVersion,
+    expected: int | None = None,
+    *,
+    counts: dict[str, int] | None = None,
+    codes: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """ISTAT code → state of every municipality (none given yet = not yet).
+
+    A caller that has already read the counts or the municipalities passes them, and they are not read again.
+    """
+    expected = expected or expected_answers()
+    counts = municipality_counts(version) if counts is None else counts
+    codes = Municipality.objects.values_list("istat_code", flat=True) if codes is None else codes
+    return {code: state_for(counts.get(code, 0), expected) for code in codes}
 
 
 def office_rows(version: VisionVersion, expected: int) -> list[dict]:

@@ -259,7 +259,7 @@ def seed_needs() -> int:
         municipality = Municipality.objects.filter(istat_code=istat).first()
         if municipality is None or Need.objects.filter(municipality=municipality, title=title).exists():
             continue
-        mayor = User.objects.filter(role="mayor", municipality=municipality).first()
+        mayor = User.objects.mayors_of(municipality).first()
         need = NeedFactory(
             municipality=municipality,
             author=mayor,

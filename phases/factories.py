@@ -45,7 +45,8 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     )
     title = factory.Sequence(lambda n: f"Obiettivo {n}")
     description = "Descrizione dell'obiettivo."
-    sort_key = factory.LazyAttribute(lambda o: (f"{o.parent.sort_key}." if o.parent else "") + f"{o.order:04d}")
+    # The model's own rule, on a throwaway instance with the same parent and order.
+    sort_key = factory.LazyAttribute(lambda o: Objective(parent=o.parent, order=o.order).compute_sort_key())
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

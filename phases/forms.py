@@ -8,14 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.documents import DocumentField
 from phases.models import Indicator, Objective, ObjectiveLevel, Stance, VisionVersion
+from psm_portal.lib.forms import DATETIME_INPUT_FORMATS, DateTimeLocalInput
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+def _datetime_field(label) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DateTimeLocalInput, input_formats=DATETIME_INPUT_FORMATS)
 
 
 class PhaseDatesForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Inizio"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
-    ends_at = forms.DateTimeField(label=_("Fine"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS)
+    starts_at = _datetime_field(_("Inizio"))
+    ends_at = _datetime_field(_("Fine"))
 
     def clean(self):
         data = super().clean()
@@ -32,9 +34,7 @@ class VisionVersionForm(forms.ModelForm):
 
 
 class OpenReviewForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label=_("Termine per le posizioni"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    deadline = _datetime_field(_("Termine per le posizioni"))
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from phases.models import Phase
 from phases.phases import CITIZEN, FEATURE_ROLES, PHASE_FEATURES, Feature, phases_opening
+from psm_portal.accounts.permissions import role_required
 
 # (read at, ((key, starts_at, ends_at), ...)): the three phases' dates, kept in this process for
 # PHASE_CACHE_SECONDS, since every gated request asks for them. A change saved in this process
@@ -38,10 +39,6 @@ def forget_phase_windows(**_kwargs) -> None:
 
 post_save.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.save")
 post_delete.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.delete")
-
-
-def active_phase(now=None) -> Phase | None:
-    return Phase.objects.active_at(now or timezone.now()).first()
 
 
 def is_open(feature: str, now=None) -> bool:
@@ -103,7 +100,9 @@ def gate(feature: str, now=None) -> Gate:
 
 
 def phase_required(feature: str):
-    """A view decorator: when the feature is closed, a page explains when it opens (status 403)."""
+    """A view decorator: only the roles of ``FEATURE_ROLES`` (anybody, for citizens' features) and, when
+    the feature is closed, a page that explains when it opens (status 403)."""
+    roles = FEATURE_ROLES[feature]
 
     def decorator(view):
         @wraps(view)
@@ -113,6 +112,7 @@ def phase_required(feature: str):
                 return render(request, "phases/closed.html", {"gate": status}, status=403)
             return view(request, *args, **kwargs)
 
-        return wrapper
+        # Who takes part is declared once, in phases.phases: the role check comes first, as before.
+        return wrapper if CITIZEN in roles else role_required(*roles)(wrapper)
 
     return decorator

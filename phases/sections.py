@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from phases.models import Position, VisionStatus, VisionVersion
+from phases.models import Position, VisionVersion
 
 
 def positions_section(municipality, user) -> dict | None:
-    version = (
-        VisionVersion.objects.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED]).order_by("-number").first()
-    )
+    version = VisionVersion.objects.latest_reviewed()
     if version is None:
         return None
     positions = (

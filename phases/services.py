@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -99,8 +101,8 @@ def vision_version_open(*, version: VisionVersion, actor: User, deadline) -> Vis
         raise ValidationError(_("Si può aprire alla consultazione solo una bozza."))
     if deadline <= now:
         raise ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
-    if not gate(Feature.REVIEW_VISION, now).open:
-        raise ValidationError(gate(Feature.REVIEW_VISION, now).message)
+    if not (phase_gate := gate(Feature.REVIEW_VISION, now)).open:
+        raise ValidationError(phase_gate.message)
     if VisionVersion.objects.open_for_review().exists():
         raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
     before = version.snapshot()
@@ -174,30 +176,40 @@ def version_notify(*, version: VisionVersion) -> int:
 # --- Objectives -------------------------------------------------------------------------------------------------
 
 
-def objective_save(*, objective: Objective, actor: User) -> Objective:
-    """Save a node and keep the tree order of its descendants in step."""
+def objective_save(
+    *, objective: Objective, indicators_formset: BaseInlineFormSet | None = None, actor: User
+) -> Objective:
+    """Save a node and its validated indicators in one transaction, keep its descendants' tree order in step;
+    logged with the indicators added, changed and deleted."""
     with transaction.atomic():
         creating = objective.pk is None
+        # The stored key, whatever the instance carries: the descendants' keys start with it.
+        old_key = "" if creating else Objective.objects.filter(pk=objective.pk).values_list("sort_key", flat=True).get()
         objective.sort_key = objective.compute_sort_key()
         objective.save()
-        _refresh_sort_keys(objective)
+        _refresh_sort_keys(objective, old_key)
+        after = {"code": objective.code, "title": objective.title}
+        if indicators_formset is not None:
+            indicators_formset.instance = objective
+            indicators_formset.save()
+            after["indicators"] = {
+                "added": [i.name for i in indicators_formset.new_objects],
+                "changed": [i.name for i, _fields in indicators_formset.changed_objects],
+                "deleted": [i.name for i in indicators_formset.deleted_objects],
+            }
         audit_record(
-            actor=actor,
-            action="objective.create" if creating else "objective.update",
-            obj=objective,
-            after={"code": objective.code, "title": objective.title},
+            actor=actor, action="objective.create" if creating else "objective.update", obj=objective, after=after
         )
     return objective
 
 
-def _refresh_sort_keys(parent: Objective) -> None:
-    for child in Objective.objects.filter(parent=parent).select_related("parent"):
-        child.parent = parent
-        key = child.compute_sort_key()
-        if key != child.sort_key:
-            Objective.objects.filter(pk=child.pk).update(sort_key=key)
-            child.sort_key = key
-        _refresh_sort_keys(child)
+def _refresh_sort_keys(objective: Objective, old_key: str) -> None:
+    """A node's key starts with its parent's: one UPDATE gives all its descendants the new prefix."""
+    if not old_key or old_key == objective.sort_key:
+        return
+    Objective.objects.filter(sort_key__startswith=f"{old_key}.").update(
+        sort_key=Concat(Value(objective.sort_key), Substr("sort_key", len(old_key) + 1), output_field=CharField())
+    )
 
 
 # --- Positions --------------------------------------------------------------------------------------------------
@@ -332,10 +344,10 @@ def reminders_send(*, version: VisionVersion) -> int:
     allowed, _message = review_gate(version)
     if not allowed:
         return 0
-    from phases.coverage import municipality_states
+    from phases.coverage import ANSWERED, municipality_states
 
     states = municipality_states(version)
-    pending = [code for code, state in states.items() if state != "answered"]
+    pending = [code for code, state in states.items() if state != ANSWERED]
     mayors = User.objects.active().filter(role=Role.MAYOR, municipality_id__in=pending).select_related("municipality")
     today = timezone.localdate()
     context = {

@@ -281,7 +281,6 @@ def _default_office(user):
     return user.office if user.is_office_staff else None
 
 
-@role_required(Role.OFFICE, Role.TEAM)
 @phase_required(Feature.UPLOAD_PORTFOLIO)
 @require_http_methods(["GET", "POST"])
 def project_new(request):
@@ -356,7 +355,6 @@ def project_publish(request, pk: int):
 # --- Import --------------------------------------------------------------------------------------
 
 
-@role_required(Role.OFFICE, Role.TEAM)
 @phase_required(Feature.UPLOAD_PORTFOLIO)
 @require_http_methods(["GET", "POST"])
 def import_start(request):
@@ -403,7 +401,6 @@ def import_status(request, pk: int):
     )
 
 
-@role_required(Role.OFFICE, Role.TEAM)
 @phase_required(Feature.UPLOAD_PORTFOLIO)
 @require_POST
 def import_confirm_view(request, pk: int):
@@ -447,7 +444,6 @@ def proposals(request):
     )
 
 
-@role_required(Role.MAYOR, Role.STAKEHOLDER)
 @phase_required(Feature.PROPOSE_PROJECTS)
 @require_http_methods(["GET", "POST"])
 def proposal_new(request):

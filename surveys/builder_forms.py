@@ -6,16 +6,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from psm_portal.lib.forms import DATETIME_INPUT_FORMATS, DateTimeLocalInput
 from surveys.models import CONDITION_KINDS, EDITABLE_OPTION_KINDS, Kind, Option, Question, Questionnaire, Section
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
 
 
 class QuestionnaireForm(forms.ModelForm):
@@ -36,7 +28,7 @@ class QuestionnaireForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
 
     def clean(self):
         cleaned = super().clean()

@@ -80,6 +80,13 @@ class VisionVersionQuerySet(models.QuerySet):
     def open_for_review(self) -> VisionVersionQuerySet:
         return self.filter(status=VisionStatus.OPEN)
 
+    def reviewed(self) -> VisionVersionQuerySet:
+        """Versions whose review is over (closed or adopted): their positions are public."""
+        return self.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED])
+
+    def latest_reviewed(self) -> VisionVersion | None:
+        return self.reviewed().order_by("-number").first()
+
     def current(self) -> VisionVersion | None:
         """The version shown on /visione/: the open one, else the latest adopted one."""
         return (
@@ -109,7 +116,7 @@ class VisionVersion(models.Model):
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
     adopted_at = models.DateTimeField(_("adottata il"), null=True, blank=True)
     # Claimed by the notification task so that mayors and offices are told once.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("notificata il"), null=True, blank=True, editable=False)
 
     objects = VisionVersionQuerySet.as_manager()
 
@@ -176,9 +183,6 @@ class ObjectiveLevel(models.IntegerChoices):
 
 
 class ObjectiveQuerySet(models.QuerySet):
-    def axes(self) -> ObjectiveQuerySet:
-        return self.filter(level=ObjectiveLevel.AXIS)
-
     def general(self) -> ObjectiveQuerySet:
         return self.filter(level=ObjectiveLevel.GENERAL)
 
@@ -203,7 +207,7 @@ class Objective(models.Model):
     title = models.CharField(_("titolo"), max_length=250)
     description = models.TextField(_("descrizione"), blank=True)
     # Zero-padded path of orders ("0001.0002"): the whole tree in one ordered query.
-    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+    sort_key = models.CharField(_("chiave di ordinamento"), max_length=60, editable=False, db_index=True)
 
     objects = ObjectiveQuerySet.as_manager()
 
@@ -276,9 +280,6 @@ class PositionQuerySet(models.QuerySet):
 
     def of_municipality(self, municipality) -> PositionQuerySet:
         return self.filter(municipality=municipality)
-
-    def of_office(self, office) -> PositionQuerySet:
-        return self.filter(office=office)
 
 
 class Position(models.Model):
@@ -367,10 +368,14 @@ class Position(models.Model):
 class Reminder(models.Model):
     """One reminder e-mail to a mayor; the unique (user, day) makes "at most one a day" hold whatever is clicked."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(VisionVersion, on_delete=models.CASCADE, related_name="reminders")
-    day = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sindaco"), on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("versione"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    day = models.DateField(_("giorno"))
+    sent_at = models.DateTimeField(_("inviato il"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("promemoria")

@@ -30,13 +30,18 @@ def coverage_dashboard(request):
     expected = 1 + len(general)
     counts = coverage.municipality_counts(version)
     municipalities = list(Municipality.objects.for_map())
-    rows = []
-    states = {}
-    for m in municipalities:
-        count = counts.get(m.istat_code, 0)
-        state = coverage.state_for(count, expected)
-        states[m.istat_code] = state
-        rows.append({"municipality": m, "count": count, "state": state, "label": coverage.STATE_LABELS[state]})
+    states = coverage.municipality_states(
+        version, expected, counts=counts, codes=[m.istat_code for m in municipalities]
+    )
+    rows = [
+        {
+            "municipality": m,
+            "count": counts.get(m.istat_code, 0),
+            "state": states[m.istat_code],
+            "label": coverage.STATE_LABELS[states[m.istat_code]],
+        }
+        for m in municipalities
+    ]
     rows.sort(key=lambda r: r["municipality"].name)
     fills, legend = categorical(states, coverage.STATE_PALETTE)
     notes = {r["municipality"].istat_code: f"{r['label']} ({r['count']}/{expected})" for r in rows}

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from phases.models import Objective, Position, VisionStatus
+from phases.models import Objective, Position, VisionVersion
 from psm_portal.lib.csvexport import csv_response
 
 
@@ -31,7 +31,7 @@ def opendata_positions(request):
     # Positions of a review in progress are not published until the review is closed. Plain tuples, no
     # model instances: the file has a row per municipality or office, objective and version.
     rows = (
-        Position.objects.exclude(version__status__in=[VisionStatus.DRAFT, VisionStatus.OPEN])
+        Position.objects.filter(version__in=VisionVersion.objects.reviewed())
         .order_by(
             "version__number",
             F("municipality_id").asc(nulls_last=True),

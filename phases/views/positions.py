@@ -21,6 +21,7 @@ from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
 from projects.models import Office
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
+from psm_portal.lib.forms import errors_text
 
 
 @login_required
@@ -106,8 +107,7 @@ def position_save(request, kind: str, key: str, target: str):
     version = VisionVersion.objects.open_for_review().first()
     form = PositionForm(request.POST, request.FILES, prefix=f"t-{target}")
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": " ".join(errors)})
+        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": errors_text(form)})
         return HttpResponseRedirect(back)
     if version is None or form.cleaned_data["version"] != version.pk:
         messages.error(request, _("Posizione non salvata: la versione della Visione in consultazione è cambiata."))
@@ -123,7 +123,7 @@ def position_save(request, kind: str, key: str, target: str):
             remove_attachment=form.cleaned_data["remove_attachment"],
         )
     except ValidationError as error:
-        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": " ".join(error.messages)})
+        messages.error(request, _("Posizione non salvata: %(errors)s") % {"errors": errors_text(error)})
         return HttpResponseRedirect(back)
     label = objective.code if objective else _("Visione")
     messages.success(request, _("Posizione su %(target)s salvata.") % {"target": label})

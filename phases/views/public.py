@@ -15,7 +15,7 @@ from phases.diffing import word_diff
 from phases.forms import (
     DiffForm,
 )
-from phases.models import Objective, ObjectiveLevel, Phase, Position, Stance, VisionStatus, VisionVersion
+from phases.models import Objective, ObjectiveLevel, Phase, Position, Stance, VisionVersion
 from phases.phases import FEATURE_ROLES, Feature
 from phases.views.common import ROLE_LABELS, build_tree, tree_queryset
 from psm_portal.accounts.permissions import is_team
@@ -118,10 +118,10 @@ def _objective_projects(objective: Objective):
 def objective_detail(request, code: str):
     objective = get_object_or_404(Objective.objects.select_related("parent__parent"), code=code)
     ancestors = [a for a in (objective.parent.parent if objective.parent else None, objective.parent) if a]
-    children = objective.children.order_by("sort_key").prefetch_related("indicators")
+    children = objective.children.order_by("sort_key")
     needs = objective.needs.select_related("municipality").order_by("-created_at")[:20]
     # Positions are public once a review is closed: the totals of the latest closed one.
-    closed = VisionVersion.objects.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED]).first()
+    closed = VisionVersion.objects.latest_reviewed()
     stances = []
     if closed and objective.is_general:
         counts = dict(

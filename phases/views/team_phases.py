@@ -14,9 +14,9 @@ from phases.forms import (
     PhaseDatesForm,
 )
 from phases.models import Phase
-from phases.predicates import active_phase
 from psm_portal.accounts.permissions import team_required
 from psm_portal.audit.models import AuditEvent
+from psm_portal.lib.forms import errors_text
 
 
 @team_required
@@ -30,7 +30,7 @@ def manage(request):
         )
         phase.running = phase.is_active(now)
     log = AuditEvent.objects.filter(object_type="phases.phase").select_related("actor")[:30]
-    return render(request, "phases/manage.html", {"phases": phases, "log": log, "active": active_phase(now)})
+    return render(request, "phases/manage.html", {"phases": phases, "log": log})
 
 
 @team_required
@@ -41,7 +41,7 @@ def phase_close(request, pk: int):
         services.phase_close(phase=phase, actor=request.user)
         messages.success(request, _("La fase «%(phase)s» è chiusa.") % {"phase": phase.name})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, errors_text(error))
     return redirect("phases:manage")
 
 
@@ -60,8 +60,7 @@ def phase_dates(request, pk: int):
             )
             messages.success(request, _("Date della fase «%(phase)s» aggiornate.") % {"phase": phase.name})
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, errors_text(error))
     else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, _("Date non valide: %(errors)s") % {"errors": " ".join(errors)})
+        messages.error(request, _("Date non valide: %(errors)s") % {"errors": errors_text(form)})
     return redirect("phases:manage")

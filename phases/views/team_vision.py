@@ -18,17 +18,18 @@ from phases.forms import (
 from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
 from phases.views.common import build_tree, tree_queryset
 from psm_portal.accounts.permissions import team_required
+from psm_portal.lib.forms import errors_text
 
 
 @team_required
 def manage_vision(request):
-    versions = VisionVersion.objects.order_by("-number")
+    versions = list(VisionVersion.objects.order_by("-number"))
+    for version in versions:
+        if version.is_draft:
+            # One form per draft, each with its own ids; the field keeps its name, which version_open reads.
+            version.open_form = OpenReviewForm(auto_id=f"versione-{version.pk}-%s")
     axes = build_tree(list(tree_queryset()))
-    return render(
-        request,
-        "phases/manage_vision.html",
-        {"versions": versions, "axes": axes, "open_form": OpenReviewForm(), "statuses": VisionStatus},
-    )
+    return render(request, "phases/manage_vision.html", {"versions": versions, "axes": axes, "statuses": VisionStatus})
 
 
 @team_required
@@ -67,8 +68,7 @@ def version_open(request, pk: int):
     version = get_object_or_404(VisionVersion, pk=pk)
     form = OpenReviewForm(request.POST)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, errors_text(form))
         return redirect("phases:manage_vision")
     try:
         services.vision_version_open(version=version, actor=request.user, deadline=form.cleaned_data["deadline"])
@@ -76,7 +76,7 @@ def version_open(request, pk: int):
             request, _("La versione %(n)s è aperta alle posizioni di sindaci e uffici.") % {"n": version.number}
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, errors_text(error))
     return redirect("phases:manage_vision")
 
 
@@ -86,7 +86,7 @@ def _version_transition(request, pk: int, service, success: str):
         service(version=version, actor=request.user)
         messages.success(request, success % {"n": version.number})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, errors_text(error))
     return redirect("phases:manage_vision")
 
 
@@ -113,10 +113,9 @@ def objective_edit(request, pk: int | None = None):
     form = ObjectiveForm(request.POST or None, instance=objective, initial=initial)
     formset = IndicatorFormSet(request.POST or None, instance=objective, prefix="indicatori")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        objective = form.save(commit=False)
-        services.objective_save(objective=objective, actor=request.user)
-        formset.instance = objective
-        formset.save()
+        objective = services.objective_save(
+            objective=form.save(commit=False), indicators_formset=formset, actor=request.user
+        )
         messages.success(request, _("Obiettivo %(code)s salvato.") % {"code": objective.code})
         return redirect("phases:manage_vision")
     return render(request, "phases/objective_form.html", {"form": form, "formset": formset, "objective": objective})

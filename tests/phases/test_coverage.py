@@ -57,6 +57,29 @@ def test_dashboard_colours_answered_partial_and_missing(
     assert [(r["office"].code, r["state"]) for r in response.context["offices"]] == [("viabilita", "partial")]
 
 
+def test_states_are_worked_out_in_one_place_for_the_dashboard_and_the_reminders(
+    login, team_user, tree, open_version, messina, mayor_a, mayor_b, monkeypatch, django_capture_on_commit_callbacks
+):
+    """coverage.municipality_states decides who has answered; the dashboard and the reminders only read it."""
+    from phases import coverage
+
+    answer_everything(open_version, messina, [tree["A1"], tree["A2"]])
+    assert coverage.municipality_states(open_version)["083048"] == coverage.ANSWERED
+    assert coverage.municipality_states(open_version, counts={"083048": 1})["083048"] == coverage.PARTIAL
+
+    # Were the rule to change there (Lipari counted as answered, Messina not), both would follow it.
+    def swapped(version, expected=None, *, counts=None, codes=None):
+        codes = Municipality.objects.values_list("istat_code", flat=True) if codes is None else codes
+        return {code: coverage.ANSWERED if code == "083041" else coverage.NOT_YET for code in codes}
+
+    monkeypatch.setattr(coverage, "municipality_states", swapped)
+    html = login(team_user).get(reverse("phases:coverage")).content.decode()
+    assert path_fill(html, "083041") == ANSWERED_FILL and path_fill(html, "083048") == STATE_PALETTE["none"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(version=open_version) == 1
+    assert [m.to for m in mail.outbox] == [["mayor.a@test.local"]]
+
+
 def test_dashboard_without_any_version_says_so(login, team_user):
     response = login(team_user).get(reverse("phases:coverage"))
     assert "Nessuna versione è stata ancora aperta" in response.content.decode()

@@ -7,12 +7,13 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from municipalities.models import Need
 from phases.factories import VisionVersionFactory
-from phases.models import Position, VisionStatus
+from phases.models import Phase, Position, VisionStatus
 from phases.phases import PHASE_FEATURES, Feature, PhaseKey
-from phases.predicates import active_phase, gate, is_open
+from phases.predicates import gate, is_open
 from tests.conftest import CAST
 from tests.phases.conftest import MOMENTS, ROME, position_post
 
@@ -25,7 +26,7 @@ PHASE_AT = {"before": None, "listening": "listening", "agenda": "agenda", "final
 @pytest.mark.parametrize("feature", Feature.values)
 def test_feature_is_open_only_inside_the_phases_that_open_it(calendar, moment, feature):
     with time_machine.travel(MOMENTS[moment], tick=False):
-        phase = active_phase()
+        phase = Phase.objects.active_at(timezone.now()).first()
         assert (phase.key if phase else None) == PHASE_AT[moment]
         expected = PHASE_AT[moment] is not None and feature in PHASE_FEATURES[PHASE_AT[moment]]
         assert is_open(feature) is expected
@@ -47,10 +48,10 @@ def test_gate_message_names_the_dates_before_and_after(calendar):
 
 def test_phase_boundaries_are_start_inclusive_end_exclusive(calendar):
     with time_machine.travel(datetime(2027, 4, 1, 0, 0, tzinfo=ROME), tick=False):
-        assert active_phase().key == PhaseKey.AGENDA
+        assert Phase.objects.active_at(timezone.now()).get().key == PhaseKey.AGENDA
         assert not is_open(Feature.SEND_NEEDS)
     with time_machine.travel(datetime(2027, 3, 31, 23, 59, 59, tzinfo=ROME), tick=False):
-        assert active_phase().key == PhaseKey.LISTENING
+        assert Phase.objects.active_at(timezone.now()).get().key == PhaseKey.LISTENING
         assert is_open(Feature.SEND_NEEDS)
 
 
@@ -153,6 +154,35 @@ def test_allowed_for_each_feature_role_and_moment(calendar, cast, office_a, offi
             roles = FEATURE_ROLES[feature]
             takes_part = CITIZEN in roles or getattr(user, "role", None) in roles
             assert allowed_for(user, feature) is (in_phase and takes_part), (feature, who, moment)
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("feature", Feature.values)
+def test_phase_required_also_lets_in_only_the_roles_of_the_feature(
+    calendar, rf, cast, office_a, office_b, feature, who
+):
+    """The roles are declared once, in FEATURE_ROLES: a view with only ``phase_required`` enforces them."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from phases.phases import CITIZEN, FEATURE_ROLES
+    from phases.predicates import phase_required
+
+    view = phase_required(feature)(lambda request: HttpResponse("ok"))
+    request = rf.get("/")
+    request.user = cast(who) or AnonymousUser()
+    roles = FEATURE_ROLES[feature]
+    phase = next(key for key, features in PHASE_FEATURES.items() if feature in features)
+    with time_machine.travel(MOMENTS[phase], tick=False):
+        if CITIZEN in roles or getattr(request.user, "role", None) in roles:
+            assert view(request).status_code == 200
+        elif who == "anonymous":
+            response = view(request)
+            assert response.status_code == 302 and "/accedi/" in response["Location"]
+        else:
+            with pytest.raises(PermissionDenied):
+                view(request)
 
 
 def test_phase_dates_are_kept_in_the_process_for_a_few_seconds(

@@ -62,7 +62,7 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
         sign_in(page, base, team_user.email)
         page.goto(f"{base}/area-riservata/visione/")
         assert_accessible(page, axe)
-        page.fill(f"#deadline-{version.pk}", deadline)
+        page.fill(f"#versione-{version.pk}-deadline", deadline)
         page.click("button:has-text('Apri la consultazione')")
         page.wait_for_selector("text=è aperta alle posizioni")
         assert_accessible(page, axe)

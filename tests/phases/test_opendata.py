@@ -52,3 +52,27 @@ def test_positions_csv_has_closed_reviews_only_and_no_personal_data(client, tree
 def test_datasets_are_listed_in_the_catalogue(client):
     html = client.get(reverse("opendata")).content.decode()
     assert "/opendata/obiettivi.csv" in html and "/opendata/posizioni.csv" in html
+
+
+def test_the_public_pages_share_one_idea_of_a_reviewed_version(client, tree, messina, monkeypatch):
+    """The objective page, the municipality's page and the open data all read VisionVersion.objects.reviewed()."""
+    from phases.models import VisionVersion
+    from phases.models.process import VisionVersionQuerySet
+    from phases.sections import positions_section
+
+    versions = [
+        VisionVersionFactory(number=1, status=VisionStatus.CLOSED),
+        VisionVersionFactory(number=2, status=VisionStatus.ADOPTED),
+        VisionVersionFactory(number=3, open_for_review=True),
+    ]
+    for version in versions:
+        PositionFactory(version=version, municipality=messina, objective=tree["A1"])
+    assert list(VisionVersion.objects.reviewed().order_by("number")) == versions[:2]
+    assert VisionVersion.objects.latest_reviewed() == versions[1]
+
+    # Were only closed reviews public, every page would follow.
+    monkeypatch.setattr(VisionVersionQuerySet, "reviewed", lambda self: self.filter(status=VisionStatus.CLOSED))
+    assert client.get(reverse("phases:objective", args=["A1"])).context["closed_version"] == versions[0]
+    assert positions_section(messina, None)["version"] == versions[0]
+    data = rows(client.get(reverse("phases:opendata_positions")))
+    assert [r[0] for r in data[1:]] == ["1"]

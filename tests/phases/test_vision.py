@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,6 +123,28 @@ def test_deadline_in_the_past_is_refused_with_a_message(login, team_user, listen
     assert draft.is_draft
 
 
+def test_opening_outside_the_listening_phase_asks_the_gate_once(team_user, calendar, monkeypatch):
+    import time_machine
+    from django.core.exceptions import ValidationError
+
+    from phases import services
+    from phases.predicates import gate
+    from tests.phases.conftest import MOMENTS
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return gate(*args, **kwargs)
+
+    monkeypatch.setattr(services, "gate", counted)
+    version = VisionVersionFactory(number=1)
+    with time_machine.travel(MOMENTS["agenda"], tick=False):
+        with pytest.raises(ValidationError, match="si è chiusa il 01/04/2027"):
+            services.vision_version_open(version=version, actor=team_user, deadline=timezone.now() + timedelta(days=9))
+    assert len(calls) == 1
+
+
 def test_new_version_starts_from_the_last_text_and_diff_shows_changes(login, team_user, client):
     VisionVersionFactory(number=1, status=VisionStatus.ADOPTED, text="<p>Messina ponte tra Sicilia e continente.</p>")
     team = login(team_user)
@@ -154,6 +178,15 @@ def test_objective_page_has_a_stable_url_with_indicators_and_breadcrumbs(client,
     assert client.get("/visione/obiettivi/Z9/").status_code == 404
 
 
+def test_objective_page_reads_only_its_own_indicators(client, tree):
+    """The children are listed by code and title: their indicators are not read."""
+    with CaptureQueriesContext(connection) as context:
+        html = client.get("/visione/obiettivi/A1/").content.decode()
+    assert 'href="/visione/obiettivi/A1.1/"' in html and "Strade riqualificate" not in html
+    reads = [q["sql"] for q in context.captured_queries if 'FROM "phases_indicator"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_team_builds_the_tree_with_indicators(login, team_user, tree):
     client = login(team_user)
     data = {
@@ -175,6 +208,51 @@ def test_team_builds_the_tree_with_indicators(login, team_user, tree):
     created = Objective.objects.get(code="A2.1")
     assert created.level == 3 and created.parent == tree["A2"] and created.sort_key == "0001.0002.0001"
     assert Indicator.objects.get(objective=created).target == 12
+
+
+def _objective_post(**indicator) -> dict:
+    data = {
+        "parent": "",
+        "code": "B",
+        "order": 2,
+        "title": "Ambiente",
+        "description": "",
+        "indicatori-TOTAL_FORMS": 1,
+        "indicatori-INITIAL_FORMS": 0,
+    }
+    data.update({f"indicatori-0-{key}": value for key, value in indicator.items()})
+    return data
+
+
+def test_objective_and_indicators_are_saved_and_logged_together(login, team_user, tree):
+    client = login(team_user)
+    data = _objective_post(name="Aree protette", unit="ha", order=1)
+    assert client.post(reverse("phases:objective_create"), data).status_code == 302
+    created = Objective.objects.get(code="B")
+    event = AuditEvent.objects.for_object(created).get()
+    assert event.action == "objective.create" and event.actor == team_user
+    assert event.after["indicators"] == {"added": ["Aree protette"], "changed": [], "deleted": []}
+
+
+def test_an_indicator_that_cannot_be_written_leaves_no_objective_behind(team_user, tree, monkeypatch):
+    from django.db import DatabaseError
+
+    from phases import services
+    from phases.forms import IndicatorFormSet, ObjectiveForm
+
+    data = _objective_post(name="Aree protette", unit="ha", order=1)
+    form = ObjectiveForm(data, instance=Objective())
+    formset = IndicatorFormSet(data, instance=form.instance, prefix="indicatori")
+    assert form.is_valid() and formset.is_valid()
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Indicator, "save", broken)
+    with pytest.raises(DatabaseError):
+        services.objective_save(objective=form.save(commit=False), indicators_formset=formset, actor=team_user)
+    assert not Objective.objects.filter(code="B").exists()
+    assert not AuditEvent.objects.filter(action="objective.create").exists()
 
 
 @pytest.mark.parametrize(
@@ -203,6 +281,38 @@ def test_reordering_an_axis_reorders_its_descendants(login, team_user, tree):
     assert Objective.objects.get(code="A").code == "A"  # the code (and the URL) did not change
 
 
+def test_reordering_rewrites_the_descendants_keys_in_one_update(team_user, tree):
+    from phases import services
+    from phases.factories import ObjectiveFactory
+
+    for general in (tree["A1"], tree["A2"]):
+        for order in range(2, 6):
+            ObjectiveFactory(code=f"{general.code}.{order}", parent=general, order=order)
+    other = ObjectiveFactory(code="B", order=2)
+    ObjectiveFactory(code="B1", parent=other, order=1)
+    axis = Objective.objects.get(code="A")
+    axis.order = 7
+    with CaptureQueriesContext(connection) as context:
+        services.objective_save(objective=axis, actor=team_user)
+    tree_queries = [q["sql"] for q in context.captured_queries if '"phases_objective"' in q["sql"]]
+    # The stored key, the node, then its eleven descendants at once.
+    assert len(tree_queries) == 3, tree_queries
+    keys = dict(Objective.objects.values_list("code", "sort_key"))
+    assert keys["A"] == "0007" and keys["A1"] == "0007.0001" and keys["A2"] == "0007.0002"
+    assert keys["A1.1"] == "0007.0001.0001" and keys["A2.5"] == "0007.0002.0005"
+    assert keys["B"] == "0002" and keys["B1"] == "0002.0001"  # another axis is not touched
+    assert [o.code for o in Objective.objects.in_tree_order()][:3] == ["B", "B1", "A"]
+
+
+def test_the_factory_keys_objectives_with_the_models_rule(db, monkeypatch):
+    from phases.factories import ObjectiveFactory
+
+    axis = ObjectiveFactory(code="A", order=3)
+    assert ObjectiveFactory(code="A1", parent=axis, order=2).sort_key == "0003.0002"
+    monkeypatch.setattr(Objective, "compute_sort_key", lambda self: f"k{self.order}")
+    assert ObjectiveFactory(code="B", order=4).sort_key == "k4"
+
+
 def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, listening_now):
     client = login(team_user)
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
@@ -223,6 +333,27 @@ def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, li
     assert events[0].actor == team_user and events[0].before["ends_at"] != events[0].after["ends_at"]
     html = client.get(reverse("phases:manage")).content.decode()
     assert "Teresa Team" in html
+
+
+def test_each_draft_gets_the_deadline_field_of_the_open_review_form(login, team_user, listening_now):
+    """The deadline input is the form's own field (its widget, its label), with ids unique on the page."""
+    import re
+
+    drafts = [VisionVersionFactory(number=1), VisionVersionFactory(number=2)]
+    html = login(team_user).get(reverse("phases:manage_vision")).content.decode()
+    for draft in drafts:
+        field_id = f"versione-{draft.pk}-deadline"
+        assert re.search(rf'<label\s+for="{field_id}"[^>]*>\s*Termine per le posizioni', html), field_id
+        (tag,) = re.findall(rf'<input [^>]*id="{field_id}"[^>]*>', html)
+        assert 'type="datetime-local"' in tag and 'name="deadline"' in tag and "required" in tag
+
+
+def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
+    client = login(team_user)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("phases:manage")).status_code == 200
+    reads = [q["sql"] for q in context.captured_queries if 'FROM "phases_phase"' in q["sql"]]
+    assert len(reads) == 1, reads
 
 
 def test_overlapping_dates_are_refused_with_a_message(login, team_user, listening_now):
@@ -308,3 +439,20 @@ def test_the_admin_corrects_objective_texts_but_does_not_build_the_tree(login, t
                        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0"})  # fmt: skip
     axis.refresh_from_db()
     assert (axis.title, axis.order, axis.sort_key) == ("Territorio connesso", 1, "0001")
+
+
+@pytest.mark.parametrize(
+    "model,field,label",
+    [
+        ("Reminder", "user", "sindaco"),
+        ("Reminder", "version", "versione"),
+        ("Reminder", "day", "giorno"),
+        ("Reminder", "sent_at", "inviato il"),
+        ("VisionVersion", "notified_at", "notificata il"),
+        ("Objective", "sort_key", "chiave di ordinamento"),
+    ],
+)
+def test_fields_have_italian_names(model, field, label):
+    from django.apps import apps
+
+    assert str(apps.get_model("phases", model)._meta.get_field(field).verbose_name) == label

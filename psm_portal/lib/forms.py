@@ -1,0 +1,26 @@
+"""Form pieces shared by the apps: the date-and-time input, and errors as one line of text."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# What the browser's datetime-local input sends, and what a person types where it is missing.
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_INPUT_FORMATS = [DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date and time picker, with the value written the way it reads it."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+def errors_text(source: ValidationError | forms.BaseForm) -> str:
+    """The messages of a refused action or of an invalid form, on one line (for ``messages.error``)."""
+    if isinstance(source, ValidationError):
+        return " ".join(source.messages)
+    return " ".join(message for messages in source.errors.values() for message in messages)
