@@ -172,28 +172,41 @@ def plan_render(*, document_id: int) -> PlanDocument | None:
         )
     except PlanRenderError as exc:
         logger.warning("Plan document %s cannot be rendered: %s", document_id, exc)
-        mine.update(status=PlanStatus.FAILED, error=str(exc), finished_at=timezone.now())
-        return PlanDocument.objects.get(pk=document_id)
+        return _failed(mine, document_id, str(exc))
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # WeasyPrint or a template tag failing on odd data: record it, do not retry
         logger.exception("Plan document %s failed", document_id)
         message = _("Il documento non si può impaginare: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
-        mine.update(status=PlanStatus.FAILED, error=message, finished_at=timezone.now())
-        return PlanDocument.objects.get(pk=document_id)
+        return _failed(mine, document_id, message)
 
-    name = _store_pdf(document, result.pdf)
-    finished = mine.update(
-        status=PlanStatus.READY,
-        progress=100,
-        file=name,
-        sha256=result.sha256,
-        size=len(result.pdf),
-        pages=result.pages,
-        finished_at=timezone.now(),
-    )
+    try:
+        name = _store_pdf(document, result.pdf)
+        finished = mine.update(
+            status=PlanStatus.READY,
+            progress=100,
+            file=name,
+            sha256=result.sha256,
+            size=len(result.pdf),
+            pages=result.pages,
+            finished_at=timezone.now(),
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # storage refused the file (permissions, disk full): retrying will not help
+        logger.exception("Plan document %s could not be stored", document_id)
+        message = _("Il PDF è stato impaginato ma non si può salvare: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
+        return _failed(mine, document_id, message)
     if not finished:
         logger.info("Plan document %s was finished by another worker", document_id)
+    return PlanDocument.objects.get(pk=document_id)
+
+
+def _failed(mine, document_id: int, message: str) -> PlanDocument:
+    """End the claimed document as failed with an Italian message for the team."""
+    mine.update(status=PlanStatus.FAILED, error=message, finished_at=timezone.now())
     return PlanDocument.objects.get(pk=document_id)
 
 

@@ -389,3 +389,34 @@ def test_a_provider_may_report_its_section_unavailable(settings):
 
 def vision_not_approved(kind: str) -> dict:
     return {"available": False, "note": "La Visione è in revisione."}
+
+
+def test_a_storage_that_refuses_the_pdf_fails_the_document_with_a_message(media, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def refuse(self, name, content):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+    document, _ = plan_request(kind="draft", enqueue=False)
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.FAILED  # not left «rendering» for ever
+    assert document.error.startswith("Il PDF è stato impaginato ma non si può salvare: PermissionError")
+    assert document.finished_at is not None and not document.file
+    # Failed documents are not reused: asking again makes a new version.
+    monkeypatch.undo()
+    assert plan_request(kind="draft", enqueue=False)[1]
+
+
+def test_a_transient_storage_error_is_left_to_the_retry(media, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def away(self, name, content):
+        raise TimeoutError("storage timed out")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", away)
+    document, _ = plan_request(kind="draft", enqueue=False)
+    with pytest.raises(TimeoutError):
+        plan_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.status == PlanStatus.RENDERING and document.error == ""
