@@ -121,7 +121,15 @@ def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
 def _enqueue(document_id: int) -> None:
     from phases.tasks import render_plan_document
 
-    transaction.on_commit(lambda: render_plan_document.delay(document_id))
+    def send() -> None:
+        try:
+            render_plan_document.delay(document_id)
+        except Exception:
+            # The broker is down: the row stays queued and a later request over the same data enqueues it again.
+            logger.exception("Plan document %s: the render could not be enqueued", document_id)
+
+    # Robust as well: nothing raised after the commit may turn the saved request into a 500.
+    transaction.on_commit(send, robust=True)
 
 
 def _store_pdf(document: PlanDocument, pdf: bytes) -> str:

@@ -210,3 +210,22 @@ def test_lists_paginate(login, team_user, media):
         make_document(version=version, published=True)
     page2 = login(team_user).get(reverse("phases:plan"), {"pagina": 2}).content.decode()
     assert "Pagina 2 di 2" in page2
+
+
+def test_a_broker_down_leaves_the_document_queued_without_a_500(
+    login, team_user, media, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from phases.tasks import render_plan_document
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(render_plan_document, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = login(team_user).post(reverse("phases:plan_render"), {"kind": "draft"})
+    document = PlanDocument.objects.get()
+    assert response.status_code == 302 and len(callbacks) == 1
+    assert document.status == PlanStatus.QUEUED
+    assert f"Plan document {document.pk}: the render could not be enqueued" in caplog.text
