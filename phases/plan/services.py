@@ -6,7 +6,9 @@ import hashlib
 import json
 import logging
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -52,6 +54,11 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
     for _attempt in range(5):
         existing = _made_from(kind, fingerprint)
         if existing:
+            if enqueue and _is_stuck(existing):
+                # Lost on the way (broker down, message dropped): send it again; the claim token
+                # lets only one worker finish it if the first message turns up after all.
+                logger.warning("Plan document %s looks stuck in %s: enqueued again", existing.pk, existing.status)
+                _enqueue(existing.pk)
             return existing, False
         try:
             with transaction.atomic():
@@ -86,6 +93,14 @@ def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
         )
         existing = twin.same_as if twin else None
     return existing
+
+
+def _is_stuck(document: PlanDocument) -> bool:
+    """Unfinished, and untouched by any worker for longer than a broker would take to redeliver it."""
+    if document.status not in (PlanStatus.QUEUED, PlanStatus.RENDERING):
+        return False
+    since = document.started_at or document.requested_at
+    return since < timezone.now() - timedelta(seconds=settings.PSM_PLAN_STALE_SECONDS)
 
 
 def _freeze(document: PlanDocument, mine) -> PlanDocument | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -420,3 +420,32 @@ def test_a_transient_storage_error_is_left_to_the_retry(media, monkeypatch):
         plan_render(document_id=document.pk)
     document.refresh_from_db()
     assert document.status == PlanStatus.RENDERING and document.error == ""
+
+
+@pytest.mark.parametrize("status, stamp", [(PlanStatus.QUEUED, "requested_at"), (PlanStatus.RENDERING, "started_at")])
+def test_a_stuck_document_is_enqueued_again_by_the_next_request(
+    status, stamp, media, settings, django_capture_on_commit_callbacks
+):
+    settings.PSM_PLAN_STALE_SECONDS = 600
+    document, _ = plan_request(kind="draft", enqueue=False)
+    started = timezone.now() if status == PlanStatus.RENDERING else None
+    PlanDocument.objects.filter(pk=document.pk).update(status=status, started_at=started)
+    # Recently touched by a worker, or just queued: asking again only returns it.
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert plan_request(kind="draft") == (document, False)
+    assert callbacks == []
+    # Untouched for longer than the stale limit: its message was lost, so it is sent again.
+    long_ago = timezone.now() - timedelta(seconds=601)
+    PlanDocument.objects.filter(pk=document.pk).update(**{stamp: long_ago})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again, created = plan_request(kind="draft")
+    assert (again, created) == (document, False) and len(callbacks) == 1
+    document.refresh_from_db()
+    assert document.status == PlanStatus.READY  # the in-process render took it over
+    assert PlanDocument.objects.count() == 1
+
+
+def test_the_stale_limit_defaults_to_the_broker_s_visibility_timeout():
+    from django.conf import settings
+
+    assert settings.PSM_PLAN_STALE_SECONDS == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
