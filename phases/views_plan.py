@@ -20,7 +20,7 @@ from phases.phases import Feature
 from phases.plan.services import plan_comment_add, plan_comment_reply, plan_publish, plan_request, plan_unpublish
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
-from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.accounts.permissions import is_team, role_required, team_required
 
 # Who reads every version in the reserved area (the dashboard's «Documenti del piano»).
 READERS = (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE)
@@ -31,8 +31,9 @@ class PlanRenderForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Documento da preparare"), choices=PlanKind.choices)
 
 
-def _can_read_all(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in READERS)
+def _can_download_unpublished(user) -> bool:
+    """Versions not yet published: the team prepares them and the council approves the final plan."""
+    return is_team(user) or getattr(user, "is_council", False)
 
 
 def _listing():
@@ -49,7 +50,7 @@ def plan_list(request):
 @require_GET
 def plan_download(request, pk: int):
     document = get_object_or_404(PlanDocument.objects.defer("snapshot"), pk=pk, status=PlanStatus.READY)
-    if not document.is_published and not _can_read_all(request.user):
+    if not document.is_published and not _can_download_unpublished(request.user):
         raise Http404(_("Documento non trovato."))
     try:
         handle = document.file.open("rb")
@@ -67,7 +68,12 @@ def plan_manage(request):
     return render(
         request,
         "phases/plan/manage.html",
-        {"page": page, "form": PlanRenderForm(), "can_render": request.user.is_team},
+        {
+            "page": page,
+            "form": PlanRenderForm(),
+            "can_render": request.user.is_team,
+            "can_download_unpublished": _can_download_unpublished(request.user),
+        },
     )
 
 
@@ -97,7 +103,11 @@ def plan_progress(request, pk: int):
     return render(
         request,
         "phases/plan/progress.html",
-        {"document": document, "can_render": request.user.is_team},
+        {
+            "document": document,
+            "can_render": request.user.is_team,
+            "can_download": document.is_ready and (document.is_published or _can_download_unpublished(request.user)),
+        },
     )
 
 
@@ -106,10 +116,11 @@ def plan_progress(request, pk: int):
 def plan_status(request, pk: int):
     document = get_object_or_404(
         PlanDocument.objects.only(
-            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id"
+            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id", "published_at"
         ),
         pk=pk,
     )
+    can_download = document.is_ready and (document.is_published or _can_download_unpublished(request.user))
     return JsonResponse(
         {
             "id": document.pk,
@@ -117,10 +128,11 @@ def plan_status(request, pk: int):
             "status_label": document.get_status_display(),
             "progress": document.progress,
             "done": document.is_done,
-            "error": document.error,
+            # The worker's message may name files and exceptions: for the team only.
+            "error": document.error if request.user.is_team else "",
             "sha256": document.sha256,
             "pages": document.pages,
-            "download_url": reverse("phases:plan_download", args=[document.pk]) if document.is_ready else "",
+            "download_url": reverse("phases:plan_download", args=[document.pk]) if can_download else "",
             "same_as_url": reverse("phases:plan_progress", args=[document.same_as_id]) if document.same_as_id else "",
         },
         headers={"Cache-Control": "no-store"},
