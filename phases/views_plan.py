@@ -37,8 +37,10 @@ def _can_download_unpublished(user) -> bool:
 
 
 def _listing():
-    # The snapshot can be megabytes: lists never load it.
-    return PlanDocument.objects.defer("snapshot").select_related("requested_by", "published_by", "same_as")
+    # The snapshot can be megabytes: lists never load it, neither the document's nor its twin's.
+    return PlanDocument.objects.select_related("requested_by", "published_by", "same_as").defer(
+        "snapshot", "same_as__snapshot"
+    )
 
 
 @require_GET

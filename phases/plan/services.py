@@ -83,11 +83,13 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
 def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
     """The live document made from data with this fingerprint, directly or through a twin found by the worker."""
     documents = PlanDocument.objects.of_kind(kind)
-    existing = documents.reusable().filter(data_fingerprint=fingerprint).first()
+    # The request only names the document: the snapshot (megabytes) stays in the database.
+    existing = documents.reusable().filter(data_fingerprint=fingerprint).defer("snapshot").first()
     if existing is None:
         twin = (
             documents.filter(status=PlanStatus.SAME, data_fingerprint=fingerprint, same_as__in=documents.reusable())
             .select_related("same_as")
+            .defer("snapshot", "same_as__snapshot")
             .order_by("-pk")
             .first()
         )

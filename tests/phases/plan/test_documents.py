@@ -449,3 +449,13 @@ def test_the_stale_limit_defaults_to_the_broker_s_visibility_timeout():
     from django.conf import settings
 
     assert settings.PSM_PLAN_STALE_SECONDS == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = _render_ready("draft")
+    with CaptureQueriesContext(connection) as queries:
+        assert plan_request(kind="draft", enqueue=False) == (document, False)
+    assert not [q["sql"] for q in queries.captured_queries if '"snapshot"' in q["sql"]]

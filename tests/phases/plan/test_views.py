@@ -284,3 +284,19 @@ def test_a_broker_down_leaves_the_document_queued_without_a_500(
     assert response.status_code == 302 and len(callbacks) == 1
     assert document.status == PlanStatus.QUEUED
     assert f"Plan document {document.pk}: the render could not be enqueued" in caplog.text
+
+
+def test_the_team_area_never_loads_a_snapshot(login, team_user, media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_document(version=1, published=True)
+    same = make_document(version=2, status=PlanStatus.SAME)
+    PlanDocument.objects.filter(pk=same.pk).update(same_as=first, content_hash="")
+    client = login(team_user)
+    for url in (reverse("phases:plan_manage"), reverse("phases:plan_progress", args=[same.pk])):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        assert any('"same_as_id"' in sql for sql in selects)
+        assert not [sql for sql in selects if '"snapshot"' in sql], url
