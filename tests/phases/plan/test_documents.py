@@ -339,7 +339,7 @@ def test_the_annex_tells_not_yet_available_from_none(settings):
     settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     snapshot["sections"]["questionnaire"]["by_municipality"].pop("083048")
-    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED, shapes=[])
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
     messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
     assert messina["responses"] == 0  # the questionnaire exists, nobody from Messina answered
     assert messina["needs"] is None  # the istanze are not in the portal yet
@@ -459,3 +459,25 @@ def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
     with CaptureQueriesContext(connection) as queries:
         assert plan_request(kind="draft", enqueue=False) == (document, False)
     assert not [q["sql"] for q in queries.captured_queries if '"snapshot"' in q["sql"]]
+
+
+def test_the_maps_are_drawn_from_the_frozen_snapshot_not_the_live_table(settings, django_assert_num_queries):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    items = {m["istat_code"]: m for m in snapshot["sections"]["municipalities"]["items"]}
+    assert items["083048"]["svg_path"] == Municipality.objects.get(pk="083048").svg_path
+    items["083048"]["svg_path"] = "M1 1L2 2L1 2Z"
+    Municipality.objects.filter(pk="083041").update(svg_path="M9 9L8 8Z")  # after the freeze
+    with django_assert_num_queries(0):
+        context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
+    for key in ("projects", "participation"):
+        html = str(context["maps"][key])
+        assert html.count("<path ") == 108
+        assert 'd="M1 1L2 2L1 2Z"' in html and "M9 9L8 8Z" not in html
+        assert f'd="{items["083041"]["svg_path"]}"' in html
+
+
+def test_the_content_hash_covers_the_map_shapes():
+    before = snapshot_hash(plan_snapshot(kind="draft"))
+    Municipality.objects.filter(pk="083041").update(svg_path="M9 9L8 8Z")
+    assert snapshot_hash(plan_snapshot(kind="draft")) != before
