@@ -105,34 +105,45 @@ def _is_stuck(document: PlanDocument) -> bool:
     return since < timezone.now() - timedelta(seconds=settings.PSM_PLAN_STALE_SECONDS)
 
 
-def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
-    """Build and store the document's snapshot, once: a redelivered job renders what was frozen first.
+FREEZE_ATTEMPTS = 3
 
-    Returns the earlier document with the same content when there is one (this one then becomes
-    ``same``), else None.
+
+def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
+    """Build and store the document's snapshot and fingerprint, once: a redelivered job renders what was frozen.
+
+    Returns the live document with the same content or the same data when there is one (this one
+    then becomes ``same``), else None. Raises PlanRenderError when the snapshot cannot be stored.
     """
     if document.content_hash:
         return None
+    # The fingerprint is taken again here, before the snapshot: if the data move in between, it is
+    # older than the content (a later request finds the same content and renders nothing), never
+    # newer (a request over new data would get this document's old content).
+    fingerprint = data_fingerprint(document.kind)
     snapshot, digest = _snapshot_with_hash(document.kind)
-    twin = (
-        PlanDocument.objects.of_kind(document.kind)
-        .reusable()
-        .exclude(pk=document.pk)
-        .filter(content_hash=digest)
-        .only("pk")
-        .first()
-    )
-    if twin is None:
-        try:
-            with transaction.atomic():
-                mine.update(snapshot=snapshot, content_hash=digest, progress=10)
-        except IntegrityError:  # another worker froze the same content a moment ago
-            twin = PlanDocument.objects.of_kind(document.kind).reusable().filter(content_hash=digest).first()
-    if twin is not None:
-        mine.update(status=PlanStatus.SAME, same_as=twin, progress=100, finished_at=timezone.now())
+    live = PlanDocument.objects.of_kind(document.kind).reusable().exclude(pk=document.pk).only("pk")
+    for _attempt in range(FREEZE_ATTEMPTS):
+        twin = live.filter(content_hash=digest).first()
+        if twin is None:
+            try:
+                with transaction.atomic():
+                    mine.update(snapshot=snapshot, content_hash=digest, data_fingerprint=fingerprint, progress=10)
+            except IntegrityError:
+                # Another live document froze the same content, or was asked for over the same data, a moment ago.
+                twin = live.filter(content_hash=digest).first() or live.filter(data_fingerprint=fingerprint).first()
+                if twin is None:  # it failed or turned out a twin itself meanwhile: try again
+                    continue
+            else:
+                document.snapshot, document.content_hash, document.data_fingerprint = snapshot, digest, fingerprint
+                return None
+        # A twin is never live, so it may share the fingerprint: the next request over these data finds it.
+        mine.update(
+            status=PlanStatus.SAME, same_as=twin, data_fingerprint=fingerprint, progress=100, finished_at=timezone.now()
+        )
         return twin
-    document.snapshot, document.content_hash = snapshot, digest
-    return None
+    raise PlanRenderError(
+        _("I dati del documento non si possono fissare: un'altra preparazione li sta usando. Riprova.")
+    )
 
 
 def _enqueue(document_id: int) -> None:

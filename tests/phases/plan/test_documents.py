@@ -481,3 +481,56 @@ def test_the_content_hash_covers_the_map_shapes():
     before = snapshot_hash(plan_snapshot(kind="draft"))
     Municipality.objects.filter(pk="083041").update(svg_path="M9 9L8 8Z")
     assert snapshot_hash(plan_snapshot(kind="draft")) != before
+
+
+def test_the_fingerprint_is_taken_again_when_the_data_are_frozen(media):
+    from phases.plan.providers import fingerprint
+
+    document, _ = plan_request(kind="draft", enqueue=False)
+    Phase.objects.filter(key="agenda").update(description="Cambiata prima che il worker arrivasse.")
+    document = plan_render(document_id=document.pk)
+    assert "Cambiata prima che il worker arrivasse." in str(document.snapshot)
+    assert document.data_fingerprint == fingerprint("draft")
+    # A request over the data the document holds gets it, rather than a new version.
+    assert plan_request(kind="draft", enqueue=False) == (document, False)
+    assert PlanDocument.objects.count() == 1
+
+
+def test_a_document_frozen_over_the_data_of_another_live_request_becomes_its_twin(media):
+    agenda = Phase.objects.filter(key="agenda")
+    description = agenda.get().description
+    first, _ = plan_request(kind="draft", enqueue=False)  # queued, not frozen yet
+    agenda.update(description="Per un momento.")
+    second, created = plan_request(kind="draft", enqueue=False)
+    assert created
+    agenda.update(description=description)  # back to the data the first one was asked for
+    second = plan_render(document_id=second.pk)
+    assert second.status == PlanStatus.SAME and second.same_as == first
+    assert second.snapshot is None and not second.file
+    first = plan_render(document_id=first.pk)
+    assert first.status == PlanStatus.READY
+    assert plan_request(kind="draft", enqueue=False) == (first, False)
+
+
+@pytest.mark.parametrize("clashes, status", [(1, PlanStatus.READY), (99, PlanStatus.FAILED)])
+def test_a_clash_with_no_twin_freezes_again_or_fails_cleanly(clashes, status, media, monkeypatch):
+    from django.db import IntegrityError
+    from django.db.models.query import QuerySet
+
+    document, _ = plan_request(kind="draft", enqueue=False)
+    original, seen = QuerySet.update, []
+
+    def clash(self, **kwargs):
+        if "snapshot" in kwargs and len(seen) < clashes:
+            seen.append(kwargs)
+            raise IntegrityError("UNIQUE constraint failed: plandocument_unique_live_data")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", clash)
+    document = plan_render(document_id=document.pk)
+    assert document.status == status
+    if status == PlanStatus.READY:
+        assert document.snapshot and document.content_hash == snapshot_hash(document.snapshot)
+    else:  # never rendered without a stored snapshot
+        assert document.snapshot is None and not document.file and not (media / "piano").exists()
+        assert document.error.startswith("I dati del documento non si possono fissare")
