@@ -165,8 +165,6 @@ def plan_unpublish_view(request, pk: int):
 
 # --- Discussion of the preliminary proposal -----------------------------------------------------------------
 
-PARTICIPANTS = (Role.MAYOR, Role.OFFICE)
-
 
 class PlanCommentForm(forms.Form):
     section = forms.ChoiceField(label=gettext_lazy("Sezione"), choices=DraftSection.choices)
@@ -180,14 +178,14 @@ def _discussed_draft():
 
 
 def _is_participant(user) -> bool:
-    return (user.is_mayor and user.municipality_id) or (user.is_office_staff and user.office_id)
+    return PlanComment.participant_of(user) is not None
 
 
 @role_required(*READERS)
 def plan_discussion(request):
     document = _discussed_draft()
     status = gate(Feature.COMMENT_DRAFT_PLAN)
-    participant = bool(_is_participant(request.user))
+    participant = _is_participant(request.user)
     form = PlanCommentForm()
     if request.method == "POST":
         if not participant:

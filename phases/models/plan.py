@@ -153,11 +153,9 @@ class PlanCommentQuerySet(models.QuerySet):
         return self.filter(document=document, section=section, municipality=municipality, office=office)
 
     def of_participant(self, user) -> PlanCommentQuerySet:
-        if user.is_mayor:
-            return self.filter(municipality_id=user.municipality_id, office__isnull=True)
-        if user.is_office_staff:
-            return self.filter(office_id=user.office_id, municipality__isnull=True)
-        return self.none()
+        """Every thread of the user's municipality (mayor) or office, with the team's replies."""
+        participant = PlanComment.participant_of(user)
+        return self.filter(**participant) if participant else self.none()
 
     def from_participants(self) -> PlanCommentQuerySet:
         """The comments of mayors and offices, without the PSM team's replies."""
@@ -212,6 +210,16 @@ class PlanComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_section_display()} — {self.municipality or self.office}"
+
+    @staticmethod
+    def participant_of(user) -> dict | None:
+        """Whose threads the user writes in: ``{"municipality_id": ...}`` for a mayor with a comune,
+        ``{"office_id": ...}`` for office staff with an office, None for everybody else."""
+        if getattr(user, "is_mayor", False) and user.municipality_id:
+            return {"municipality_id": user.municipality_id}
+        if getattr(user, "is_office_staff", False) and user.office_id:
+            return {"office_id": user.office_id}
+        return None
 
     @property
     def thread_key(self) -> str:

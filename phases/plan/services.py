@@ -294,11 +294,8 @@ def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
     body = (body or "").strip()
     if not body:
         raise ValueError(_("Scrivi il commento prima di inviarlo."))
-    if user.is_mayor and user.municipality_id:
-        participant = {"municipality_id": user.municipality_id}
-    elif user.is_office_staff and user.office_id:
-        participant = {"office_id": user.office_id}
-    else:
+    participant = PlanComment.participant_of(user)
+    if participant is None:
         raise ValueError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
     comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
     return comment

@@ -228,3 +228,26 @@ def test_replies_close_with_phase_two(login, team_user, mayor_a, draft):
     assert response.status_code == 302
     assert not PlanComment.objects.filter(from_team=True).exists()
     assert login(team_user).post(reverse("phases:plan_discussion_reply", args=["nope"]), {}).status_code == 404
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_mayors_with_a_comune_and_office_staff_with_an_office_are_the_participants(name, cast):
+    user = cast(name)
+    expected = {
+        "mayor_a": {"municipality_id": "083048"},
+        "mayor_b": {"municipality_id": "083041"},
+        "office_a_user": {"office_id": getattr(user, "office_id", None)},
+        "office_b_user": {"office_id": getattr(user, "office_id", None)},
+    }.get(name)
+    assert PlanComment.participant_of(user) == expected
+
+
+def test_a_mayor_without_a_comune_or_staff_without_an_office_is_no_participant(mayor_a, office_a_user, draft):
+    PlanComment.objects.create(
+        document=draft, section="intro", municipality=mayor_a.municipality, author=mayor_a, body="x"
+    )
+    mayor_a.municipality = None
+    office_a_user.office = None
+    for user in (mayor_a, office_a_user):
+        assert PlanComment.participant_of(user) is None
+        assert not PlanComment.objects.of_participant(user).exists()
