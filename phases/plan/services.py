@@ -22,7 +22,6 @@ from phases.plan.providers import collect
 from phases.plan.providers import fingerprint as data_fingerprint
 from psm_portal.accounts.permissions import is_team
 from psm_portal.audit.services import audit_record
-from psm_portal.lib.params import as_int
 
 logger = logging.getLogger(__name__)
 
@@ -308,19 +307,18 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
     if not is_team(user):
         raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
     _ensure_discussed(document)
-    kind, _sep, key = (thread or "").partition("-")
-    participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if as_int(key) is not None else None
+    participant = PlanComment.participant_of_thread(thread)
     body = (body or "").strip()
     if not body:
         raise ValueError(_("Scrivi la risposta prima di inviarla."))
-    other = "office__isnull" if participant == "municipality_id" else "municipality__isnull"
-    opened = participant and PlanComment.objects.filter(
-        document=document, section=section, from_team=False, **{participant: key, other: True}
+    opened = (
+        participant is not None
+        and PlanComment.objects.thread(document=document, section=section, **participant).from_participants().exists()
     )
-    if not opened or not opened.exists():
+    if not opened:
         raise ValueError(_("Questa discussione non esiste: si risponde a un comune o a un ufficio che ha commentato."))
     comment = PlanComment.objects.create(
-        document=document, section=section, author=user, body=body, from_team=True, **{participant: key}
+        document=document, section=section, author=user, body=body, from_team=True, **participant
     )
     audit_record(actor=user, action="plan_comment.reply", obj=comment, after={"thread": thread, "section": section})
     return comment

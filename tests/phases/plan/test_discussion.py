@@ -251,3 +251,41 @@ def test_a_mayor_without_a_comune_or_staff_without_an_office_is_no_participant(m
     for user in (mayor_a, office_a_user):
         assert PlanComment.participant_of(user) is None
         assert not PlanComment.objects.of_participant(user).exists()
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("comune-083048", {"municipality_id": "083048"}),
+        ("ufficio-3", {"office_id": 3}),
+        ("ufficio-abc", None),
+        ("comune-", None),
+        ("altro-1", None),
+        ("comune-²", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_thread_key_names_its_participant(key, expected):
+    assert PlanComment.participant_of_thread(key) == expected
+
+
+def test_a_reply_checks_the_thread_without_loading_its_comments(team_user, mayor_a, office_a_user, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from phases.plan.services import plan_comment_reply
+
+    for user in (mayor_a, office_a_user):
+        PlanComment.objects.create(
+            document=draft, section="intro", author=user, body="Commento", **PlanComment.participant_of(user)
+        )
+    for thread in ("comune-083048", f"ufficio-{office_a_user.office_id}"):
+        with CaptureQueriesContext(connection) as queries:
+            reply = plan_comment_reply(document=draft, section="intro", thread=thread, user=team_user, body="Visto.")
+        assert reply.thread_key == thread and reply.from_team
+        reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        comments = [sql for sql in reads if 'FROM "phases_plancomment"' in sql]
+        assert len(comments) == 1 and comments[0].startswith('SELECT 1 AS "a" '), comments
+        participant = PlanComment.participant_of_thread(thread)
+        assert PlanComment.objects.thread(document=draft, section="intro", **participant).count() == 2
