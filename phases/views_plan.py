@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
 from phases.models import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
@@ -182,6 +182,7 @@ def _is_participant(user) -> bool:
 
 
 @role_required(*READERS)
+@require_http_methods(["GET", "POST"])
 def plan_discussion(request):
     document = _discussed_draft()
     status = gate(Feature.COMMENT_DRAFT_PLAN)
@@ -206,6 +207,15 @@ def plan_discussion(request):
                 messages.success(request, _("Commento inviato."))
                 section = form.cleaned_data["section"]
                 return redirect(f"{reverse('phases:plan_discussion')}#sezione-{section}")
+        elif "section" in form.errors:
+            # A hidden field: nothing on the page could show this error beside it.
+            messages.error(
+                request,
+                _(
+                    "Il commento non è stato inviato: la sezione del documento non è valida. "
+                    "Ricarica la pagina e riprova."
+                ),
+            )
         else:
             messages.error(request, _("Il commento non è stato inviato: controlla i campi evidenziati."))
     sections = []
@@ -249,6 +259,16 @@ class PlanReplyForm(forms.Form):
         label=gettext_lazy("Risposta del team PSM"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
+    # What to do about each field's error, for the message shown above the page (the form is inline).
+    FIX = {
+        "thread": gettext_lazy("la discussione indicata non è valida, ricarica la pagina e riprova"),
+        "body": gettext_lazy("scrivi il testo (al massimo 4.000 caratteri)"),
+    }
+
+    def error_message(self) -> str:
+        fixes = "; ".join(str(self.FIX.get(name, " ".join(errors))) for name, errors in self.errors.items())
+        return _("La risposta non è stata inviata: %(fixes)s.") % {"fixes": fixes}
+
 
 @team_required
 @require_POST
@@ -264,7 +284,7 @@ def plan_discussion_reply(request, section: str):
     elif document is None:
         messages.error(request, _("Non c'è una proposta preliminare pubblicata."))
     elif not form.is_valid():
-        messages.error(request, _("La risposta non è stata inviata: scrivi il testo (al massimo 4.000 caratteri)."))
+        messages.error(request, form.error_message())
     else:
         try:
             plan_comment_reply(document=document, section=section, user=request.user, **form.cleaned_data)

@@ -289,3 +289,41 @@ def test_a_reply_checks_the_thread_without_loading_its_comments(team_user, mayor
         assert len(comments) == 1 and comments[0].startswith('SELECT 1 AS "a" '), comments
         participant = PlanComment.participant_of_thread(thread)
         assert PlanComment.objects.thread(document=draft, section="intro", **participant).count() == 2
+
+
+@pytest.mark.parametrize(
+    "thread, body, says, not_says",
+    [
+        ("", "Risposta", "la discussione indicata non è valida", "scrivi il testo"),
+        ("comune-" + "0" * 30, "Risposta", "la discussione indicata non è valida", "scrivi il testo"),
+        ("comune-083048", "", "scrivi il testo", "la discussione indicata"),
+        ("", "", "la discussione indicata non è valida, ricarica la pagina e riprova; scrivi il testo", "xyz"),
+    ],
+)
+def test_an_invalid_reply_form_names_what_is_wrong(thread, body, says, not_says, login, team_user, mayor_a, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Commento"})
+        response = login(team_user).post(
+            reverse("phases:plan_discussion_reply", args=["intro"]), {"thread": thread, "body": body}, follow=True
+        )
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "La risposta non è stata inviata: " in html
+    assert says in html and not_says not in html
+    assert not PlanComment.objects.filter(from_team=True).exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_the_discussion_page_rejects_other_methods(method, login, mayor_a, team_user, draft):
+    with in_phase("agenda"):
+        for user in (mayor_a, team_user):
+            assert getattr(login(user), method)(reverse("phases:plan_discussion")).status_code == 405
+    assert not PlanComment.objects.exists()
+
+
+@pytest.mark.parametrize("section", ["nessuna", ""])
+def test_a_comment_with_a_bad_hidden_section_says_so(section, login, mayor_a, draft):
+    with in_phase("agenda"):
+        response = login(mayor_a).post(reverse("phases:plan_discussion"), {"section": section, "body": "Commento"})
+    assert response.status_code == 400
+    assert "la sezione del documento non è valida. Ricarica la pagina e riprova." in response.content.decode()
+    assert not PlanComment.objects.exists()
