@@ -13,15 +13,16 @@ from django.utils import timezone
 from municipalities.models import Municipality
 from phases.models import Phase, PlanDocument, PlanKind, PlanStatus
 from phases.plan import document as plan_document
-from phases.plan import services, synthetic
+from phases.plan import services
 from phases.plan.document import canonical_json, render_plan_pdf, snapshot_hash
 from phases.plan.services import plan_publish, plan_render, plan_request, plan_snapshot
-from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_euro, format_number
 from surveys.results import participation_map
+from tests.phases.plan import synthetic
 from tests.phases.plan.conftest import outline_titles, pdf_text
+from tests.phases.plan.synthetic import VISION_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +233,7 @@ def test_data_that_cannot_be_printed_fails_with_a_clear_message(media, settings,
     def bad_objectives(kind):
         return {"items": [{"code": "A1", "level": 3, "title": "x", "children": [], "projects": [{"cost": "tanti"}]}]}
 
-    monkeypatch.setattr("phases.plan.synthetic.objectives", bad_objectives)
+    monkeypatch.setattr("tests.phases.plan.synthetic.objectives", bad_objectives)
     document, _ = plan_request(kind="draft", enqueue=False)
     document = plan_render(document_id=document.pk)
     assert document.status == PlanStatus.FAILED
@@ -336,7 +337,7 @@ def test_only_a_ready_document_can_be_published(media, team_user):
 
 
 def test_the_annex_tells_not_yet_available_from_none(settings):
-    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     snapshot["sections"]["questionnaire"]["by_municipality"].pop("083048")
     context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
@@ -350,7 +351,7 @@ def test_the_annex_tells_not_yet_available_from_none(settings):
 
 
 def test_the_participation_map_is_in_responses_per_1000_inhabitants(settings):
-    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     counts = snapshot["sections"]["questionnaire"]["by_municipality"]
     population = {m["istat_code"]: m["population"] for m in snapshot["sections"]["municipalities"]["items"]}
@@ -462,7 +463,7 @@ def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
 
 
 def test_the_maps_are_drawn_from_the_frozen_snapshot_not_the_live_table(settings, django_assert_num_queries):
-    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     items = {m["istat_code"]: m for m in snapshot["sections"]["municipalities"]["items"]}
     assert items["083048"]["svg_path"] == Municipality.objects.get(pk="083048").svg_path
@@ -534,3 +535,13 @@ def test_a_clash_with_no_twin_freezes_again_or_fails_cleanly(clashes, status, me
     else:  # never rendered without a stored snapshot
         assert document.snapshot is None and not document.file and not (media / "piano").exists()
         assert document.error.startswith("I dati del documento non si possono fissare")
+
+
+def test_the_synthetic_plan_lives_with_the_tests_and_is_made_afresh():
+    from importlib.util import find_spec
+
+    assert find_spec("phases.plan.synthetic") is None  # the portal never ships or uses it
+    names = ["Lipari", "Messina", "Milazzo"]
+    first = synthetic.objective_tree(16, 40, names)
+    first[0]["title"] = "Modificato da un chiamante"
+    assert synthetic.objective_tree(16, 40, names)[0]["title"] == "Territorio connesso"
