@@ -300,3 +300,18 @@ def test_the_team_area_never_loads_a_snapshot(login, team_user, media):
         selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
         assert any('"same_as_id"' in sql for sql in selects)
         assert not [sql for sql in selects if '"snapshot"' in sql], url
+
+
+def test_the_team_area_pages_share_one_breadcrumb(login, team_user, media):
+    document = make_document()
+    client = login(team_user)
+    dashboard = f'<a href="{reverse("accounts:dashboard")}">Area riservata</a>'
+    manage = client.get(reverse("phases:plan_manage"))
+    progress = client.get(reverse("phases:plan_progress", args=[document.pk]))
+    for response in (manage, progress):
+        assert "phases/plan/_area_breadcrumbs.html" in [t.name for t in response.templates]
+        assert dashboard in response.content.decode()
+    assert '<li class="breadcrumb-item active" aria-current="page">Documenti del piano</li>' in manage.content.decode()
+    html = progress.content.decode()
+    assert f'<a href="{reverse("phases:plan_manage")}">Documenti del piano</a>' in html
+    assert f'<li class="breadcrumb-item active" aria-current="page">{document}</li>' in html
