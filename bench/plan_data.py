@@ -2,7 +2,8 @@
 comuni and objectives, a questionnaire with responses and istanze, written through the portal's models.
 
 Deterministic (fixed seed). ``seed(objectives, projects, responses)`` does nothing when the database
-already holds exactly that data (``BenchMark`` rows count it), so repeated runs are quick.
+already holds exactly that data (the adopted Vision's title is the signature of the sizes), so repeated
+runs are quick.
 """
 
 from __future__ import annotations
