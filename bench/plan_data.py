@@ -2,7 +2,8 @@
 comuni and objectives, a questionnaire with responses and istanze, written through the portal's models.
 
 Deterministic (fixed seed). ``seed(objectives, projects, responses)`` does nothing when the database
-already holds exactly that data (``BenchMark`` rows count it), so repeated runs are quick.
+already holds exactly that data (the adopted Vision's title is the signature of the sizes), so repeated
+runs are quick.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from phases.plan.synthetic import AXES
+# The axes' titles, in turn (the tests' synthetic plan uses the same ones).
+AXES = [
+    "Territorio connesso",
+    "Ambiente e aree interne",
+    "Economia del mare e turismo",
+    "Comunità e servizi",
+    "Innovazione e lavoro",
+    "Cultura e identità",
+]
 
 SIGNATURE = "bench-plan:{objectives}:{projects}:{responses}"
 

@@ -8,9 +8,9 @@ a questionnaire with responses, istanze. It prints:
 - the time of the web request that asks for a new document over changed data (fingerprint of the
   data + version row + enqueue; the broker is Celery's in-memory transport, so no worker picks the
   job up), and of one over unchanged data (returns the existing document);
-- the render as a worker runs it, split into the portal's own share (snapshot queries,
-  context, templates, charts and maps) and WeasyPrint's (layout and PDF writing),
-  as wall-clock and CPU seconds.
+- the render as a worker runs it, split into the portal's own share (the freeze: the data's
+  fingerprint and the providers' queries for the snapshot; then context, templates, charts and
+  maps) and WeasyPrint's (layout and PDF writing), as wall-clock and CPU seconds.
 It uses its own PostgreSQL database ``psm_bench_plan`` unless DATABASE_URL is set (created,
 migrated and filled on the first run, reused afterwards), writes the PDF to a temporary folder
 and deletes the documents it created. Exit status 1 when a target is missed.
@@ -61,6 +61,7 @@ def main() -> int:
     from municipalities.models import Municipality
     from phases.models import PlanDocument
     from phases.plan.document import render_plan_pdf
+    from phases.plan.providers import fingerprint
     from phases.plan.services import plan_render, plan_snapshot
     from psm_portal.accounts.models import Role, User
     from psm_portal.celery import app
@@ -113,11 +114,11 @@ def main() -> int:
         assert PlanDocument.objects.exclude(pk__in=before).count() == created
         document = PlanDocument.objects.exclude(pk__in=before).order_by("-pk").first()
 
-        # --- The render, as the worker does it.
+        # --- The render, as the worker does it: the freeze (fingerprint and snapshot), then the PDF.
         started, cpu = time.perf_counter(), time.process_time()
-        plan_snapshot(kind="final")  # what the request spent on the providers' queries
-        snapshot_s, snapshot_cpu = time.perf_counter() - started, time.process_time() - cpu
+        fingerprint("final")
         snapshot = plan_snapshot(kind="final")
+        snapshot_s, snapshot_cpu = time.perf_counter() - started, time.process_time() - cpu
         started, cpu = time.perf_counter(), time.process_time()
         result = render_plan_pdf(snapshot, kind="final", version=document.version, created=document.requested_at)
         render_wall, render_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -143,7 +144,7 @@ def main() -> int:
         )
         print(f"Richiesta web su dati invariati (restituisce il documento esistente): mediana "
               f"{statistics.median(same_ms):.0f} ms")  # fmt: skip
-        print(f"Snapshot (query dei provider): {snapshot_s:.2f} s")
+        print(f"Dati fissati dal worker (impronta e query dei provider): {snapshot_s:.2f} s")
         for step, seconds in result.timings.steps.items():
             print(f"  {step:<10} {seconds:7.2f} s")
         print(f"Totale preparazione: {total:.1f} s di orologio, {snapshot_cpu + render_cpu:.1f} s di CPU")

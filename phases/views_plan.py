@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
 from phases.models import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
@@ -20,7 +20,7 @@ from phases.phases import Feature
 from phases.plan.services import plan_comment_add, plan_comment_reply, plan_publish, plan_request, plan_unpublish
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
-from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.accounts.permissions import is_team, role_required, team_required
 
 # Who reads every version in the reserved area (the dashboard's «Documenti del piano»).
 READERS = (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE)
@@ -31,13 +31,16 @@ class PlanRenderForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Documento da preparare"), choices=PlanKind.choices)
 
 
-def _can_read_all(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in READERS)
+def _can_download_unpublished(user) -> bool:
+    """Versions not yet published: the team prepares them and the council approves the final plan."""
+    return is_team(user) or getattr(user, "is_council", False)
 
 
 def _listing():
-    # The snapshot can be megabytes: lists never load it.
-    return PlanDocument.objects.defer("snapshot").select_related("requested_by", "published_by", "same_as")
+    # The snapshot can be megabytes: lists never load it, neither the document's nor its twin's.
+    return PlanDocument.objects.select_related("requested_by", "published_by", "same_as").defer(
+        "snapshot", "same_as__snapshot"
+    )
 
 
 @require_GET
@@ -49,7 +52,7 @@ def plan_list(request):
 @require_GET
 def plan_download(request, pk: int):
     document = get_object_or_404(PlanDocument.objects.defer("snapshot"), pk=pk, status=PlanStatus.READY)
-    if not document.is_published and not _can_read_all(request.user):
+    if not document.is_published and not _can_download_unpublished(request.user):
         raise Http404(_("Documento non trovato."))
     try:
         handle = document.file.open("rb")
@@ -67,7 +70,12 @@ def plan_manage(request):
     return render(
         request,
         "phases/plan/manage.html",
-        {"page": page, "form": PlanRenderForm(), "can_render": request.user.is_team},
+        {
+            "page": page,
+            "form": PlanRenderForm(),
+            "can_render": request.user.is_team,
+            "can_download_unpublished": _can_download_unpublished(request.user),
+        },
     )
 
 
@@ -97,7 +105,11 @@ def plan_progress(request, pk: int):
     return render(
         request,
         "phases/plan/progress.html",
-        {"document": document, "can_render": request.user.is_team},
+        {
+            "document": document,
+            "can_render": request.user.is_team,
+            "can_download": document.is_ready and (document.is_published or _can_download_unpublished(request.user)),
+        },
     )
 
 
@@ -106,10 +118,11 @@ def plan_progress(request, pk: int):
 def plan_status(request, pk: int):
     document = get_object_or_404(
         PlanDocument.objects.only(
-            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id"
+            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id", "published_at"
         ),
         pk=pk,
     )
+    can_download = document.is_ready and (document.is_published or _can_download_unpublished(request.user))
     return JsonResponse(
         {
             "id": document.pk,
@@ -117,10 +130,11 @@ def plan_status(request, pk: int):
             "status_label": document.get_status_display(),
             "progress": document.progress,
             "done": document.is_done,
-            "error": document.error,
+            # The worker's message may name files and exceptions: for the team only.
+            "error": document.error if request.user.is_team else "",
             "sha256": document.sha256,
             "pages": document.pages,
-            "download_url": reverse("phases:plan_download", args=[document.pk]) if document.is_ready else "",
+            "download_url": reverse("phases:plan_download", args=[document.pk]) if can_download else "",
             "same_as_url": reverse("phases:plan_progress", args=[document.same_as_id]) if document.same_as_id else "",
         },
         headers={"Cache-Control": "no-store"},
@@ -151,8 +165,6 @@ def plan_unpublish_view(request, pk: int):
 
 # --- Discussion of the preliminary proposal -----------------------------------------------------------------
 
-PARTICIPANTS = (Role.MAYOR, Role.OFFICE)
-
 
 class PlanCommentForm(forms.Form):
     section = forms.ChoiceField(label=gettext_lazy("Sezione"), choices=DraftSection.choices)
@@ -166,14 +178,15 @@ def _discussed_draft():
 
 
 def _is_participant(user) -> bool:
-    return (user.is_mayor and user.municipality_id) or (user.is_office_staff and user.office_id)
+    return PlanComment.participant_of(user) is not None
 
 
 @role_required(*READERS)
+@require_http_methods(["GET", "POST"])
 def plan_discussion(request):
     document = _discussed_draft()
     status = gate(Feature.COMMENT_DRAFT_PLAN)
-    participant = bool(_is_participant(request.user))
+    participant = _is_participant(request.user)
     form = PlanCommentForm()
     if request.method == "POST":
         if not participant:
@@ -194,6 +207,15 @@ def plan_discussion(request):
                 messages.success(request, _("Commento inviato."))
                 section = form.cleaned_data["section"]
                 return redirect(f"{reverse('phases:plan_discussion')}#sezione-{section}")
+        elif "section" in form.errors:
+            # A hidden field: nothing on the page could show this error beside it.
+            messages.error(
+                request,
+                _(
+                    "Il commento non è stato inviato: la sezione del documento non è valida. "
+                    "Ricarica la pagina e riprova."
+                ),
+            )
         else:
             messages.error(request, _("Il commento non è stato inviato: controlla i campi evidenziati."))
     sections = []
@@ -237,6 +259,16 @@ class PlanReplyForm(forms.Form):
         label=gettext_lazy("Risposta del team PSM"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
+    # What to do about each field's error, for the message shown above the page (the form is inline).
+    FIX = {
+        "thread": gettext_lazy("la discussione indicata non è valida, ricarica la pagina e riprova"),
+        "body": gettext_lazy("scrivi il testo (al massimo 4.000 caratteri)"),
+    }
+
+    def error_message(self) -> str:
+        fixes = "; ".join(str(self.FIX.get(name, " ".join(errors))) for name, errors in self.errors.items())
+        return _("La risposta non è stata inviata: %(fixes)s.") % {"fixes": fixes}
+
 
 @team_required
 @require_POST
@@ -252,7 +284,7 @@ def plan_discussion_reply(request, section: str):
     elif document is None:
         messages.error(request, _("Non c'è una proposta preliminare pubblicata."))
     elif not form.is_valid():
-        messages.error(request, _("La risposta non è stata inviata: scrivi il testo (al massimo 4.000 caratteri)."))
+        messages.error(request, form.error_message())
     else:
         try:
             plan_comment_reply(document=document, section=section, user=request.user, **form.cleaned_data)

@@ -281,6 +281,9 @@ LOGGING = {
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
+# A document still queued or rendering after this many seconds is enqueued again by the next request
+# over the same data (its broker message was lost, or the worker died and the message did not come back).
+PSM_PLAN_STALE_SECONDS = envint("PSM_PLAN_STALE_SECONDS", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
 
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from psm_portal.lib.params import as_int
+
 
 class PlanKind(models.TextChoices):
     DRAFT = "draft", _("Proposta preliminare di piano")
@@ -148,16 +150,14 @@ class DraftSection(models.TextChoices):
 
 
 class PlanCommentQuerySet(models.QuerySet):
-    def thread(self, *, document, section: str, municipality=None, office=None) -> PlanCommentQuerySet:
+    def thread(self, *, document, section: str, municipality_id=None, office_id=None) -> PlanCommentQuerySet:
         """One thread: the comments of one municipality, or one office, on one section of one document."""
-        return self.filter(document=document, section=section, municipality=municipality, office=office)
+        return self.filter(document=document, section=section, municipality_id=municipality_id, office_id=office_id)
 
     def of_participant(self, user) -> PlanCommentQuerySet:
-        if user.is_mayor:
-            return self.filter(municipality_id=user.municipality_id, office__isnull=True)
-        if user.is_office_staff:
-            return self.filter(office_id=user.office_id, municipality__isnull=True)
-        return self.none()
+        """Every thread of the user's municipality (mayor) or office, with the team's replies."""
+        participant = PlanComment.participant_of(user)
+        return self.filter(**participant) if participant else self.none()
 
     def from_participants(self) -> PlanCommentQuerySet:
         """The comments of mayors and offices, without the PSM team's replies."""
@@ -213,7 +213,29 @@ class PlanComment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_section_display()} — {self.municipality or self.office}"
 
+    @staticmethod
+    def participant_of(user) -> dict | None:
+        """Whose threads the user writes in: ``{"municipality_id": ...}`` for a mayor with a comune,
+        ``{"office_id": ...}`` for office staff with an office, None for everybody else."""
+        if getattr(user, "is_mayor", False) and user.municipality_id:
+            return {"municipality_id": user.municipality_id}
+        if getattr(user, "is_office_staff", False) and user.office_id:
+            return {"office_id": user.office_id}
+        return None
+
     @property
     def thread_key(self) -> str:
         """The thread, as the reply form names it: ``comune-083048`` or ``ufficio-3``."""
         return f"comune-{self.municipality_id}" if self.municipality_id else f"ufficio-{self.office_id}"
+
+    @staticmethod
+    def participant_of_thread(key: str) -> dict | None:
+        """The reverse of ``thread_key``: ``{"municipality_id": "083048"}``, ``{"office_id": 3}``, or None."""
+        kind, _sep, value = (key or "").partition("-")
+        if as_int(value) is None:
+            return None
+        if kind == "comune":
+            return {"municipality_id": value}  # ISTAT codes keep their leading zero
+        if kind == "ufficio":
+            return {"office_id": as_int(value)}
+        return None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
@@ -97,7 +98,15 @@ def _walk(nodes: list[dict], depth: int = 1):
         yield from _walk(node.get("children") or [], depth + 1)
 
 
-def build_context(snapshot: dict, *, kind: str, version: int, created: datetime, shapes=None) -> dict:
+class MapShape(NamedTuple):
+    """A comune on the maps, as ``MunicipalityMap.render`` reads it, from the frozen snapshot."""
+
+    istat_code: str
+    name: str
+    svg_path: str
+
+
+def build_context(snapshot: dict, *, kind: str, version: int, created: datetime) -> dict:
     sections = snapshot["sections"]
     plan = sections.get("plan", {})
     municipalities = sections.get("municipalities", {})
@@ -149,10 +158,12 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime,
 
     maps = {}
     if municipalities.get("items"):
-        if shapes is None:
-            from municipalities.models import Municipality
-
-            shapes = list(Municipality.objects.for_map())
+        # The shapes frozen with the data, never the live table: a redelivered job draws what was frozen,
+        # and the content hash covers them. Drawn in ISTAT order, as the web maps are.
+        shapes = [
+            MapShape(item["istat_code"], item["name"], item["svg_path"])
+            for item in sorted(municipalities["items"], key=lambda item: item["istat_code"])
+        ]
         project_values = {m["istat_code"]: len(m["projects"]) for m in annex}
         fills, legend = choropleth(project_values, unit=_("progetti"))
         maps["projects"] = MunicipalityMap(
@@ -249,7 +260,6 @@ def render_plan_pdf(
     version: int,
     created: datetime,
     progress: Callable[[int], None] | None = None,
-    shapes=None,
 ) -> RenderedPlan:
     """Render one plan document to PDF bytes; raises PlanRenderError when data or templates cannot be rendered."""
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -261,7 +271,7 @@ def render_plan_pdf(
     with translation.override("it"):
         started = time.perf_counter()
         try:
-            context = build_context(snapshot, kind=kind, version=version, created=created, shapes=shapes)
+            context = build_context(snapshot, kind=kind, version=version, created=created)
             timings.steps["context"] = time.perf_counter() - started
             report(20)
             _pause()

@@ -29,7 +29,9 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    {"chart": "bars"|"likert"|"ranking", "id", "title", "description", "respondents",
                     "height", "drawn", "rows": [{"label", "count", "percent", "width", "y", "extra"}]}
                    or {"chart": "number", "id", "title", "respondents", "average", "minimum", "maximum"}
-``municipalities`` {"items": [{"istat_code", "name", "population", "area_km2", "is_capital"}]}
+``municipalities`` {"items": [{"istat_code", "name", "population", "area_km2", "is_capital", "svg_path"}]},
+                   in name order; ``svg_path`` is the comune's shape on the maps (the ``d`` of an SVG path
+                   in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
 ``council``        {"number", "date", "votes_for", "votes_against", "abstentions", "summary"}   (final only)
 ``agenda``         {"year", "actions": [{"title", "objective", "office", "due", "status"}]}    (final only)
@@ -155,12 +157,19 @@ def municipalities_provider(kind: str) -> dict:
 
     rows = (
         Municipality.objects.order_by("name")
-        .values_list("istat_code", "name", "population", "area_km2", "is_capital")
+        .values_list("istat_code", "name", "population", "area_km2", "is_capital", "svg_path")
         .iterator()
     )
     return {
         "items": [
-            {"istat_code": code, "name": name, "population": population, "area_km2": str(area), "is_capital": capital}
-            for code, name, population, area, capital in rows
+            {
+                "istat_code": code,
+                "name": name,
+                "population": population,
+                "area_km2": str(area),
+                "is_capital": capital,
+                "svg_path": path,
+            }
+            for code, name, population, area, capital, path in rows
         ]
     }

@@ -6,7 +6,9 @@ import hashlib
 import json
 import logging
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -20,7 +22,6 @@ from phases.plan.providers import collect
 from phases.plan.providers import fingerprint as data_fingerprint
 from psm_portal.accounts.permissions import is_team
 from psm_portal.audit.services import audit_record
-from psm_portal.lib.params import as_int
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,11 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
     for _attempt in range(5):
         existing = _made_from(kind, fingerprint)
         if existing:
+            if enqueue and _is_stuck(existing):
+                # Lost on the way (broker down, message dropped): send it again; the claim token
+                # lets only one worker finish it if the first message turns up after all.
+                logger.warning("Plan document %s looks stuck in %s: enqueued again", existing.pk, existing.status)
+                _enqueue(existing.pk)
             return existing, False
         try:
             with transaction.atomic():
@@ -76,11 +82,13 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
 def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
     """The live document made from data with this fingerprint, directly or through a twin found by the worker."""
     documents = PlanDocument.objects.of_kind(kind)
-    existing = documents.reusable().filter(data_fingerprint=fingerprint).first()
+    # The request only names the document: the snapshot (megabytes) stays in the database.
+    existing = documents.reusable().filter(data_fingerprint=fingerprint).defer("snapshot").first()
     if existing is None:
         twin = (
             documents.filter(status=PlanStatus.SAME, data_fingerprint=fingerprint, same_as__in=documents.reusable())
             .select_related("same_as")
+            .defer("snapshot", "same_as__snapshot")
             .order_by("-pk")
             .first()
         )
@@ -88,40 +96,67 @@ def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
     return existing
 
 
-def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
-    """Build and store the document's snapshot, once: a redelivered job renders what was frozen first.
+def _is_stuck(document: PlanDocument) -> bool:
+    """Unfinished, and untouched by any worker for longer than a broker would take to redeliver it."""
+    if document.status not in (PlanStatus.QUEUED, PlanStatus.RENDERING):
+        return False
+    since = document.started_at or document.requested_at
+    return since < timezone.now() - timedelta(seconds=settings.PSM_PLAN_STALE_SECONDS)
 
-    Returns the earlier document with the same content when there is one (this one then becomes
-    ``same``), else None.
+
+FREEZE_ATTEMPTS = 3
+
+
+def _freeze(document: PlanDocument, mine) -> PlanDocument | None:
+    """Build and store the document's snapshot and fingerprint, once: a redelivered job renders what was frozen.
+
+    Returns the live document with the same content or the same data when there is one (this one
+    then becomes ``same``), else None. Raises PlanRenderError when the snapshot cannot be stored.
     """
     if document.content_hash:
         return None
+    # The fingerprint is taken again here, before the snapshot: if the data move in between, it is
+    # older than the content (a later request finds the same content and renders nothing), never
+    # newer (a request over new data would get this document's old content).
+    fingerprint = data_fingerprint(document.kind)
     snapshot, digest = _snapshot_with_hash(document.kind)
-    twin = (
-        PlanDocument.objects.of_kind(document.kind)
-        .reusable()
-        .exclude(pk=document.pk)
-        .filter(content_hash=digest)
-        .only("pk")
-        .first()
-    )
-    if twin is None:
-        try:
-            with transaction.atomic():
-                mine.update(snapshot=snapshot, content_hash=digest, progress=10)
-        except IntegrityError:  # another worker froze the same content a moment ago
-            twin = PlanDocument.objects.of_kind(document.kind).reusable().filter(content_hash=digest).first()
-    if twin is not None:
-        mine.update(status=PlanStatus.SAME, same_as=twin, progress=100, finished_at=timezone.now())
+    live = PlanDocument.objects.of_kind(document.kind).reusable().exclude(pk=document.pk).only("pk")
+    for _attempt in range(FREEZE_ATTEMPTS):
+        twin = live.filter(content_hash=digest).first()
+        if twin is None:
+            try:
+                with transaction.atomic():
+                    mine.update(snapshot=snapshot, content_hash=digest, data_fingerprint=fingerprint, progress=10)
+            except IntegrityError:
+                # Another live document froze the same content, or was asked for over the same data, a moment ago.
+                twin = live.filter(content_hash=digest).first() or live.filter(data_fingerprint=fingerprint).first()
+                if twin is None:  # it failed or turned out a twin itself meanwhile: try again
+                    continue
+            else:
+                document.snapshot, document.content_hash, document.data_fingerprint = snapshot, digest, fingerprint
+                return None
+        # A twin is never live, so it may share the fingerprint: the next request over these data finds it.
+        mine.update(
+            status=PlanStatus.SAME, same_as=twin, data_fingerprint=fingerprint, progress=100, finished_at=timezone.now()
+        )
         return twin
-    document.snapshot, document.content_hash = snapshot, digest
-    return None
+    raise PlanRenderError(
+        _("I dati del documento non si possono fissare: un'altra preparazione li sta usando. Riprova.")
+    )
 
 
 def _enqueue(document_id: int) -> None:
     from phases.tasks import render_plan_document
 
-    transaction.on_commit(lambda: render_plan_document.delay(document_id))
+    def send() -> None:
+        try:
+            render_plan_document.delay(document_id)
+        except Exception:
+            # The broker is down: the row stays queued and a later request over the same data enqueues it again.
+            logger.exception("Plan document %s: the render could not be enqueued", document_id)
+
+    # Robust as well: nothing raised after the commit may turn the saved request into a 500.
+    transaction.on_commit(send, robust=True)
 
 
 def _store_pdf(document: PlanDocument, pdf: bytes) -> str:
@@ -172,28 +207,41 @@ def plan_render(*, document_id: int) -> PlanDocument | None:
         )
     except PlanRenderError as exc:
         logger.warning("Plan document %s cannot be rendered: %s", document_id, exc)
-        mine.update(status=PlanStatus.FAILED, error=str(exc), finished_at=timezone.now())
-        return PlanDocument.objects.get(pk=document_id)
+        return _failed(mine, document_id, str(exc))
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # WeasyPrint or a template tag failing on odd data: record it, do not retry
         logger.exception("Plan document %s failed", document_id)
         message = _("Il documento non si può impaginare: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
-        mine.update(status=PlanStatus.FAILED, error=message, finished_at=timezone.now())
-        return PlanDocument.objects.get(pk=document_id)
+        return _failed(mine, document_id, message)
 
-    name = _store_pdf(document, result.pdf)
-    finished = mine.update(
-        status=PlanStatus.READY,
-        progress=100,
-        file=name,
-        sha256=result.sha256,
-        size=len(result.pdf),
-        pages=result.pages,
-        finished_at=timezone.now(),
-    )
+    try:
+        name = _store_pdf(document, result.pdf)
+        finished = mine.update(
+            status=PlanStatus.READY,
+            progress=100,
+            file=name,
+            sha256=result.sha256,
+            size=len(result.pdf),
+            pages=result.pages,
+            finished_at=timezone.now(),
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # storage refused the file (permissions, disk full): retrying will not help
+        logger.exception("Plan document %s could not be stored", document_id)
+        message = _("Il PDF è stato impaginato ma non si può salvare: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
+        return _failed(mine, document_id, message)
     if not finished:
         logger.info("Plan document %s was finished by another worker", document_id)
+    return PlanDocument.objects.get(pk=document_id)
+
+
+def _failed(mine, document_id: int, message: str) -> PlanDocument:
+    """End the claimed document as failed with an Italian message for the team."""
+    mine.update(status=PlanStatus.FAILED, error=message, finished_at=timezone.now())
     return PlanDocument.objects.get(pk=document_id)
 
 
@@ -245,11 +293,8 @@ def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
     body = (body or "").strip()
     if not body:
         raise ValueError(_("Scrivi il commento prima di inviarlo."))
-    if user.is_mayor and user.municipality_id:
-        participant = {"municipality_id": user.municipality_id}
-    elif user.is_office_staff and user.office_id:
-        participant = {"office_id": user.office_id}
-    else:
+    participant = PlanComment.participant_of(user)
+    if participant is None:
         raise ValueError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
     comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
     return comment
@@ -262,19 +307,18 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
     if not is_team(user):
         raise ValueError(_("Risponde nelle discussioni solo il team PSM."))
     _ensure_discussed(document)
-    kind, _sep, key = (thread or "").partition("-")
-    participant = {"comune": "municipality_id", "ufficio": "office_id"}.get(kind) if as_int(key) is not None else None
+    participant = PlanComment.participant_of_thread(thread)
     body = (body or "").strip()
     if not body:
         raise ValueError(_("Scrivi la risposta prima di inviarla."))
-    other = "office__isnull" if participant == "municipality_id" else "municipality__isnull"
-    opened = participant and PlanComment.objects.filter(
-        document=document, section=section, from_team=False, **{participant: key, other: True}
+    opened = (
+        participant is not None
+        and PlanComment.objects.thread(document=document, section=section, **participant).from_participants().exists()
     )
-    if not opened or not opened.exists():
+    if not opened:
         raise ValueError(_("Questa discussione non esiste: si risponde a un comune o a un ufficio che ha commentato."))
     comment = PlanComment.objects.create(
-        document=document, section=section, author=user, body=body, from_team=True, **{participant: key}
+        document=document, section=section, author=user, body=body, from_team=True, **participant
     )
     audit_record(actor=user, action="plan_comment.reply", obj=comment, after={"thread": thread, "section": section})
     return comment

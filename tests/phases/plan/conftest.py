@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from phases.models import PlanDocument, PlanKind, PlanStatus
-from phases.plan import synthetic
+from tests.phases.plan import synthetic
 
 
 @pytest.fixture

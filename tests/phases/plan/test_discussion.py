@@ -228,3 +228,102 @@ def test_replies_close_with_phase_two(login, team_user, mayor_a, draft):
     assert response.status_code == 302
     assert not PlanComment.objects.filter(from_team=True).exists()
     assert login(team_user).post(reverse("phases:plan_discussion_reply", args=["nope"]), {}).status_code == 404
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_mayors_with_a_comune_and_office_staff_with_an_office_are_the_participants(name, cast):
+    user = cast(name)
+    expected = {
+        "mayor_a": {"municipality_id": "083048"},
+        "mayor_b": {"municipality_id": "083041"},
+        "office_a_user": {"office_id": getattr(user, "office_id", None)},
+        "office_b_user": {"office_id": getattr(user, "office_id", None)},
+    }.get(name)
+    assert PlanComment.participant_of(user) == expected
+
+
+def test_a_mayor_without_a_comune_or_staff_without_an_office_is_no_participant(mayor_a, office_a_user, draft):
+    PlanComment.objects.create(
+        document=draft, section="intro", municipality=mayor_a.municipality, author=mayor_a, body="x"
+    )
+    mayor_a.municipality = None
+    office_a_user.office = None
+    for user in (mayor_a, office_a_user):
+        assert PlanComment.participant_of(user) is None
+        assert not PlanComment.objects.of_participant(user).exists()
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("comune-083048", {"municipality_id": "083048"}),
+        ("ufficio-3", {"office_id": 3}),
+        ("ufficio-abc", None),
+        ("comune-", None),
+        ("altro-1", None),
+        ("comune-²", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_thread_key_names_its_participant(key, expected):
+    assert PlanComment.participant_of_thread(key) == expected
+
+
+def test_a_reply_checks_the_thread_without_loading_its_comments(team_user, mayor_a, office_a_user, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from phases.plan.services import plan_comment_reply
+
+    for user in (mayor_a, office_a_user):
+        PlanComment.objects.create(
+            document=draft, section="intro", author=user, body="Commento", **PlanComment.participant_of(user)
+        )
+    for thread in ("comune-083048", f"ufficio-{office_a_user.office_id}"):
+        with CaptureQueriesContext(connection) as queries:
+            reply = plan_comment_reply(document=draft, section="intro", thread=thread, user=team_user, body="Visto.")
+        assert reply.thread_key == thread and reply.from_team
+        reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        comments = [sql for sql in reads if 'FROM "phases_plancomment"' in sql]
+        assert len(comments) == 1 and comments[0].startswith('SELECT 1 AS "a" '), comments
+        participant = PlanComment.participant_of_thread(thread)
+        assert PlanComment.objects.thread(document=draft, section="intro", **participant).count() == 2
+
+
+@pytest.mark.parametrize(
+    "thread, body, says, not_says",
+    [
+        ("", "Risposta", "la discussione indicata non è valida", "scrivi il testo"),
+        ("comune-" + "0" * 30, "Risposta", "la discussione indicata non è valida", "scrivi il testo"),
+        ("comune-083048", "", "scrivi il testo", "la discussione indicata"),
+        ("", "", "la discussione indicata non è valida, ricarica la pagina e riprova; scrivi il testo", "xyz"),
+    ],
+)
+def test_an_invalid_reply_form_names_what_is_wrong(thread, body, says, not_says, login, team_user, mayor_a, draft):
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Commento"})
+        response = login(team_user).post(
+            reverse("phases:plan_discussion_reply", args=["intro"]), {"thread": thread, "body": body}, follow=True
+        )
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "La risposta non è stata inviata: " in html
+    assert says in html and not_says not in html
+    assert not PlanComment.objects.filter(from_team=True).exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_the_discussion_page_rejects_other_methods(method, login, mayor_a, team_user, draft):
+    with in_phase("agenda"):
+        for user in (mayor_a, team_user):
+            assert getattr(login(user), method)(reverse("phases:plan_discussion")).status_code == 405
+    assert not PlanComment.objects.exists()
+
+
+@pytest.mark.parametrize("section", ["nessuna", ""])
+def test_a_comment_with_a_bad_hidden_section_says_so(section, login, mayor_a, draft):
+    with in_phase("agenda"):
+        response = login(mayor_a).post(reverse("phases:plan_discussion"), {"section": section, "body": "Commento"})
+    assert response.status_code == 400
+    assert "la sezione del documento non è valida. Ricarica la pagina e riprova." in response.content.decode()
+    assert not PlanComment.objects.exists()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -13,15 +13,16 @@ from django.utils import timezone
 from municipalities.models import Municipality
 from phases.models import Phase, PlanDocument, PlanKind, PlanStatus
 from phases.plan import document as plan_document
-from phases.plan import services, synthetic
+from phases.plan import services
 from phases.plan.document import canonical_json, render_plan_pdf, snapshot_hash
 from phases.plan.services import plan_publish, plan_render, plan_request, plan_snapshot
-from phases.plan.synthetic import VISION_TEXT
 from phases.tasks import render_plan_document
 from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_euro, format_number
 from surveys.results import participation_map
+from tests.phases.plan import synthetic
 from tests.phases.plan.conftest import outline_titles, pdf_text
+from tests.phases.plan.synthetic import VISION_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +233,7 @@ def test_data_that_cannot_be_printed_fails_with_a_clear_message(media, settings,
     def bad_objectives(kind):
         return {"items": [{"code": "A1", "level": 3, "title": "x", "children": [], "projects": [{"cost": "tanti"}]}]}
 
-    monkeypatch.setattr("phases.plan.synthetic.objectives", bad_objectives)
+    monkeypatch.setattr("tests.phases.plan.synthetic.objectives", bad_objectives)
     document, _ = plan_request(kind="draft", enqueue=False)
     document = plan_render(document_id=document.pk)
     assert document.status == PlanStatus.FAILED
@@ -336,10 +337,10 @@ def test_only_a_ready_document_can_be_published(media, team_user):
 
 
 def test_the_annex_tells_not_yet_available_from_none(settings):
-    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     snapshot["sections"]["questionnaire"]["by_municipality"].pop("083048")
-    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED, shapes=[])
+    context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
     messina = next(m for m in context["annex"] if m["istat_code"] == "083048")
     assert messina["responses"] == 0  # the questionnaire exists, nobody from Messina answered
     assert messina["needs"] is None  # the istanze are not in the portal yet
@@ -350,7 +351,7 @@ def test_the_annex_tells_not_yet_available_from_none(settings):
 
 
 def test_the_participation_map_is_in_responses_per_1000_inhabitants(settings):
-    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "phases.plan.synthetic.questionnaire"}
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
     snapshot = plan_snapshot(kind="draft")
     counts = snapshot["sections"]["questionnaire"]["by_municipality"]
     population = {m["istat_code"]: m["population"] for m in snapshot["sections"]["municipalities"]["items"]}
@@ -389,3 +390,158 @@ def test_a_provider_may_report_its_section_unavailable(settings):
 
 def vision_not_approved(kind: str) -> dict:
     return {"available": False, "note": "La Visione è in revisione."}
+
+
+def test_a_storage_that_refuses_the_pdf_fails_the_document_with_a_message(media, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def refuse(self, name, content):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+    document, _ = plan_request(kind="draft", enqueue=False)
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.FAILED  # not left «rendering» for ever
+    assert document.error.startswith("Il PDF è stato impaginato ma non si può salvare: PermissionError")
+    assert document.finished_at is not None and not document.file
+    # Failed documents are not reused: asking again makes a new version.
+    monkeypatch.undo()
+    assert plan_request(kind="draft", enqueue=False)[1]
+
+
+def test_a_transient_storage_error_is_left_to_the_retry(media, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def away(self, name, content):
+        raise TimeoutError("storage timed out")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", away)
+    document, _ = plan_request(kind="draft", enqueue=False)
+    with pytest.raises(TimeoutError):
+        plan_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.status == PlanStatus.RENDERING and document.error == ""
+
+
+@pytest.mark.parametrize("status, stamp", [(PlanStatus.QUEUED, "requested_at"), (PlanStatus.RENDERING, "started_at")])
+def test_a_stuck_document_is_enqueued_again_by_the_next_request(
+    status, stamp, media, settings, django_capture_on_commit_callbacks
+):
+    settings.PSM_PLAN_STALE_SECONDS = 600
+    document, _ = plan_request(kind="draft", enqueue=False)
+    started = timezone.now() if status == PlanStatus.RENDERING else None
+    PlanDocument.objects.filter(pk=document.pk).update(status=status, started_at=started)
+    # Recently touched by a worker, or just queued: asking again only returns it.
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert plan_request(kind="draft") == (document, False)
+    assert callbacks == []
+    # Untouched for longer than the stale limit: its message was lost, so it is sent again.
+    long_ago = timezone.now() - timedelta(seconds=601)
+    PlanDocument.objects.filter(pk=document.pk).update(**{stamp: long_ago})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again, created = plan_request(kind="draft")
+    assert (again, created) == (document, False) and len(callbacks) == 1
+    document.refresh_from_db()
+    assert document.status == PlanStatus.READY  # the in-process render took it over
+    assert PlanDocument.objects.count() == 1
+
+
+def test_the_stale_limit_defaults_to_the_broker_s_visibility_timeout():
+    from django.conf import settings
+
+    assert settings.PSM_PLAN_STALE_SECONDS == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = _render_ready("draft")
+    with CaptureQueriesContext(connection) as queries:
+        assert plan_request(kind="draft", enqueue=False) == (document, False)
+    assert not [q["sql"] for q in queries.captured_queries if '"snapshot"' in q["sql"]]
+
+
+def test_the_maps_are_drawn_from_the_frozen_snapshot_not_the_live_table(settings, django_assert_num_queries):
+    settings.PSM_PLAN_PROVIDERS = {"questionnaire": "tests.phases.plan.synthetic.questionnaire"}
+    snapshot = plan_snapshot(kind="draft")
+    items = {m["istat_code"]: m for m in snapshot["sections"]["municipalities"]["items"]}
+    assert items["083048"]["svg_path"] == Municipality.objects.get(pk="083048").svg_path
+    items["083048"]["svg_path"] = "M1 1L2 2L1 2Z"
+    Municipality.objects.filter(pk="083041").update(svg_path="M9 9L8 8Z")  # after the freeze
+    with django_assert_num_queries(0):
+        context = plan_document.build_context(snapshot, kind="draft", version=1, created=CREATED)
+    for key in ("projects", "participation"):
+        html = str(context["maps"][key])
+        assert html.count("<path ") == 108
+        assert 'd="M1 1L2 2L1 2Z"' in html and "M9 9L8 8Z" not in html
+        assert f'd="{items["083041"]["svg_path"]}"' in html
+
+
+def test_the_content_hash_covers_the_map_shapes():
+    before = snapshot_hash(plan_snapshot(kind="draft"))
+    Municipality.objects.filter(pk="083041").update(svg_path="M9 9L8 8Z")
+    assert snapshot_hash(plan_snapshot(kind="draft")) != before
+
+
+def test_the_fingerprint_is_taken_again_when_the_data_are_frozen(media):
+    from phases.plan.providers import fingerprint
+
+    document, _ = plan_request(kind="draft", enqueue=False)
+    Phase.objects.filter(key="agenda").update(description="Cambiata prima che il worker arrivasse.")
+    document = plan_render(document_id=document.pk)
+    assert "Cambiata prima che il worker arrivasse." in str(document.snapshot)
+    assert document.data_fingerprint == fingerprint("draft")
+    # A request over the data the document holds gets it, rather than a new version.
+    assert plan_request(kind="draft", enqueue=False) == (document, False)
+    assert PlanDocument.objects.count() == 1
+
+
+def test_a_document_frozen_over_the_data_of_another_live_request_becomes_its_twin(media):
+    agenda = Phase.objects.filter(key="agenda")
+    description = agenda.get().description
+    first, _ = plan_request(kind="draft", enqueue=False)  # queued, not frozen yet
+    agenda.update(description="Per un momento.")
+    second, created = plan_request(kind="draft", enqueue=False)
+    assert created
+    agenda.update(description=description)  # back to the data the first one was asked for
+    second = plan_render(document_id=second.pk)
+    assert second.status == PlanStatus.SAME and second.same_as == first
+    assert second.snapshot is None and not second.file
+    first = plan_render(document_id=first.pk)
+    assert first.status == PlanStatus.READY
+    assert plan_request(kind="draft", enqueue=False) == (first, False)
+
+
+@pytest.mark.parametrize("clashes, status", [(1, PlanStatus.READY), (99, PlanStatus.FAILED)])
+def test_a_clash_with_no_twin_freezes_again_or_fails_cleanly(clashes, status, media, monkeypatch):
+    from django.db import IntegrityError
+    from django.db.models.query import QuerySet
+
+    document, _ = plan_request(kind="draft", enqueue=False)
+    original, seen = QuerySet.update, []
+
+    def clash(self, **kwargs):
+        if "snapshot" in kwargs and len(seen) < clashes:
+            seen.append(kwargs)
+            raise IntegrityError("UNIQUE constraint failed: plandocument_unique_live_data")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", clash)
+    document = plan_render(document_id=document.pk)
+    assert document.status == status
+    if status == PlanStatus.READY:
+        assert document.snapshot and document.content_hash == snapshot_hash(document.snapshot)
+    else:  # never rendered without a stored snapshot
+        assert document.snapshot is None and not document.file and not (media / "piano").exists()
+        assert document.error.startswith("I dati del documento non si possono fissare")
+
+
+def test_the_synthetic_plan_lives_with_the_tests_and_is_made_afresh():
+    from importlib.util import find_spec
+
+    assert find_spec("phases.plan.synthetic") is None  # the portal never ships or uses it
+    names = ["Lipari", "Messina", "Milazzo"]
+    first = synthetic.objective_tree(16, 40, names)
+    first[0]["title"] = "Modificato da un chiamante"
+    assert synthetic.objective_tree(16, 40, names)[0]["title"] == "Territorio connesso"

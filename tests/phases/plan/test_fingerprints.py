@@ -15,7 +15,6 @@ from municipalities.models import Municipality
 from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import Indicator, Objective, Phase, VisionStatus, VisionVersion
 from phases.plan.providers import fingerprint, fingerprint_paths
-from phases.plan.synthetic import PROVIDERS
 from projects.factories import ProjectFactory
 from projects.models import FundingLine, Project
 from surveys.answers import Structure
@@ -24,6 +23,7 @@ from surveys.factories import every_kind_questionnaire
 from surveys.models import Option, Tally
 from surveys.services import response_submit
 from surveys.tallies import tally_rebuild
+from tests.phases.plan.synthetic import PROVIDERS
 
 pytestmark = pytest.mark.django_db
 

@@ -141,7 +141,7 @@ def test_the_pdf_draws_the_same_svg_charts_as_the_results_page(client):
     web = _svgs(client.get(reverse("surveys:results", args=[survey.slug])).content.decode())
     snapshot = plan_snapshot(kind="draft")
     with translation.override("it"):
-        context = build_context(snapshot, kind="draft", version=1, created=timezone.now(), shapes=[])
+        context = build_context(snapshot, kind="draft", version=1, created=timezone.now())
         printed = _svgs(render_html(context))
     charted = [q for q in snapshot["sections"]["questionnaire"]["questions"] if q["chart"] != "number"]
     assert {q["chart"] for q in charted} == {"bars", "likert", "ranking"}

@@ -14,6 +14,8 @@ from tests.phases.plan.conftest import PDF, make_document
 pytestmark = pytest.mark.django_db
 
 READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user"}
+# Who downloads the versions not yet published: the team prepares them, the council approves the final plan.
+UNPUBLISHED_READERS = {"team_user", "council_user"}
 
 
 def expected_for_readers(name: str, ok: int = 200) -> int:
@@ -46,10 +48,37 @@ def test_published_documents_download_for_everyone(name, cast, login, media):
 
 
 @pytest.mark.parametrize("name", CAST)
-def test_unpublished_versions_download_only_in_the_reserved_area(name, cast, login, media):
+def test_unpublished_versions_download_only_for_the_team_and_the_council(name, cast, login, media):
     document = make_document()
     response = login(cast(name)).get(reverse("phases:plan_download", args=[document.pk]))
-    assert response.status_code == (200 if name in READERS else 404)
+    assert response.status_code == (200 if name in UNPUBLISHED_READERS else 404)
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_team_area_links_only_the_downloads_each_role_may_open(name, cast, login, media):
+    published = make_document(version=1, published=True)
+    unpublished = make_document(version=2)
+    response = login(cast(name)).get(reverse("phases:plan_manage"))
+    assert response.status_code == expected_for_readers(name)
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert f'href="{reverse("phases:plan_download", args=[published.pk])}"' in html
+        link = f'href="{reverse("phases:plan_download", args=[unpublished.pk])}"'
+        assert (link in html) == (name in UNPUBLISHED_READERS)
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_progress_page_of_an_unpublished_version_links_the_pdf_for_the_team_and_the_council(
+    name, cast, login, media
+):
+    document = make_document()
+    response = login(cast(name)).get(reverse("phases:plan_progress", args=[document.pk]))
+    assert response.status_code == expected_for_readers(name)
+    if response.status_code == 200:
+        html = response.content.decode()
+        link = f'href="{reverse("phases:plan_download", args=[document.pk])}"'
+        assert (link in html) == (name in UNPUBLISHED_READERS)
+        assert ("si potrà scaricare quando il team PSM la pubblicherà" in html) == (name not in UNPUBLISHED_READERS)
 
 
 def test_a_document_not_ready_has_nothing_to_download(login, team_user, media):
@@ -133,13 +162,17 @@ def test_the_progress_page_refreshes_itself(name, cast, login, media):
         assert " style=" not in html
 
 
-def test_the_progress_page_of_a_failed_document_shows_its_message(login, team_user, media):
+@pytest.mark.parametrize("name", CAST)
+def test_the_progress_page_of_a_failed_document_shows_its_message_to_the_team(name, cast, login, media):
     document = make_document(status=PlanStatus.FAILED)
     PlanDocument.objects.filter(pk=document.pk).update(error="Il modello del documento contiene un errore: x")
-    html = login(team_user).get(reverse("phases:plan_progress", args=[document.pk])).content.decode()
-    assert "La preparazione non è riuscita." in html
-    assert "Il modello del documento contiene un errore: x" in html
-    assert "plan-progress-bar" not in html
+    response = login(cast(name)).get(reverse("phases:plan_progress", args=[document.pk]))
+    assert response.status_code == expected_for_readers(name)
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert "La preparazione non è riuscita." in html
+        assert ("Il modello del documento contiene un errore: x" in html) == (name == "team_user")
+        assert "plan-progress-bar" not in html
 
 
 @pytest.mark.parametrize("name", CAST)
@@ -158,9 +191,31 @@ def test_the_status_endpoint_answers_json(name, cast, login, media):
             "error": "",
             "sha256": document.sha256,
             "pages": 42,
-            "download_url": reverse("phases:plan_download", args=[document.pk]),
+            "download_url": (
+                reverse("phases:plan_download", args=[document.pk]) if name in UNPUBLISHED_READERS else ""
+            ),
             "same_as_url": "",
         }
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_status_endpoint_links_a_published_pdf_for_every_reader(name, cast, login, media):
+    document = make_document(published=True)
+    response = login(cast(name)).get(reverse("phases:plan_status", args=[document.pk]))
+    assert response.status_code == expected_for_readers(name)
+    if response.status_code == 200:
+        assert response.json()["download_url"] == reverse("phases:plan_download", args=[document.pk])
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_status_endpoint_gives_the_error_to_the_team_only(name, cast, login, media):
+    document = make_document(status=PlanStatus.FAILED)
+    PlanDocument.objects.filter(pk=document.pk).update(error="OSError: /srv/media/piano non scrivibile")
+    response = login(cast(name)).get(reverse("phases:plan_status", args=[document.pk]))
+    assert response.status_code == expected_for_readers(name)
+    if response.status_code == 200:
+        expected = "OSError: /srv/media/piano non scrivibile" if name == "team_user" else ""
+        assert response.json()["error"] == expected
 
 
 def test_status_of_an_unknown_document_is_404(login, team_user):
@@ -210,3 +265,53 @@ def test_lists_paginate(login, team_user, media):
         make_document(version=version, published=True)
     page2 = login(team_user).get(reverse("phases:plan"), {"pagina": 2}).content.decode()
     assert "Pagina 2 di 2" in page2
+
+
+def test_a_broker_down_leaves_the_document_queued_without_a_500(
+    login, team_user, media, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from phases.tasks import render_plan_document
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(render_plan_document, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = login(team_user).post(reverse("phases:plan_render"), {"kind": "draft"})
+    document = PlanDocument.objects.get()
+    assert response.status_code == 302 and len(callbacks) == 1
+    assert document.status == PlanStatus.QUEUED
+    assert f"Plan document {document.pk}: the render could not be enqueued" in caplog.text
+
+
+def test_the_team_area_never_loads_a_snapshot(login, team_user, media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_document(version=1, published=True)
+    same = make_document(version=2, status=PlanStatus.SAME)
+    PlanDocument.objects.filter(pk=same.pk).update(same_as=first, content_hash="")
+    client = login(team_user)
+    for url in (reverse("phases:plan_manage"), reverse("phases:plan_progress", args=[same.pk])):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        assert any('"same_as_id"' in sql for sql in selects)
+        assert not [sql for sql in selects if '"snapshot"' in sql], url
+
+
+def test_the_team_area_pages_share_one_breadcrumb(login, team_user, media):
+    document = make_document()
+    client = login(team_user)
+    dashboard = f'<a href="{reverse("accounts:dashboard")}">Area riservata</a>'
+    manage = client.get(reverse("phases:plan_manage"))
+    progress = client.get(reverse("phases:plan_progress", args=[document.pk]))
+    for response in (manage, progress):
+        assert "phases/plan/_area_breadcrumbs.html" in [t.name for t in response.templates]
+        assert dashboard in response.content.decode()
+    assert '<li class="breadcrumb-item active" aria-current="page">Documenti del piano</li>' in manage.content.decode()
+    html = progress.content.decode()
+    assert f'<a href="{reverse("phases:plan_manage")}">Documenti del piano</a>' in html
+    assert f'<li class="breadcrumb-item active" aria-current="page">{document}</li>' in html

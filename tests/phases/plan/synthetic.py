@@ -1,14 +1,13 @@
-"""Synthetic data in the shapes of ``phases.plan.providers``, for tests, the benchmark and the demo.
+"""Synthetic sections in the shapes of ``phases.plan.providers``, for the plan-document tests.
 
-The Vision, objectives, projects and questionnaire modules plug in their real
-providers later; until then these generators let the whole document pipeline run
-on realistic volumes. Sizes come from ``settings.PSM_PLAN_SYNTHETIC``
-(``{"objectives": 60, "projects": 2000}``); the output is deterministic.
+Plugged in through ``settings.PSM_PLAN_PROVIDERS`` (``PROVIDERS`` below), they fill every
+section, the final plan's council and agenda too, without writing the rows the real providers
+read. Sizes come from ``settings.PSM_PLAN_SYNTHETIC`` (``{"objectives": 16, "projects": 40}``);
+the output is deterministic. The benchmark writes real rows instead (``bench/plan_data.py``).
 """
 
 from __future__ import annotations
 
-import functools
 import random
 from decimal import Decimal
 
@@ -58,12 +57,8 @@ def vision(kind: str) -> dict:
     return {"title": "Messina metropolitana 2030", "html": f"<p>{VISION_TEXT}</p>", "version": 3}
 
 
-@functools.lru_cache(maxsize=4)
-def objective_tree(count: int, project_count: int, names: tuple[str, ...]) -> list[dict]:
-    """A tree of ``count`` objectives (axes, general, specific) with ``project_count`` projects on specific ones.
-
-    Memoised: generating it is the benchmark's cost, not the portal's (callers must not mutate it).
-    """
+def objective_tree(count: int, project_count: int, names: list[str]) -> list[dict]:
+    """A tree of ``count`` objectives (axes, general, specific) with ``project_count`` projects on specific ones."""
     rng = random.Random(20270101)
     axes = max(1, count // 15)
     general = axes * 3
@@ -126,7 +121,7 @@ def _node(code: str, level: int, title: str) -> dict:
 
 def objectives(kind: str) -> dict:
     size = sizes()
-    return {"items": objective_tree(size["objectives"], size["projects"], tuple(_municipality_names()))}
+    return {"items": objective_tree(size["objectives"], size["projects"], _municipality_names())}
 
 
 def questionnaire(kind: str) -> dict:
@@ -218,10 +213,10 @@ def agenda(kind: str) -> dict:
 
 
 PROVIDERS = {
-    "vision": "phases.plan.synthetic.vision",
-    "objectives": "phases.plan.synthetic.objectives",
-    "questionnaire": "phases.plan.synthetic.questionnaire",
-    "needs": "phases.plan.synthetic.needs",
-    "council": "phases.plan.synthetic.council",
-    "agenda": "phases.plan.synthetic.agenda",
+    "vision": "tests.phases.plan.synthetic.vision",
+    "objectives": "tests.phases.plan.synthetic.objectives",
+    "questionnaire": "tests.phases.plan.synthetic.questionnaire",
+    "needs": "tests.phases.plan.synthetic.needs",
+    "council": "tests.phases.plan.synthetic.council",
+    "agenda": "tests.phases.plan.synthetic.agenda",
 }
