@@ -35,6 +35,26 @@ class NeedReviewForm(forms.ModelForm):
         widgets = {"reply": forms.Textarea(attrs={"rows": 4})}
 
 
+class MunicipalitySearchForm(forms.Form):
+    """The search box and sort order of the list: a NUL byte or an unknown order is refused, not sent to the database."""
+
+    SORTS = {
+        "nome": "name",
+        "-nome": "-name",
+        "popolazione": "population",
+        "-popolazione": "-population",
+        "superficie": "area_km2",
+        "-superficie": "-area_km2",
+    }
+
+    # No max_length: a longer text is cut, as it always was, rather than refused.
+    q = forms.CharField(label=_("Cerca un comune per nome"), required=False)
+    ordina = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+
 class NeedFilterForm(forms.Form):
     q = forms.CharField(label=_("Comune o titolo"), required=False, max_length=100)
     stato = forms.ChoiceField(label=_("Esito"), required=False, choices=[("", _("tutti"))] + list(NeedStatus.choices))

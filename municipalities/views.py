@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from municipalities.forms import NeedFilterForm, NeedForm, NeedReviewForm
+from municipalities.forms import MunicipalitySearchForm, NeedFilterForm, NeedForm, NeedReviewForm
 from municipalities.maps import MunicipalityMap
 from municipalities.models import Municipality, Need, NeedAttachment
 from municipalities.profile import profile_sections
@@ -23,23 +23,19 @@ from psm_portal.accounts.permissions import is_team, role_required, team_require
 from psm_portal.lib.csvexport import csv_response
 from psm_portal.lib.text import fold
 
-SORTS = {
-    "nome": "name",
-    "-nome": "-name",
-    "popolazione": "population",
-    "-popolazione": "-population",
-    "superficie": "area_km2",
-    "-superficie": "-area_km2",
-}
-
 
 @require_GET
 def municipality_list(request):
-    query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("ordina", "nome")
-    if sort not in SORTS:
-        sort = "nome"
-    municipalities = Municipality.objects.defer("boundary", "svg_path").search(query).order_by(SORTS[sort], "name")
+    form = MunicipalitySearchForm(request.GET)
+    # A refused field is left out of cleaned_data: the list falls back to every comune, by name.
+    form.is_valid()
+    query = form.cleaned_data.get("q", "")
+    sort = form.cleaned_data.get("ordina") or "nome"
+    municipalities = (
+        Municipality.objects.defer("boundary", "svg_path")
+        .search(query)
+        .order_by(MunicipalitySearchForm.SORTS[sort], "name")
+    )
     municipality_map = MunicipalityMap(
         title=_("Mappa dei 108 comuni della Città Metropolitana di Messina"),
         description=_("Ogni comune è un collegamento alla sua pagina. L'elenco completo è nella tabella."),
@@ -47,7 +43,7 @@ def municipality_list(request):
     return render(
         request,
         "municipalities/list.html",
-        {"municipalities": municipalities, "query": query, "sort": sort, "map": municipality_map},
+        {"municipalities": municipalities, "query": query, "sort": sort, "map": municipality_map, "form": form},
     )
 
 
