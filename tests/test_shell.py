@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.views.defaults import permission_denied
 
+from municipalities.factories import NeedFactory
 from psm_portal.pages.models import SitePage
 from tests.conftest import CAST
 
@@ -184,6 +187,21 @@ def test_refused_page_says_why(login, council_user):
     response = login(council_user).get(reverse("accounts:users"))
     assert response.status_code == 403
     assert "Questa pagina è riservata ad altri ruoli" in response.content.decode()
+
+
+def test_a_403_shows_its_own_reason(login, mayor_a, messina):
+    need = NeedFactory(municipality=messina)
+    response = login(mayor_a).post(reverse("municipalities:need_detail", args=[need.pk]), {"status": "accepted"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Solo il team PSM esamina le istanze." in html
+    assert "Questa pagina è riservata ad altri ruoli" not in html
+
+
+def test_a_403_without_a_reason_shows_the_generic_text(rf):
+    response = permission_denied(rf.get("/"), PermissionDenied())
+    assert response.status_code == 403
+    assert "Se pensi di doverla vedere, scrivi al team PSM." in response.content.decode()
 
 
 @pytest.mark.parametrize("slug", ["accessibilita", "privacy", "note-legali"])
