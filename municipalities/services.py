@@ -175,8 +175,7 @@ def need_submit(*, user, title: str, description: str, theme: str, objectives=()
 
 def need_review(*, need, actor, status: str, tags: str, reply: str):
     """The PSM team tags an istanza, says whether it is taken into account and replies to the municipality."""
-    # Read what is stored: a bound ModelForm has already copied the new values onto ``need``.
-    before = Need.objects.values("status", "tags", "reply").get(pk=need.pk)
+    before = {"status": need.status, "tags": need.tags, "reply": need.reply}
     need.status = status
     need.tags = ", ".join(tag.strip() for tag in tags.split(",") if tag.strip())[:300]
     if reply.strip() != before["reply"]:

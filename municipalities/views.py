@@ -116,7 +116,7 @@ def need_detail(request, pk: int):
     need = _need_for_user(request, pk)
     form = None
     if is_team(request.user):
-        form = NeedReviewForm(request.POST or None, instance=need)
+        form = NeedReviewForm.for_need(need, request.POST or None)
         if request.method == "POST" and form.is_valid():
             need_review(
                 need=need,

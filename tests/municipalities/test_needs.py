@@ -9,6 +9,7 @@ from municipalities.factories import NeedFactory
 from municipalities.models import Need, NeedAttachment, NeedStatus
 from phases.factories import PositionFactory
 from phases.models import Stance, VisionStatus
+from psm_portal.audit.models import AuditEvent
 from tests.phases.files import fake_pdf, odt, pdf
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,32 @@ def test_team_filters_and_pages_the_needs(login, team_user, messina, lipari):
     response = client.get(reverse("municipalities:needs_review"), {"pagina": 2})
     assert response.context["page"].number == 2 and len(response.context["page"]) == 6
     assert client.get(reverse("municipalities:needs_review"), {"stato": "<script>", "pagina": "x"}).status_code == 200
+
+
+def test_an_invalid_review_shows_the_stored_values(login, team_user, messina):
+    need = NeedFactory(municipality=messina, status=NeedStatus.TAKEN, tags="porti", reply="Risposta salvata.")
+    response = login(team_user).post(
+        reverse("municipalities:need_detail", args=[need.pk]),
+        {"status": "inventato", "tags": "strade", "reply": "Risposta non salvata."},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<p>Risposta salvata.</p>" in html and "<p>Risposta non salvata.</p>" not in html
+    assert ">porti</span>" in html and ">strade</span>" not in html
+    assert "presa in considerazione" in html
+    assert response.context["form"].errors["status"]
+    need.refresh_from_db()
+    assert (need.status, need.tags, need.reply) == (NeedStatus.TAKEN, "porti", "Risposta salvata.")
+
+
+def test_a_review_records_the_stored_values_as_before(login, team_user, messina):
+    need = NeedFactory(municipality=messina, status=NeedStatus.RECEIVED, tags="porti", reply="")
+    login(team_user).post(
+        reverse("municipalities:need_detail", args=[need.pk]), {"status": "taken", "tags": "strade", "reply": "Ok."}
+    )
+    entry = AuditEvent.objects.get(action="need.review")
+    assert entry.before == {"status": "received", "tags": "porti", "reply": ""}
+    assert entry.after == {"status": "taken", "tags": "strade", "reply": "Ok."}
 
 
 def test_municipality_page_shows_needs_and_reply(client, messina):
