@@ -134,6 +134,22 @@ def test_menu_marks_the_current_section(client):
     assert 'class="nav-link active" href="/comuni/" aria-current="page"' in html
 
 
+def test_menu_marks_the_current_section_in_english(client):
+    html = client.get("/en/comuni/083048/").content.decode()
+    assert 'class="nav-link active" href="/en/comuni/" aria-current="page"' in html
+
+
+def test_reserved_area_marks_no_public_section(login, team_user):
+    html = login(team_user).get("/area-riservata/fasi/").content.decode()
+    assert 'aria-current="page"><span>Il processo</span>' not in html
+    assert 'class="nav-link active"' not in html
+
+
+def test_public_section_is_still_current_on_its_own_page(client):
+    html = client.get("/fasi/").content.decode()
+    assert 'class="nav-link active" href="/fasi/" aria-current="page"><span>Il processo</span>' in html
+
+
 def test_menu_buttons_have_accessible_names(client):
     html = client.get("/").content.decode()
     assert 'aria-label="Apri il menu"' in html
