@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phases.documents import private_upload_path
 from psm_portal.lib.text import fold
 
 PROVINCE_CODE = "083"
@@ -144,8 +142,8 @@ class Need(models.Model):
 
 
 def need_upload_to(instance, filename: str) -> str:
-    # A random name with the extension the content proved; never the uploader's name.
-    return f"private/needs/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # A named function, not a factory's closure: migration 0002 refers to it by this name.
+    return private_upload_path("needs", filename)
 
 
 class NeedAttachment(models.Model):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,7 +15,7 @@ from municipalities.maps import MunicipalityMap
 from municipalities.models import Municipality, Need, NeedAttachment
 from municipalities.profile import profile_sections
 from municipalities.services import need_review, need_submit
-from phases.documents import content_type_for
+from phases.documents import serve_private_file
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from psm_portal.accounts.models import Role
@@ -156,12 +156,6 @@ def needs_review(request):
 @login_required
 @require_GET
 def need_attachment(request, pk: int):
-    attachment = get_object_or_404(NeedAttachment.objects.select_related("need"), pk=pk)
+    attachment = get_object_or_404(NeedAttachment, pk=pk)
     _need_for_user(request, attachment.need_id)
-    handle = attachment.file.storage.open(attachment.file.name, "rb")
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment.file, attachment.name)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.factories import NeedFactory
@@ -33,6 +37,25 @@ def test_mayor_sends_a_need_with_objectives_and_attachments(login, mayor_a, mess
     assert attachment.file.name.startswith("private/needs/") and attachment.name == "posizione.pdf"
     download = client.get(reverse("municipalities:need_attachment", args=[attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_need_attachment_is_a_private_download_read_without_a_join(login, mayor_a, messina, listening_now):
+    client = login(mayor_a)
+    client.post(reverse("municipalities:need_create"), need_data(attachment_1=pdf()))
+    attachment = NeedAttachment.objects.get()
+    assert re.fullmatch(r"private/needs/[0-9a-f]{32}\.pdf", attachment.file.name)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("municipalities:need_attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="posizione.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    # The attachment is read alone; the need comes with its municipality in the permission check.
+    attachment_query = next(
+        q["sql"] for q in captured.captured_queries if '"municipalities_needattachment"' in q["sql"]
+    )
+    assert "JOIN" not in attachment_query
 
 
 def test_a_forged_municipality_in_the_form_is_ignored(login, mayor_a, messina, listening_now):
