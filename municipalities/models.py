@@ -151,7 +151,7 @@ class NeedAttachment(models.Model):
     file = models.FileField(_("file"), upload_to=need_upload_to, max_length=200)
     name = models.CharField(_("nome del file"), max_length=200)
     size = models.PositiveIntegerField(_("dimensione (byte)"))
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("allegato dell'istanza")

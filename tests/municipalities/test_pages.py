@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from municipalities.maps import MunicipalityMap, categorical, choropleth
-from municipalities.models import Municipality
+from municipalities.models import Municipality, NeedAttachment
 from psm_portal.accounts.factories import UserFactory
 from psm_portal.accounts.models import Role
 from tests.conftest import CAST
@@ -239,6 +239,17 @@ def test_opendata_page_lists_the_csv_with_the_licence(client):
     assert "CC BY 4.0" in html and "https://creativecommons.org/licenses/by/4.0/deed.it" in html
     assert f'href="{reverse("municipalities:opendata_csv")}"' in html
     assert "<caption id=" in html
+
+
+def test_map_legend_words_are_translatable(monkeypatch):
+    monkeypatch.setattr("municipalities.maps.gettext", lambda text: f"«{text}»")
+    _, legend = choropleth({"083048": 10, "083041": 2})
+    assert legend[0].label == "«nessuno»"
+    assert legend[1].label == "«fino a 2»"
+
+
+def test_attachment_upload_time_has_an_italian_label():
+    assert NeedAttachment._meta.get_field("uploaded_at").verbose_name == "caricato il"
 
 
 def test_map_component_colours_and_notes():
