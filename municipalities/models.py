@@ -93,6 +93,16 @@ class NeedQuerySet(models.QuerySet):
     def with_status(self, status: str) -> NeedQuerySet:
         return self.filter(status=status) if status else self
 
+    def with_theme(self, theme: str) -> NeedQuerySet:
+        return self.filter(theme=theme) if theme else self
+
+    def search(self, text: str) -> NeedQuerySet:
+        """The municipality's name contains the text, ignoring case and accents, or the title contains it."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(models.Q(municipality__name_folded__contains=fold(text)) | models.Q(title__icontains=text))
+
 
 class Need(models.Model):
     """An istanza: a need or request a municipality sends to the PSM team, with the team's reply."""

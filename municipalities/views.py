@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from phases.predicates import gate, phase_required
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team, role_required, team_required
 from psm_portal.lib.csvexport import csv_response
-from psm_portal.lib.text import fold
 
 
 @require_GET
@@ -143,12 +141,7 @@ def needs_review(request):
     queryset = Need.objects.select_related("municipality").prefetch_related("objectives")
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            folded = fold(data["q"])
-            queryset = queryset.filter(Q(municipality__name_folded__contains=folded) | Q(title__icontains=data["q"]))
-        queryset = queryset.with_status(data["stato"])
-        if data["tema"]:
-            queryset = queryset.filter(theme=data["tema"])
+        queryset = queryset.search(data["q"]).with_status(data["stato"]).with_theme(data["tema"])
     page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
     return render(request, "municipalities/needs_review.html", {"page": page, "form": form})
 

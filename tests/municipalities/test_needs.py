@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.factories import NeedFactory
-from municipalities.models import Need, NeedAttachment, NeedStatus
+from municipalities.models import Municipality, Need, NeedAttachment, NeedStatus, NeedTheme
 from phases.factories import PositionFactory
 from phases.models import Stance, VisionStatus
 from psm_portal.audit.models import AuditEvent
@@ -120,6 +120,17 @@ def test_a_review_records_the_stored_values_as_before(login, team_user, messina)
     entry = AuditEvent.objects.get(action="need.review")
     assert entry.before == {"status": "received", "tags": "porti", "reply": ""}
     assert entry.after == {"status": "taken", "tags": "strade", "reply": "Ok."}
+
+
+def test_needs_are_searched_by_municipality_without_accents_or_by_title(messina):
+    ali_terme = Municipality.objects.get(istat_code="083003")
+    of_ali = NeedFactory(municipality=ali_terme, title="Lungomare", theme=NeedTheme.TOURISM)
+    of_messina = NeedFactory(municipality=messina, title="Porto di Tremestieri", theme=NeedTheme.MOBILITY)
+    assert list(Need.objects.search("ALI TERME")) == [of_ali]
+    assert list(Need.objects.search("tremestieri")) == [of_messina]
+    assert set(Need.objects.search("  ")) == {of_ali, of_messina}
+    assert list(Need.objects.with_theme(NeedTheme.TOURISM)) == [of_ali]
+    assert set(Need.objects.with_theme("")) == {of_ali, of_messina}
 
 
 def test_municipality_page_shows_needs_and_reply(client, messina):
