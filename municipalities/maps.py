@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 # A fixed equirectangular projection around the province, scaled by the cosine of
 # its mean latitude so that shapes keep their proportions. Units are SVG pixels.
@@ -98,7 +99,7 @@ def _format(value: float) -> str:
 
 
 def choropleth(
-    values: Mapping[str, float], *, classes: int = 5, unit: str = "", zero_label: str = "nessuno"
+    values: Mapping[str, float], *, classes: int = 5, unit: str = "", zero_label: str | None = None
 ) -> tuple[dict[str, str], list[LegendItem]]:
     """Fill colours and legend for a number per municipality, in equal-count classes.
 
@@ -106,7 +107,7 @@ def choropleth(
     mistaken for "few".
     """
     positive = sorted(v for v in values.values() if v and v > 0)
-    legend = [LegendItem(DEFAULT_FILL, zero_label)]
+    legend = [LegendItem(DEFAULT_FILL, zero_label or gettext("nessuno"))]
     if not positive:
         return {}, legend
     classes = max(1, min(classes, len(set(positive)), len(SEQUENTIAL)))
@@ -124,7 +125,9 @@ def choropleth(
         fills[code] = palette[index]
     lower = 0.0
     for bound, colour in zip(bounds, palette, strict=False):
-        label = f"{_format(lower)} – {_format(bound)}" if lower else f"fino a {_format(bound)}"
+        label = (
+            f"{_format(lower)} – {_format(bound)}" if lower else gettext("fino a %(bound)s") % {"bound": _format(bound)}
+        )
         legend.append(LegendItem(colour, f"{label} {unit}".strip()))
         lower = bound
     return fills, legend

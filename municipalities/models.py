@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phases.documents import private_upload_path
 from psm_portal.lib.text import fold
 
 PROVINCE_CODE = "083"
@@ -95,6 +93,16 @@ class NeedQuerySet(models.QuerySet):
     def with_status(self, status: str) -> NeedQuerySet:
         return self.filter(status=status) if status else self
 
+    def with_theme(self, theme: str) -> NeedQuerySet:
+        return self.filter(theme=theme) if theme else self
+
+    def search(self, text: str) -> NeedQuerySet:
+        """The municipality's name contains the text, ignoring case and accents, or the title contains it."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(models.Q(municipality__name_folded__contains=fold(text)) | models.Q(title__icontains=text))
+
 
 class Need(models.Model):
     """An istanza: a need or request a municipality sends to the PSM team, with the team's reply."""
@@ -144,8 +152,8 @@ class Need(models.Model):
 
 
 def need_upload_to(instance, filename: str) -> str:
-    # A random name with the extension the content proved; never the uploader's name.
-    return f"private/needs/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # A named function, not a factory's closure: migration 0002 refers to it by this name.
+    return private_upload_path("needs", filename)
 
 
 class NeedAttachment(models.Model):
@@ -153,7 +161,7 @@ class NeedAttachment(models.Model):
     file = models.FileField(_("file"), upload_to=need_upload_to, max_length=200)
     name = models.CharField(_("nome del file"), max_length=200)
     size = models.PositiveIntegerField(_("dimensione (byte)"))
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("allegato dell'istanza")

@@ -58,13 +58,15 @@ class LoadResult:
 def _read_rows(csv_path: Path) -> list[dict[str, str]]:
     try:
         with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
+            # A short row gets empty cells, refused below as invalid values rather than crashing on None.
+            reader = csv.DictReader(handle, restval="")
             missing = REQUIRED_COLUMNS - set(reader.fieldnames or [])
             if missing:
                 raise MunicipalityDataError(
                     f"Nel file {csv_path.name} mancano le colonne: {', '.join(sorted(missing))}."
                 )
-            return list(reader)
+            # Cells are stripped here, once, so the checks and the load see the same codes.
+            return [{key: value.strip() for key, value in row.items() if key is not None} for row in reader]
     except (OSError, UnicodeDecodeError) as exc:
         raise MunicipalityDataError(f"Impossibile leggere il file {csv_path}: {exc}") from exc
 
@@ -100,17 +102,17 @@ def _values(row: dict[str, str], geometry: dict) -> dict:
     code = row["istat_code"]
     try:
         return {
-            "name": row["name"].strip(),
+            "name": row["name"],
             "name_folded": fold(row["name"]),
             "slug": slugify(row["name"]),
-            "cadastral_code": row["cadastral_code"].strip().upper(),
+            "cadastral_code": row["cadastral_code"].upper(),
             "population": int(row["population"]),
             "population_female": int(row["population_female"]),
             "population_male": int(row["population_male"]),
             "area_km2": Decimal(row["area_km2"]).quantize(Decimal("0.01")),
             "latitude": float(row["latitude"]),
             "longitude": float(row["longitude"]),
-            "is_capital": row["is_capital"].strip() == "1",
+            "is_capital": row["is_capital"] == "1",
             "boundary": geometry,
             "svg_path": project_geometry(geometry),
         }
@@ -121,12 +123,12 @@ def _values(row: dict[str, str], geometry: dict) -> dict:
 def municipalities_load(*, csv_path: Path = DEFAULT_CSV, geojson_path: Path = DEFAULT_GEOJSON) -> LoadResult:
     """Create or update the 108 comuni from the reference files; all of them or none."""
     rows = _read_rows(Path(csv_path))
-    _check_codes([row["istat_code"].strip() for row in rows])
+    _check_codes([row["istat_code"] for row in rows])
     boundaries = _read_boundaries(Path(geojson_path))
     missing = sorted(row["istat_code"] for row in rows if row["istat_code"] not in boundaries)
     if missing:
         raise MunicipalityDataError(f"Manca il confine dei comuni: {', '.join(missing)}.")
-    wanted = {row["istat_code"].strip(): _values(row, boundaries[row["istat_code"]]) for row in rows}
+    wanted = {row["istat_code"]: _values(row, boundaries[row["istat_code"]]) for row in rows}
 
     created = updated = unchanged = 0
     with transaction.atomic():
@@ -175,8 +177,7 @@ def need_submit(*, user, title: str, description: str, theme: str, objectives=()
 
 def need_review(*, need, actor, status: str, tags: str, reply: str):
     """The PSM team tags an istanza, says whether it is taken into account and replies to the municipality."""
-    # Read what is stored: a bound ModelForm has already copied the new values onto ``need``.
-    before = Need.objects.values("status", "tags", "reply").get(pk=need.pk)
+    before = {"status": need.status, "tags": need.tags, "reply": need.reply}
     need.status = status
     need.tags = ", ".join(tag.strip() for tag in tags.split(",") if tag.strip())[:300]
     if reply.strip() != before["reply"]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from municipalities import views
 
@@ -6,7 +6,8 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("comuni/", views.municipality_list, name="list"),
-    path("comuni/<str:istat_code>/", views.municipality_detail, name="detail"),
+    # Six digits only: anything else (a NUL byte too) is a 404 before it reaches the database.
+    re_path(r"^comuni/(?P<istat_code>[0-9]{6})/$", views.municipality_detail, name="detail"),
     path("opendata/comuni.csv", views.opendata_csv, name="opendata_csv"),
     path("area-riservata/istanze/", views.needs, name="needs"),
     path("area-riservata/istanze/nuova/", views.need_create, name="need_create"),

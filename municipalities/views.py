@@ -4,42 +4,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from municipalities.forms import NeedFilterForm, NeedForm, NeedReviewForm
+from municipalities.forms import MunicipalitySearchForm, NeedFilterForm, NeedForm, NeedReviewForm
 from municipalities.maps import MunicipalityMap
 from municipalities.models import Municipality, Need, NeedAttachment
 from municipalities.profile import profile_sections
 from municipalities.services import need_review, need_submit
-from phases.documents import content_type_for
+from phases.documents import serve_private_file
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team, role_required, team_required
 from psm_portal.lib.csvexport import csv_response
-from psm_portal.lib.text import fold
-
-SORTS = {
-    "nome": "name",
-    "-nome": "-name",
-    "popolazione": "population",
-    "-popolazione": "-population",
-    "superficie": "area_km2",
-    "-superficie": "-area_km2",
-}
 
 
 @require_GET
 def municipality_list(request):
-    query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("ordina", "nome")
-    if sort not in SORTS:
-        sort = "nome"
-    municipalities = Municipality.objects.defer("boundary", "svg_path").search(query).order_by(SORTS[sort], "name")
+    form = MunicipalitySearchForm(request.GET)
+    # A refused field is left out of cleaned_data: the list falls back to every comune, by name.
+    form.is_valid()
+    query = form.cleaned_data.get("q", "")
+    sort = form.cleaned_data.get("ordina") or "nome"
+    municipalities = (
+        Municipality.objects.defer("boundary", "svg_path")
+        .search(query)
+        .order_by(MunicipalitySearchForm.SORTS[sort], "name")
+    )
     municipality_map = MunicipalityMap(
         title=_("Mappa dei 108 comuni della Città Metropolitana di Messina"),
         description=_("Ogni comune è un collegamento alla sua pagina. L'elenco completo è nella tabella."),
@@ -47,7 +41,7 @@ def municipality_list(request):
     return render(
         request,
         "municipalities/list.html",
-        {"municipalities": municipalities, "query": query, "sort": sort, "map": municipality_map},
+        {"municipalities": municipalities, "query": query, "sort": sort, "map": municipality_map, "form": form},
     )
 
 
@@ -119,7 +113,7 @@ def need_detail(request, pk: int):
     need = _need_for_user(request, pk)
     form = None
     if is_team(request.user):
-        form = NeedReviewForm(request.POST or None, instance=need)
+        form = NeedReviewForm.for_need(need, request.POST or None)
         if request.method == "POST" and form.is_valid():
             need_review(
                 need=need,
@@ -146,12 +140,7 @@ def needs_review(request):
     queryset = Need.objects.select_related("municipality").prefetch_related("objectives")
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            folded = fold(data["q"])
-            queryset = queryset.filter(Q(municipality__name_folded__contains=folded) | Q(title__icontains=data["q"]))
-        queryset = queryset.with_status(data["stato"])
-        if data["tema"]:
-            queryset = queryset.filter(theme=data["tema"])
+        queryset = queryset.search(data["q"]).with_status(data["stato"]).with_theme(data["tema"])
     page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
     return render(request, "municipalities/needs_review.html", {"page": page, "form": form})
 
@@ -159,12 +148,6 @@ def needs_review(request):
 @login_required
 @require_GET
 def need_attachment(request, pk: int):
-    attachment = get_object_or_404(NeedAttachment.objects.select_related("need"), pk=pk)
+    attachment = get_object_or_404(NeedAttachment, pk=pk)
     _need_for_user(request, attachment.need_id)
-    handle = attachment.file.storage.open(attachment.file.name, "rb")
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment.file, attachment.name)

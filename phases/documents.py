@@ -6,11 +6,14 @@ zip whose first entry ``mimetype`` says so; a DOCX is a zip with ``[Content_Type
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -102,3 +105,22 @@ def content_type_for(name: str) -> str:
         if name.lower().endswith(extension):
             return kind.content_type
     return "application/octet-stream"
+
+
+def private_upload_path(folder: str, filename: str) -> str:
+    """``private/<folder>/<random>.<ext>``: the name is ours, never the uploader's; the extension is the proved one."""
+    return f"private/{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def serve_private_file(field_file, filename: str) -> FileResponse:
+    """A stored document as a download under ``filename``: never sniffed, never kept by a shared cache."""
+    handle = field_file.storage.open(field_file.name, "rb")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename.rsplit("/", 1)[-1],
+        content_type=content_type_for(field_file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from phases import views, views_plan
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("visione/versioni/", views.vision_versions, name="vision_versions"),
     path("visione/versioni/<int:number>/", views.vision_version, name="vision_version"),
     path("visione/confronta/", views.vision_diff, name="vision_diff"),
-    path("visione/obiettivi/<str:code>/", views.objective_detail, name="objective"),
+    # The shape of a code (A, A1, A1.2): anything else (a NUL byte too) is a 404 before it reaches the database.
+    re_path(r"^visione/obiettivi/(?P<code>[A-Z][0-9]*(?:\.[0-9]+)*)/$", views.objective_detail, name="objective"),
     path("area-riservata/fasi/", views.manage, name="manage"),
     path("area-riservata/fasi/<int:pk>/chiudi/", views.phase_close, name="phase_close"),
     path("area-riservata/fasi/<int:pk>/date/", views.phase_dates, name="phase_dates"),

@@ -10,5 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psm_portal.settings")
 
 app = Celery("psm_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Every installed app, psm_portal.accounts included.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["psm_portal.accounts"])

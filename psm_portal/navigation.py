@@ -1,51 +1,42 @@
-"""The main menu and the reserved-area sections, declared in one place.
-
-An entry whose page does not exist yet (a later part of the portal) is left out
-of the menu instead of leading to an empty page.
-"""
+"""The main menu, declared in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class MenuItem:
     label: str
-    url_names: tuple[str, ...]  # the first that resolves wins
+    url_name: str
     section: str  # the first path segment it covers, for the active state
-    fallback: tuple[str, str] | None = None  # (url name, anchor) until the page exists
 
 
 MAIN_MENU = [
-    MenuItem(_("Il processo"), ("phases:timeline",), "fasi", fallback=("home", "#processo")),
-    MenuItem(_("Visione"), ("phases:vision",), "visione"),
-    MenuItem(_("Questionario"), ("surveys:list",), "questionario"),
-    MenuItem(_("Progetti"), ("projects:catalogue",), "progetti"),
-    MenuItem(_("Comuni"), ("municipalities:list",), "comuni"),
-    MenuItem(_("Piano"), ("phases:plan",), "piano"),
+    MenuItem(_("Il processo"), "phases:timeline", "fasi"),
+    MenuItem(_("Visione"), "phases:vision", "visione"),
+    MenuItem(_("Questionario"), "surveys:list", "questionario"),
+    MenuItem(_("Progetti"), "projects:catalogue", "progetti"),
+    MenuItem(_("Comuni"), "municipalities:list", "comuni"),
+    MenuItem(_("Piano"), "phases:plan", "piano"),
 ]
 
 
-def resolve_first(url_names: tuple[str, ...]) -> str | None:
-    for name in url_names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+def section_of(path: str) -> str:
+    """The first segment of the path after the language prefix: "comuni" for /en/comuni/083048/."""
+    segments = [segment for segment in path.split("/") if segment]
+    if segments and segments[0] == get_language_from_path(path):
+        segments = segments[1:]
+    return segments[0] if segments else ""
 
 
 def main_menu(path: str) -> list[dict]:
-    items = []
-    for item in MAIN_MENU:
-        url = resolve_first(item.url_names)
-        if url is None and item.fallback:
-            url = reverse(item.fallback[0]) + item.fallback[1]
-        if url is None:
-            continue
-        items.append({"label": item.label, "url": url, "active": f"/{item.section}/" in path})
-    return items
+    # The first segment only: /area-riservata/fasi/ is not the public "Il processo".
+    section = section_of(path)
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "active": item.section == section} for item in MAIN_MENU
+    ]

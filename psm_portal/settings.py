@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "bootstrap_italia_template",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -278,6 +277,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Phases -------------------------------------------------------------------
+# Seconds each process keeps the phases' dates (asked by every gated request); 0 reads them each time.
+PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
+
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
@@ -288,8 +291,6 @@ PSM_PLAN_STALE_SECONDS = envint("PSM_PLAN_STALE_SECONDS", CELERY_BROKER_TRANSPOR
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets
 # a school computer room behind one address answer; load tests raise or disable it.
-# Seconds each process keeps the phases' dates (asked by every gated request); 0 reads them each time.
-PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
 SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
 SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
 SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)

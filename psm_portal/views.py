@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -66,5 +67,5 @@ def admin_login(request, extra_context=None):
     if request.user.is_authenticated and request.user.is_staff:
         return redirect("admin:index")
     if request.user.is_authenticated:
-        raise PermissionDenied("L'amministrazione è riservata al team PSM.")
+        raise PermissionDenied(_("L'amministrazione è riservata al team PSM."))
     return redirect_to_login(request.GET.get("next", "/admin/"))

@@ -44,6 +44,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded and generated files go to the test's temporary directory, never to the project's var/media."""
+    location = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": "/media/"},
+        },
+    }
+    settings.MEDIA_ROOT = location
+    return location
+
+
+@pytest.fixture(autouse=True)
 def _phases_read_each_time(settings):
     """Tests change the phases with ``update()`` too, which no signal reports: no memo of their dates
     (``tests/phases/test_gates.py`` checks the memo itself)."""

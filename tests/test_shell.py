@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.views.defaults import permission_denied
 
+from municipalities.factories import NeedFactory
 from psm_portal.pages.models import SitePage
 from tests.conftest import CAST
 
@@ -131,6 +134,22 @@ def test_menu_marks_the_current_section(client):
     assert 'class="nav-link active" href="/comuni/" aria-current="page"' in html
 
 
+def test_menu_marks_the_current_section_in_english(client):
+    html = client.get("/en/comuni/083048/").content.decode()
+    assert 'class="nav-link active" href="/en/comuni/" aria-current="page"' in html
+
+
+def test_reserved_area_marks_no_public_section(login, team_user):
+    html = login(team_user).get("/area-riservata/fasi/").content.decode()
+    assert 'aria-current="page"><span>Il processo</span>' not in html
+    assert 'class="nav-link active"' not in html
+
+
+def test_public_section_is_still_current_on_its_own_page(client):
+    html = client.get("/fasi/").content.decode()
+    assert 'class="nav-link active" href="/fasi/" aria-current="page"><span>Il processo</span>' in html
+
+
 def test_menu_buttons_have_accessible_names(client):
     html = client.get("/").content.decode()
     assert 'aria-label="Apri il menu"' in html
@@ -184,6 +203,21 @@ def test_refused_page_says_why(login, council_user):
     response = login(council_user).get(reverse("accounts:users"))
     assert response.status_code == 403
     assert "Questa pagina è riservata ad altri ruoli" in response.content.decode()
+
+
+def test_a_403_shows_its_own_reason(login, mayor_a, messina):
+    need = NeedFactory(municipality=messina)
+    response = login(mayor_a).post(reverse("municipalities:need_detail", args=[need.pk]), {"status": "accepted"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Solo il team PSM esamina le istanze." in html
+    assert "Questa pagina è riservata ad altri ruoli" not in html
+
+
+def test_a_403_without_a_reason_shows_the_generic_text(rf):
+    response = permission_denied(rf.get("/"), PermissionDenied())
+    assert response.status_code == 403
+    assert "Se pensi di doverla vedere, scrivi al team PSM." in response.content.decode()
 
 
 @pytest.mark.parametrize("slug", ["accessibilita", "privacy", "note-legali"])

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phases.documents import private_upload_path
 from phases.phases import PHASE_FEATURES, PhaseKey
 
 
@@ -270,8 +268,8 @@ class Stance(models.TextChoices):
 
 
 def position_upload_to(instance, filename: str) -> str:
-    # The name is ours, never the uploader's: a random one with the extension the content proved.
-    return f"private/positions/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # A named function, not a factory's closure: migration 0003 refers to it by this name.
+    return private_upload_path("positions", filename)
 
 
 class PositionQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
 from phases import services
-from phases.documents import content_type_for
+from phases.documents import serve_private_file
 from phases.forms import (
     PositionForm,
 )
@@ -147,15 +147,4 @@ def position_attachment(request, pk: int):
     position = get_object_or_404(Position, pk=pk)
     if not position.attachment or not _may_download_position(request.user, position):
         raise Http404
-    return _serve(position.attachment, position.attachment_name or position.attachment.name)
-
-
-def _serve(field_file, name: str) -> FileResponse:
-    handle = field_file.storage.open(field_file.name, "rb")
-    download = name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        handle, as_attachment=True, filename=download, content_type=content_type_for(field_file.name)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(position.attachment, position.attachment_name or position.attachment.name)

@@ -16,6 +16,11 @@ class UserAdmin(DjangoUserAdmin):
         ("Profilo", {"fields": ["full_name", "role", "office", "municipality", "organisation"]}),
         ("Stato", {"fields": ["is_active", "is_superuser", "last_login", "date_joined", "invited_at", "invited_by"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "password1", "password2"]})]
+    # The role's own field (office, municipality, organisation) must be on the add form too: the model's
+    # clean() reports a missing one against that field, and a form without it cannot show the error.
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+        ("Profilo", {"fields": ["full_name", "role", "office", "municipality", "organisation"]}),
+    ]
     readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by"]
     filter_horizontal = []

@@ -20,7 +20,7 @@ class Section:
     description: str
     roles: tuple[str, ...]
     links: tuple[tuple, ...] = field(default_factory=tuple)  # (label, url name[, url args])
-    pending: str = ""
+    pending: str = ""  # shown only while none of the links exists yet
 
 
 SECTIONS = [
@@ -35,63 +35,54 @@ SECTIONS = [
         _("Apri, chiudi o proroga le fasi del piano."),
         (Role.TEAM,),
         ((_("Gestisci le fasi"), "phases:manage"),),
-        _("La gestione delle fasi sarà disponibile con il modulo Fasi e Visione."),
     ),
     Section(
         _("Visione e obiettivi"),
         _("Scrivi la Visione, l'albero degli obiettivi e apri la consultazione."),
         (Role.TEAM,),
         ((_("Visione e obiettivi"), "phases:manage_vision"), (_("Copertura della consultazione"), "phases:coverage")),
-        _("Sarà disponibile con il modulo Fasi e Visione."),
     ),
     Section(
         _("La tua posizione sulla Visione"),
         _("Leggi la Visione e gli obiettivi e dai la posizione del tuo comune o del tuo ufficio."),
         (Role.MAYOR, Role.OFFICE),
         ((_("Dai la tua posizione"), "phases:my_positions"),),
-        _("Sarà disponibile quando il team PSM aprirà la consultazione sulla Visione."),
     ),
     Section(
         _("Istanze del comune"),
         _("Invia i bisogni del tuo comune e leggi le risposte del team PSM."),
         (Role.MAYOR,),
         ((_("Le istanze del comune"), "municipalities:needs"),),
-        _("Sarà disponibile nella fase di Ascolto."),
     ),
     Section(
         _("Istanze dei comuni"),
         _("Leggi, classifica e rispondi alle istanze dei comuni."),
         (Role.TEAM,),
         ((_("Istanze ricevute"), "municipalities:needs_review"),),
-        _("Sarà disponibile nella fase di Ascolto."),
     ),
     Section(
         _("Parco progettuale"),
         _("Carica i progetti del tuo ufficio, anche da un foglio di calcolo, e pubblicali."),
         (Role.OFFICE, Role.TEAM),
         ((_("Progetti dell'ufficio"), "projects:office_projects"), (_("Importa da file"), "projects:import")),
-        _("Sarà disponibile con il modulo Progetti."),
     ),
     Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),
         ((_("Proposte"), "projects:proposals"),),
-        _("Sarà disponibile nella fase Agenda strategica."),
     ),
     Section(
         _("Questionario ai cittadini"),
         _("Prepara il questionario, promuovilo con link, QR code e locandina, segui le risposte."),
         (Role.TEAM, Role.OFFICE),
         ((_("Questionari"), "surveys:manage"),),
-        _("Sarà disponibile con il modulo Questionario."),
     ),
     Section(
         _("Documenti del piano"),
         _("Proposta preliminare e piano finale in PDF."),
         (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE),
         ((_("Documenti del piano"), "phases:plan_manage"),),
-        _("Sarà disponibile quando sarà pronta la proposta preliminare di piano."),
     ),
     Section(
         _("Approvazione del piano"),

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from psm_portal.accounts.models import Role
 
@@ -18,7 +19,7 @@ def role_required(*roles: str):
         @login_required
         def wrapper(request, *args, **kwargs):
             if request.user.role not in roles and not request.user.is_superuser:
-                raise PermissionDenied("Questa pagina è riservata ad altri ruoli.")
+                raise PermissionDenied(_("Questa pagina è riservata ad altri ruoli."))
             return view(request, *args, **kwargs)
 
         return wrapper

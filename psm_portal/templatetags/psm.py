@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from psm_portal.lib.money import format_euro, format_number
 
@@ -19,6 +21,14 @@ def number(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return "—"
     return format_number(value, int(decimals))
+
+
+@register.filter(is_safe=True)
+def with_site_name(page_title: str, site_name: str) -> SafeString:
+    """The ``<title>``: "Comuni · Piano Strategico…", or the site name alone when the page gives no title."""
+    # The page title arrives rendered (and escaped) by {% filter %}; only the surrounding blanks go.
+    page_title = mark_safe(conditional_escape(page_title).strip())
+    return format_html("{} · {}", page_title, site_name) if page_title else conditional_escape(site_name)
 
 
 @register.simple_tag

@@ -75,3 +75,41 @@ def test_team_opens_a_user_and_a_municipality_in_the_admin(login, team_user, may
     client = login(team_user)
     assert client.get(reverse("admin:accounts_user_change", args=[mayor_a.pk])).status_code == 200
     assert client.get(reverse("admin:municipalities_municipality_change", args=["083048"])).status_code == 200
+
+
+def _add_user(client, **fields):
+    data = {
+        "email": "nuovo.sindaco@test.local",
+        "full_name": "Nuovo Sindaco",
+        "password1": "Una-password-lunga-1",
+        "password2": "Una-password-lunga-1",
+        "usable_password": "true",
+        "office": "",
+        "municipality": "",
+        "organisation": "",
+        **fields,
+    }
+    return client.post(reverse("admin:accounts_user_add"), data)
+
+
+def test_team_adds_a_mayor_through_the_admin(login, team_user, messina):
+    response = _add_user(login(team_user), role="mayor", municipality=messina.pk)
+    assert response.status_code == 302
+    mayor = User.objects.get(email="nuovo.sindaco@test.local")
+    assert mayor.is_mayor
+    assert mayor.municipality == messina
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("mayor", "Un sindaco o delegato deve essere legato a un comune."),
+        ("office", "Il personale di un ufficio deve appartenere a un ufficio."),
+        ("stakeholder", "Indicare l&#x27;organizzazione dello stakeholder."),
+    ],
+)
+def test_admin_add_user_without_the_role_field_says_why(login, team_user, role, message):
+    response = _add_user(login(team_user), role=role)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="nuovo.sindaco@test.local").exists()

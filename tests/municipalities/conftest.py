@@ -1,1 +1,1 @@
-from tests.phases.conftest import fast_password_hasher, listening_now, private_media, tree  # noqa: F401
+from tests.phases.conftest import listening_now, tree  # noqa: F401

@@ -122,6 +122,31 @@ def test_refuses_a_bad_number_and_changes_nothing(tmp_path):
     _refused(tmp_path, fields, rows, f"Valore non valido per il comune {rows[50]['istat_code']}")
 
 
+def test_refuses_a_short_row_and_changes_nothing(tmp_path):
+    fields, rows = _rows()
+    rows[7]["population"] = "1"  # a change that must not be applied
+    path = _write(tmp_path / "comuni.csv", fields, rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The last comune loses every cell after its name.
+    lines[-1] = ",".join(lines[-1].split(",")[:2])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _snapshot()
+    with pytest.raises(CommandError, match=f"Valore non valido per il comune {rows[-1]['istat_code']}"):
+        _load(path)
+    assert _snapshot() == before
+
+
+def test_blanks_around_a_code_are_ignored(tmp_path):
+    fields, rows = _rows()
+    for row in rows:
+        if row["istat_code"] == "083041":
+            row["istat_code"] = " 083041 "
+            row["population"] = "12345"
+    assert "1 aggiornati" in _load(_write(tmp_path / "comuni.csv", fields, rows))
+    assert Municipality.objects.get(istat_code="083041").population == 12345
+    assert Municipality.objects.count() == 108
+
+
 def test_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Impossibile leggere il file"):
         _load(tmp_path / "non-esiste.csv")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.factories import NeedFactory
-from municipalities.models import Need, NeedAttachment, NeedStatus
+from municipalities.models import Municipality, Need, NeedAttachment, NeedStatus, NeedTheme
 from phases.factories import PositionFactory
 from phases.models import Stance, VisionStatus
+from psm_portal.audit.models import AuditEvent
 from tests.phases.files import fake_pdf, odt, pdf
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +37,25 @@ def test_mayor_sends_a_need_with_objectives_and_attachments(login, mayor_a, mess
     assert attachment.file.name.startswith("private/needs/") and attachment.name == "posizione.pdf"
     download = client.get(reverse("municipalities:need_attachment", args=[attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_need_attachment_is_a_private_download_read_without_a_join(login, mayor_a, messina, listening_now):
+    client = login(mayor_a)
+    client.post(reverse("municipalities:need_create"), need_data(attachment_1=pdf()))
+    attachment = NeedAttachment.objects.get()
+    assert re.fullmatch(r"private/needs/[0-9a-f]{32}\.pdf", attachment.file.name)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("municipalities:need_attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="posizione.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    # The attachment is read alone; the need comes with its municipality in the permission check.
+    attachment_query = next(
+        q["sql"] for q in captured.captured_queries if '"municipalities_needattachment"' in q["sql"]
+    )
+    assert "JOIN" not in attachment_query
 
 
 def test_a_forged_municipality_in_the_form_is_ignored(login, mayor_a, messina, listening_now):
@@ -70,6 +94,43 @@ def test_team_filters_and_pages_the_needs(login, team_user, messina, lipari):
     response = client.get(reverse("municipalities:needs_review"), {"pagina": 2})
     assert response.context["page"].number == 2 and len(response.context["page"]) == 6
     assert client.get(reverse("municipalities:needs_review"), {"stato": "<script>", "pagina": "x"}).status_code == 200
+
+
+def test_an_invalid_review_shows_the_stored_values(login, team_user, messina):
+    need = NeedFactory(municipality=messina, status=NeedStatus.TAKEN, tags="porti", reply="Risposta salvata.")
+    response = login(team_user).post(
+        reverse("municipalities:need_detail", args=[need.pk]),
+        {"status": "inventato", "tags": "strade", "reply": "Risposta non salvata."},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<p>Risposta salvata.</p>" in html and "<p>Risposta non salvata.</p>" not in html
+    assert ">porti</span>" in html and ">strade</span>" not in html
+    assert "presa in considerazione" in html
+    assert response.context["form"].errors["status"]
+    need.refresh_from_db()
+    assert (need.status, need.tags, need.reply) == (NeedStatus.TAKEN, "porti", "Risposta salvata.")
+
+
+def test_a_review_records_the_stored_values_as_before(login, team_user, messina):
+    need = NeedFactory(municipality=messina, status=NeedStatus.RECEIVED, tags="porti", reply="")
+    login(team_user).post(
+        reverse("municipalities:need_detail", args=[need.pk]), {"status": "taken", "tags": "strade", "reply": "Ok."}
+    )
+    entry = AuditEvent.objects.get(action="need.review")
+    assert entry.before == {"status": "received", "tags": "porti", "reply": ""}
+    assert entry.after == {"status": "taken", "tags": "strade", "reply": "Ok."}
+
+
+def test_needs_are_searched_by_municipality_without_accents_or_by_title(messina):
+    ali_terme = Municipality.objects.get(istat_code="083003")
+    of_ali = NeedFactory(municipality=ali_terme, title="Lungomare", theme=NeedTheme.TOURISM)
+    of_messina = NeedFactory(municipality=messina, title="Porto di Tremestieri", theme=NeedTheme.MOBILITY)
+    assert list(Need.objects.search("ALI TERME")) == [of_ali]
+    assert list(Need.objects.search("tremestieri")) == [of_messina]
+    assert set(Need.objects.search("  ")) == {of_ali, of_messina}
+    assert list(Need.objects.with_theme(NeedTheme.TOURISM)) == [of_ali]
+    assert set(Need.objects.with_theme("")) == {of_ali, of_messina}
 
 
 def test_municipality_page_shows_needs_and_reply(client, messina):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from municipalities.maps import MunicipalityMap, categorical, choropleth
-from municipalities.models import Municipality
+from municipalities.models import Municipality, NeedAttachment
 from psm_portal.accounts.factories import UserFactory
 from psm_portal.accounts.models import Role
 from tests.conftest import CAST
@@ -212,6 +212,66 @@ def test_detail_query_count_does_not_depend_on_data(client):
     assert count() == full <= 12
 
 
+def _seed_profile(municipality, size: int) -> None:
+    """``size`` items in every section of the profile: positions on a closed Vision, istanze linked to
+    objectives, published projects (of different offices, with objectives), questionnaires with results."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from municipalities.factories import NeedFactory
+    from phases.factories import ObjectiveFactory, PositionFactory, VisionVersionFactory
+    from phases.models import Stance, VisionStatus
+    from projects.factories import OfficeFactory, ProjectFactory
+    from surveys.factories import QuestionnaireFactory
+    from surveys.models import Response
+
+    axis = ObjectiveFactory(code="Z", order=26, title="Asse di prova")
+    version = VisionVersionFactory(number=1, status=VisionStatus.CLOSED)
+    if not version.positions.exists():
+        PositionFactory(version=version, municipality=municipality, objective=None, stance=Stance.AGREE)
+    now = timezone.now()
+    for i in range(size):
+        objective = ObjectiveFactory(code=f"Z{size}{i}", parent=axis, order=i + 1, title=f"Obiettivo {size}-{i}")
+        PositionFactory(version=version, municipality=municipality, objective=objective, stance=Stance.DISAGREE)
+        need = NeedFactory(municipality=municipality, title=f"Istanza {size}-{i}", reply="Presa in carico.")
+        need.objectives.set([objective, *list(axis.children.all()[:1])])
+        ProjectFactory(
+            title=f"Progetto {size}-{i}",
+            office=OfficeFactory(),
+            municipalities=[municipality, *Municipality.objects.exclude(pk=municipality.pk)[:2]],
+            objectives=[objective],
+        )
+        ProjectFactory(title=f"Progetto di area {size}-{i}", whole_area=True)
+        questionnaire = QuestionnaireFactory(
+            opens_at=now - timedelta(days=60 + i), closes_at=now - timedelta(days=30 + i), results_published=True
+        )
+        Response.objects.bulk_create(
+            Response(questionnaire=questionnaire, submitted_on=date.today(), municipality=municipality)
+            for _ in range(3)
+        )
+
+
+def test_detail_query_count_with_every_section_filled(client, messina):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def visit() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("municipalities:detail", args=[messina.istat_code]))
+        assert response.status_code == 200
+        assert len(response.context["sections"]) == 4
+        return len(queries), response.content.decode()
+
+    _seed_profile(messina, 1)
+    small, html = visit()
+    for shown in ("Istanza 1-0", "Progetto 1-0", "Obiettivo 1-0", "Questionario di prova"):
+        assert shown in html, shown
+    _seed_profile(messina, 12)
+    # Every section at two sizes (beyond the ten items a section shows): the same number of queries.
+    assert visit()[0] == small
+
+
 def test_opendata_csv_is_exactly_as_specified(client):
     response = client.get(reverse("municipalities:opendata_csv"))
     assert response.status_code == 200
@@ -239,6 +299,17 @@ def test_opendata_page_lists_the_csv_with_the_licence(client):
     assert "CC BY 4.0" in html and "https://creativecommons.org/licenses/by/4.0/deed.it" in html
     assert f'href="{reverse("municipalities:opendata_csv")}"' in html
     assert "<caption id=" in html
+
+
+def test_map_legend_words_are_translatable(monkeypatch):
+    monkeypatch.setattr("municipalities.maps.gettext", lambda text: f"«{text}»")
+    _, legend = choropleth({"083048": 10, "083041": 2})
+    assert legend[0].label == "«nessuno»"
+    assert legend[1].label == "«fino a 2»"
+
+
+def test_attachment_upload_time_has_an_italian_label():
+    assert NeedAttachment._meta.get_field("uploaded_at").verbose_name == "caricato il"
 
 
 def test_map_component_colours_and_notes():

@@ -82,25 +82,6 @@ def position_post(version, target: str, stance: str = "agree", comment: str = ""
     return data
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # The cast is created for every test: a slow hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploaded documents go to a temporary directory, never to the project's var/."""
-    storages = dict(settings.STORAGES)
-    storages["default"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media/"},
-    }
-    settings.STORAGES = storages
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
 @pytest.fixture
 def reference_data(transactional_db):
     """A transactional test empties the tables when it ends: reload the 108 municipalities if an earlier one did."""

@@ -201,7 +201,7 @@ def test_running_import_page_has_progress_bar_and_no_inline_script(login, office
     batch.file.save("grande.csv", ContentFile(b"x"), save=True)
     html = login(office_a_user).get(batch.get_absolute_url()).content.decode()
     assert 'max="10000" value="2500"' in html and "<progress" in html
-    assert "projects/import-progress.js" in html
+    assert "psm/js/progress.js" in html
     assert "<script>" not in html
     assert "Aggiorna la pagina" in html  # works without JavaScript
 

@@ -15,14 +15,9 @@ from tests.phases.plan import synthetic
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """PDFs go to a temporary folder through the same storage API as production."""
-    location = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
-    }
-    return location
+def media(private_media):
+    """The temporary folder PDFs go to (every test has one: ``private_media`` in tests/conftest.py)."""
+    return private_media
 
 
 @pytest.fixture

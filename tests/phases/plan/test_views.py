@@ -157,7 +157,7 @@ def test_the_progress_page_refreshes_itself(name, cast, login, media):
         assert '<progress id="plan-progress-bar"' in html and 'value="40"' in html
         # Without JavaScript, a plain link reloads the page; the script is a static file, never inline.
         assert f'href="{reverse("phases:plan_progress", args=[document.pk])}" id="plan-progress-reload"' in html
-        assert "phases/plan/progress.js" in html
+        assert "psm/js/progress.js" in html
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
         assert " style=" not in html
 
