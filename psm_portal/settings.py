@@ -208,7 +208,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- Cache --------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "psm_portal.lib.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With Redis, sessions (a sign-in, a questionnaire being answered) live there: no database round
