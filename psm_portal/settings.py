@@ -300,3 +300,9 @@ SURVEYS_MIN_GROUP = envint("SURVEYS_MIN_GROUP", 5)
 # Salt of the address hash (defaults to SECRET_KEY); the header holding the client address behind a proxy.
 SURVEYS_IP_SALT = envstr("SURVEYS_IP_SALT")
 SURVEYS_IP_HEADER = envstr("SURVEYS_IP_HEADER", "REMOTE_ADDR")
+# A submission stores the response with its answers in one INSERT; a worker spreads them into
+# answer rows and counts in batches, asked at most once per this many seconds per process.
+SURVEYS_SPREAD_DELAY_SECONDS = envint("SURVEYS_SPREAD_DELAY_SECONDS", 2)
+# The questionnaire being answered is kept per process this long (the team's changes reach other
+# processes within it; the opening and closing times are always checked against the clock).
+SURVEYS_CACHE_SECONDS = envint("SURVEYS_CACHE_SECONDS", 5)

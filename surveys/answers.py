@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from psm_portal.lib.money import format_number
@@ -43,6 +45,34 @@ def municipality_codes() -> frozenset[str]:
     return _MUNICIPALITY_CODES[0]
 
 
+# slug -> (read at, questionnaire): the published questionnaires being answered, kept in this process
+# for SURVEYS_CACHE_SECONDS, since each page of an answer asks for one. A change saved in this process
+# clears it at once; other processes see it within that many seconds.
+_PUBLISHED: dict[str, tuple[float, Questionnaire]] = {}
+
+
+def published_questionnaire(slug: str) -> Questionnaire | None:
+    ttl = settings.SURVEYS_CACHE_SECONDS
+    now = time.monotonic()
+    entry = _PUBLISHED.get(slug)
+    if ttl > 0 and entry is not None and now - entry[0] < ttl:
+        return entry[1]
+    questionnaire = Questionnaire.objects.published().filter(slug=slug).first()
+    if ttl > 0 and questionnaire is not None:
+        _PUBLISHED[slug] = (now, questionnaire)
+    else:
+        _PUBLISHED.pop(slug, None)
+    return questionnaire
+
+
+def forget_published(**_kwargs) -> None:
+    _PUBLISHED.clear()
+
+
+post_save.connect(forget_published, sender=Questionnaire, dispatch_uid="surveys.forget_published.save")
+post_delete.connect(forget_published, sender=Questionnaire, dispatch_uid="surveys.forget_published.delete")
+
+
 @dataclass
 class Structure:
     """A questionnaire with its sections, questions and options, loaded once (three queries)."""
@@ -51,6 +81,7 @@ class Structure:
     sections: list[Section]
     questions: dict[int, Question] = field(default_factory=dict)
     option_question: dict[int, int] = field(default_factory=dict)
+    _ordered: list[Question] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, questionnaire: Questionnaire) -> Structure:
@@ -78,7 +109,9 @@ class Structure:
         return structure
 
     def ordered_questions(self) -> list[Question]:
-        return [q for s in self.sections for q in s.questions.all()]
+        if self._ordered is None:
+            self._ordered = [q for s in self.sections for q in s.questions.all()]
+        return self._ordered
 
     def first_of_kind(self, kind: str) -> Question | None:
         return next((q for q in self.ordered_questions() if q.kind == kind), None)

@@ -18,6 +18,7 @@ from municipalities.models import Municipality
 from psm_portal.lib.csvexport import safe_cell
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Response
+from surveys.services import spread_pending
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,14 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
 
 
 def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterator[list]:
-    """One list of cells per response, streaming both queries side by side (ordered by response)."""
+    """One list of cells per response, streaming both queries side by side (ordered by response).
+
+    Pending responses are spread first; one another process is still spreading is left out (it has
+    no answer rows yet), never written with empty cells."""
+    spread_pending(structure.questionnaire)
     responses = (
         Response.objects.filter(questionnaire=structure.questionnaire)
+        .spread()
         .order_by("id")
         .values_list("id", "submitted_on")
         .iterator(chunk_size=2000)
@@ -114,6 +120,9 @@ def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterato
     pending = next(answers, None)
     for number, (response_id, submitted_on) in enumerate(responses, start=1):
         grouped: dict[int, list] = {}
+        # Answers of a response not listed (spread after the first query began) are passed over.
+        while pending is not None and pending[RESPONSE] < response_id:
+            pending = next(answers, None)
         while pending is not None and pending[RESPONSE] == response_id:
             grouped.setdefault(pending[QUESTION], []).append(pending)
             pending = next(answers, None)

@@ -120,8 +120,11 @@ class Questionnaire(models.Model):
 
     def touch(self) -> None:
         """Mark the structure as changed, so cached copies of it are reloaded."""
+        from surveys.answers import forget_published
+
         self.updated_at = timezone.now()
         Questionnaire.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+        forget_published()
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
@@ -215,6 +218,13 @@ class Option(models.Model):
 
 
 class ResponseQuerySet(models.QuerySet):
+    def pending(self) -> ResponseQuerySet:
+        """Responses whose answers are not yet spread into ``Answer`` rows and counts."""
+        return self.filter(pending__isnull=False)
+
+    def spread(self) -> ResponseQuerySet:
+        return self.filter(pending__isnull=True)
+
     def filtered(self, *, municipality: str = "", age_band: int | None = None) -> ResponseQuerySet:
         qs = self
         if municipality == OTHER_MUNICIPALITY:
@@ -241,13 +251,20 @@ class Response(models.Model):
     )
     resident_elsewhere = models.BooleanField(default=False)
     age_band = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The answers as sent, until ``responses_spread`` writes them out as ``Answer`` rows and counts.
+    pending = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("risposta")
         verbose_name_plural = _("risposte")
-        indexes = [models.Index(fields=["questionnaire", "municipality"], name="surveys_resp_q_muni")]
+        indexes = [
+            models.Index(fields=["questionnaire", "municipality"], name="surveys_resp_q_muni"),
+            models.Index(
+                fields=["questionnaire"], name="surveys_resp_pending", condition=models.Q(pending__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} #{self.pk}"

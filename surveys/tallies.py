@@ -1,4 +1,5 @@
-"""The running counts behind the results page (see ``Tally``): added at each submission, rebuilt on demand."""
+"""The running counts behind the results page (see ``Tally``): added as responses are spread into
+answers (``responses_spread``), rebuilt on demand."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ class Deltas:
     def __init__(self):
         self.rows: dict[tuple, list] = {}
 
+    def merge(self, other: Deltas) -> None:
+        for key, (count, rank, number_sum, lo, hi) in other.rows.items():
+            row = self.rows.setdefault(key, [0, 0, 0, None, None])
+            row[0] += count
+            row[1] += rank
+            row[2] += number_sum
+            if lo is not None:
+                row[3] = lo if row[3] is None else min(row[3], lo)
+            if hi is not None:
+                row[4] = hi if row[4] is None else max(row[4], hi)
+
     def add(self, key: tuple, *, count: int = 1, rank: int = 0, number: int | None = None) -> None:
         row = self.rows.setdefault(key, [0, 0, 0, None, None])
         row[0] += count
@@ -37,7 +49,8 @@ class Deltas:
             row[4] = number if row[4] is None else max(row[4], number)
 
 
-def response_deltas(structure, answers: Mapping[int, object], response: Response) -> Deltas:
+def response_deltas(structure, answers: Mapping[int, object], response) -> Deltas:
+    """The counts one response adds (a batch merges them into one upsert)."""
     municipality, age = cell_of(response.municipality_id, response.resident_elsewhere, response.age_band_id)
     deltas = Deltas()
     deltas.add((0, 0, 0, municipality, age))
@@ -142,8 +155,10 @@ def _counts_from_answers(questionnaire: Questionnaire) -> dict[tuple, list]:
     answers = Answer.objects.filter(response__questionnaire=questionnaire)
     kinds = dict(questionnaire.questions.values_list("pk", "kind"))
     rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, None, None])
+    # Responses still pending are left out: their answers are not rows yet, and spreading them adds
+    # their counts after this rebuild (it waits for the lock taken above).
     responses = (
-        Response.objects.filter(questionnaire=questionnaire)
+        Response.objects.filter(questionnaire=questionnaire, pending__isnull=True)
         .values("municipality_id", "resident_elsewhere", "age_band_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -69,6 +69,17 @@ def _phases_read_each_time(settings):
 
 
 @pytest.fixture(autouse=True)
+def _questionnaires_read_each_time(settings):
+    """Likewise for the questionnaire being answered (``tests/surveys/test_spread.py`` checks the memo)."""
+    from surveys import services
+    from surveys.answers import forget_published
+
+    settings.SURVEYS_CACHE_SECONDS = 0
+    forget_published()
+    services._LAST_SCHEDULED[0] = float("-inf")  # no spreading asked for by an earlier test
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, even when REDIS_URL is set; tests marked ``worker`` use a real worker."""
     from psm_portal.celery import app as celery_app

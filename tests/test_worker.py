@@ -148,3 +148,24 @@ def test_a_real_worker_sends_the_invitation(worker, team_user, client):
         page.redirect_chain[-1][0], {"new_password1": "Worker-Celery-2026", "new_password2": "Worker-Celery-2026"}
     )
     assert done["Location"] == reverse("accounts:dashboard")
+
+
+def test_a_real_worker_spreads_the_responses(transactional_db, worker, settings):
+    """A submission asks for a run after the delay; the worker writes the answers and the counts."""
+    from surveys import services
+    from surveys.factories import every_kind_questionnaire
+    from surveys.models import Answer, Response, Tally
+    from tests.surveys.conftest import Q, full_answers
+
+    survey = every_kind_questionnaire(slug="lavoratore", title="Il worker")
+    for _ in range(3):
+        services.response_submit(questionnaire=survey, answers=full_answers(Q(survey)))
+    settings.SURVEYS_SPREAD_DELAY_SECONDS = 0
+    services._LAST_SCHEDULED[0] = float("-inf")
+    services.spread_soon()
+    assert Response.objects.pending().count() == 3  # the web process only enqueued the run
+    _wait_for(
+        lambda: True if not Response.objects.pending().exists() else None, worker, "risposte distribuite dal worker"
+    )
+    assert Answer.objects.filter(response__questionnaire=survey).count() == 3 * 14
+    assert Tally.objects.get(questionnaire=survey, question_id=0).count == 3

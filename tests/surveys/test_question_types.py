@@ -10,7 +10,7 @@ from surveys.answers import Structure, check, check_all
 from surveys.factories import QuestionFactory
 from surveys.models import Answer, Kind, Response
 from surveys.results import compute
-from surveys.services import response_submit
+from surveys.services import response_submit, responses_spread_all
 from tests.surveys.conftest import LIPARI, MESSINA, full_answers
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,10 @@ CODES = {MESSINA, LIPARI}
 
 
 def submit(survey, q, overrides: dict | None = None) -> Response:
-    return response_submit(questionnaire=survey, answers=full_answers(q, overrides))
+    """Submit, then spread the answers into rows as the worker does."""
+    response = response_submit(questionnaire=survey, answers=full_answers(q, overrides))
+    assert responses_spread_all() == 1
+    return response
 
 
 def result_of(survey, question, **filters):

@@ -16,7 +16,7 @@ from surveys import tallies
 from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.models import Kind, Tally
-from surveys.services import response_submit
+from surveys.services import response_submit, responses_spread_all
 from surveys.tallies import tally_rebuild
 from tests.surveys.conftest import full_answers
 
@@ -44,6 +44,7 @@ def test_incremental_counts_equal_a_rebuild_from_the_answers(survey):
     for _ in range(60):
         answers = random_answers(structure, rng, codes[:5], [1] * 5)
         response_submit(questionnaire=survey, answers=answers, structure=structure, municipality_codes=codes)
+    assert responses_spread_all() == 60
     incremental = snapshot(survey)
     assert sum(v[0] for k, v in incremental.items() if k[0] == 0) == 60
     tally_rebuild(questionnaire=survey)
@@ -53,6 +54,7 @@ def test_incremental_counts_equal_a_rebuild_from_the_answers(survey):
 def test_number_minimum_and_maximum_follow_the_answers(survey, q):
     for minutes in (30, 5, 120):
         response_submit(questionnaire=survey, answers=full_answers(q, {q(Kind.NUMBER).pk: minutes}))
+    responses_spread_all()
     rows = Tally.objects.filter(questionnaire=survey, question_id=q(Kind.NUMBER).pk, option_id=0, value=0)
     assert (rows.get().number_min, rows.get().number_max, rows.get().number_sum) == (5, 120, 155)
 
@@ -65,6 +67,7 @@ def test_a_refused_response_adds_no_count(survey, q):
 
 def test_rebuild_command(survey, q):
     response_submit(questionnaire=survey, answers=full_answers(q))
+    responses_spread_all()
     Tally.objects.all().delete()
     out = io.StringIO()
     call_command("rebuild_tallies", survey.slug, stdout=out)
@@ -75,6 +78,7 @@ def test_rebuild_command(survey, q):
 def test_the_rebuild_reads_the_answers_only_once_it_holds_the_lock(survey, q, monkeypatch):
     for _ in range(3):
         response_submit(questionnaire=survey, answers=full_answers(q))
+    responses_spread_all()
     before = snapshot(survey)
     locked_at: list[int] = []
     with CaptureQueriesContext(connection) as queries:

@@ -21,7 +21,7 @@ from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Option, Tally
-from surveys.services import response_submit
+from surveys.services import response_submit, responses_spread_all
 from surveys.tallies import tally_rebuild
 from tests.phases.plan.synthetic import PROVIDERS
 
@@ -52,6 +52,7 @@ def plan_data():
         answers=random_answers(structure, random.Random(1), [MESSINA, LIPARI], [1, 1]),
         structure=structure,
     )
+    responses_spread_all()  # as the worker does
     NeedFactory(municipality_id=MESSINA)
     return {"project": project, "specific": specific, "survey": survey, "structure": structure}
 
