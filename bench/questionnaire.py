@@ -49,6 +49,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8040"))
 from benchdb import ensure_database  # noqa: E402
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CARRIED = re.compile(r'name="stato" value="([^"]+)"')
 
 
 def setup_django() -> None:
@@ -93,14 +94,16 @@ class Browser:
     def __init__(self):
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, data: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
+    def request(self, method: str, path: str, data: list[tuple[str, str]] | str | None = None) -> tuple[int, str, str]:
+        """``data`` may come already encoded: the timed loops encode their bodies beforehand, so the
+        clients, which share the machine's CPUs with the server, spend on each request only sending it."""
         connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
         headers = {"Host": f"{HOST}:{PORT}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if data is not None:
-            body = urllib.parse.urlencode(data)
+            body = data if isinstance(data, str) else urllib.parse.urlencode(data)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}:{PORT}{path}"
         connection.request(method, path, body=body, headers=headers)
@@ -183,6 +186,59 @@ def run_concurrently(jobs: list, clients: int, work) -> tuple[list[float], list[
     return latencies, statuses, time.perf_counter() - started
 
 
+# --- CPU per process group (Linux /proc) ---------------------------------------------------
+
+CPU_GROUPS = ("gunicorn", "postgres", "redis", "clients")
+
+
+def cpu_seconds(gunicorn_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU time used so far by each process of the run: gunicorn's workers, PostgreSQL's backends,
+    Redis, and this script (the clients). Empty where /proc is missing."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    found: dict[int, tuple[str, float]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                command = cmd.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name = fields[0].split("(", 1)[1]
+        rest = fields[1].split()
+        used = (int(rest[11]) + int(rest[12])) / ticks
+        pid, parent = int(entry), int(rest[1])
+        if parent == gunicorn_pid:
+            group = "gunicorn"
+        elif name.startswith("postgres") or command.startswith("postgres"):
+            group = "postgres"
+        elif name.startswith("redis"):
+            group = "redis"
+        elif pid == os.getpid():
+            group = "clients"
+        else:
+            continue
+        found[pid] = (group, used)
+    return found
+
+
+def add_cpu(total: dict, before: dict, after: dict) -> dict:
+    total = dict(total)
+    for pid, (group, used) in after.items():
+        total[group] = total.get(group, 0.0) + used - before.get(pid, (group, 0.0))[1]
+    return total
+
+
+def purge_queue() -> None:
+    """Drop the spreading tasks the web processes queued (no worker consumes this Redis db here)."""
+    from psm_portal.celery import app
+
+    with app.connection_for_write() as connection:
+        app.amqp.queues[app.conf.task_default_queue].bind(connection.default_channel).purge()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -194,6 +250,7 @@ def percentile(values: list[float], p: float) -> float:
 def submission_bench(clients: int, submissions: int) -> dict:
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Answer, Kind, Questionnaire, Response
+    from surveys.services import responses_spread_all
 
     questionnaire = Questionnaire.objects.filter(slug="bench-invio").first() or every_kind_questionnaire(
         slug="bench-invio", title="Bench: invio"
@@ -250,7 +307,13 @@ def submission_bench(clients: int, submissions: int) -> dict:
             )
             if status != 302:
                 raise RuntimeError(f"sezione {number}: {status}")
-        return browser, token
+        # The last section's page, as a browser loads it before the citizen fills it in: its form
+        # carries the earlier answers (signed), sent back with the last ones.
+        status, _location, html = browser.request("GET", f"{base}sezione/3/")
+        carried = CARRIED.search(html)
+        if status != 200 or carried is None:
+            raise RuntimeError(f"sezione 3: {status}")
+        return browser, [("csrfmiddlewaretoken", token), ("stato", carried.group(1))]
 
     prepared: list = []
     lock = threading.Lock()
@@ -270,7 +333,7 @@ def submission_bench(clients: int, submissions: int) -> dict:
         run_concurrently(
             warm,
             8,
-            lambda job: job[0].request("POST", f"{base}sezione/3/", [("csrfmiddlewaretoken", job[1]), *sections[2]])[0],
+            lambda job: job[0].request("POST", f"{base}sezione/3/", [*job[1], *sections[2]])[0],
         )
 
         def count_bare():
@@ -280,37 +343,48 @@ def submission_bench(clients: int, submissions: int) -> dict:
                 cursor.execute("SELECT count(*) FROM bench_bare")
                 return cursor.fetchone()[0]
 
-        payload = "x" * 400  # about the size of the last section's form
+        payload = urllib.parse.urlencode([("payload", "x" * 400)])  # about the size of the last section's form
+        last = urllib.parse.urlencode(sections[2])
+        prepared[:] = [(browser, f"{urllib.parse.urlencode(hidden)}&{last}") for browser, hidden in prepared]
 
         def submit(job):
-            browser, token = job
-            status, location, _html = browser.request(
-                "POST", f"{base}sezione/3/", [("csrfmiddlewaretoken", token), *sections[2]]
-            )
+            browser, body = job
+            status, location, _html = browser.request("POST", f"{base}sezione/3/", body)
             return status if location.endswith("/grazie/") else -status
 
         # The machine's load drifts: the two measures alternate in rounds, and each sums its rounds.
         rounds = 2
-        bare_lat, bare_status, bare_elapsed = [], [], 0.0
-        sub_lat, sub_status, sub_elapsed = [], [], 0.0
+        bare_lat, bare_status, bare_elapsed, bare_cpu = [], [], 0.0, {}
+        sub_lat, sub_status, sub_elapsed, sub_cpu = [], [], 0.0, {}
         bare_before = count_bare()
         before = Response.objects.filter(questionnaire=questionnaire).count()
         for number in range(rounds):
+            started = cpu_seconds(gunicorn.pid)
             lat, status, elapsed = run_concurrently(
                 list(range(submissions // rounds)),
                 clients,
-                lambda _: Browser().request("POST", "/bench/bare/", [("payload", payload)])[0],
+                lambda _: Browser().request("POST", "/bench/bare/", payload)[0],
             )
+            bare_cpu = add_cpu(bare_cpu, started, cpu_seconds(gunicorn.pid))
             bare_lat, bare_status, bare_elapsed = bare_lat + lat, bare_status + status, bare_elapsed + elapsed
+            started = cpu_seconds(gunicorn.pid)
             lat, status, elapsed = run_concurrently(prepared[number::rounds], clients, submit)
+            sub_cpu = add_cpu(sub_cpu, started, cpu_seconds(gunicorn.pid))
             sub_lat, sub_status, sub_elapsed = sub_lat + lat, sub_status + status, sub_elapsed + elapsed
         bare_rows = count_bare() - bare_before
         stored = Response.objects.filter(questionnaire=questionnaire).count() - before
-        answers_per_response = Answer.objects.filter(question__questionnaire=questionnaire).count() / max(
-            1, Response.objects.filter(questionnaire=questionnaire).count()
-        )
     finally:
         stop_gunicorn(gunicorn)
+    # The worker's share, measured apart: the responses just stored are spread into answers and counts
+    # as ``surveys.tasks.spread_responses`` does (the web processes asked for it; no worker runs here).
+    pending = Response.objects.filter(questionnaire=questionnaire).pending().count()
+    started = time.perf_counter()
+    spread = responses_spread_all(questionnaire_id=questionnaire.pk)
+    spread_seconds = time.perf_counter() - started
+    purge_queue()
+    answers_per_response = Answer.objects.filter(question__questionnaire=questionnaire).count() / max(
+        1, Response.objects.filter(questionnaire=questionnaire).count()
+    )
     ok_bare = sum(1 for s in bare_status if 200 <= s < 400)
     ok_sub = sum(1 for s in sub_status if 200 <= s < 400)
     return {
@@ -322,6 +396,7 @@ def submission_bench(clients: int, submissions: int) -> dict:
             "per_s": ok_bare / bare_elapsed,
             "p50": percentile(bare_lat, 50),
             "p95": percentile(bare_lat, 95),
+            "cpu": {k: v / max(1, len(bare_status)) for k, v in bare_cpu.items()},
         },
         "submit": {
             "requests": len(sub_status),
@@ -331,7 +406,9 @@ def submission_bench(clients: int, submissions: int) -> dict:
             "p50": percentile(sub_lat, 50),
             "p95": percentile(sub_lat, 95),
             "answers_per_response": answers_per_response,
+            "cpu": {k: v / max(1, len(sub_status)) for k, v in sub_cpu.items()},
         },
+        "spread": {"pending": pending, "spread": spread, "seconds": spread_seconds},
         "flow": {"per_s": len(prep_latencies) / prep_elapsed, "p50": percentile(prep_latencies, 50)},
     }
 
@@ -553,6 +630,17 @@ def main() -> None:
             f"{sub['ok']:8d} {sub['rows']:8d} {sub['ok'] - sub['rows']:6d}"
         )
         print(f"rapporto invio / vista nuda: {100 * sub['per_s'] / bare['per_s']:.0f} %")
+        if bare["cpu"]:
+            print("CPU per richiesta (ms):  " + "  ".join(f"{g:>9}" for g in CPU_GROUPS) + "     totale")
+            for label, side in (("vista nuda", bare), ("invio", sub)):
+                values = [1000 * side["cpu"].get(g, 0.0) for g in CPU_GROUPS]
+                print(f"  {label:22}" + "  ".join(f"{v:9.3f}" for v in values) + f"  {sum(values):9.3f}")
+        spread = s["spread"]
+        print(
+            f"lavoro del worker, misurato a parte: {spread['spread']} risposte in attesa ({spread['pending']}) "
+            f"distribuite in valori e conteggi in {spread['seconds']:.2f} s "
+            f"({1000 * spread['seconds'] / max(1, spread['spread']):.2f} ms per risposta)"
+        )
         print(f"valori salvati per risposta: {sub['answers_per_response']:.1f}")
         print(
             f"percorso completo (informativa + 2 sezioni, preparazione): {s['flow']['per_s']:.1f} persone/s, "

@@ -15,11 +15,13 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # First: the questionnaire's pages are the busiest (every citizen who answers), and the resolver
+    # tries the patterns in order.
+    path("", include("surveys.urls")),
     path("opendata/", views.opendata_index, name="opendata"),
     path("", include("psm_portal.accounts.urls")),
     path("", include("municipalities.urls")),
     path("", include("phases.urls")),
-    path("", include("surveys.urls")),
     path("", include("projects.urls")),
     path("", include("psm_portal.pages.urls")),
     prefix_default_language=False,

@@ -91,12 +91,12 @@ class SectionForm(forms.Form):
         elif kind == Kind.SHORT_TEXT:
             self.fields[name] = forms.CharField(max_length=SHORT_TEXT_MAX, strip=True)
         elif kind == Kind.LONG_TEXT:
-            self.fields[name] = forms.CharField(
-                max_length=LONG_TEXT_MAX, strip=True, widget=forms.Textarea(attrs={"rows": 5})
-            )
+            # Widgets are passed as classes: an instance would be deep-copied by the field.
+            self.fields[name] = forms.CharField(max_length=LONG_TEXT_MAX, strip=True, widget=forms.Textarea)
+            self.fields[name].widget.attrs["rows"] = 5
         elif kind == Kind.NUMBER:
-            attrs = {"inputmode": "numeric"}
-            self.fields[name] = forms.CharField(max_length=12, widget=forms.TextInput(attrs=attrs))
+            self.fields[name] = forms.CharField(max_length=12, widget=forms.TextInput)
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
         elif kind == Kind.MUNICIPALITY:
             self.fields[name] = forms.ChoiceField(choices=municipality_choices(self.municipalities))
         field = self.fields[name]
@@ -112,8 +112,9 @@ class SectionForm(forms.Form):
                 required=False,
                 max_length=OTHER_TEXT_MAX,
                 label=gettext("Se hai scelto «Altro», specifica"),
-                widget=forms.TextInput(attrs={"class": "form-control"}),
+                widget=forms.TextInput,
             )
+            self.fields[other].widget.attrs["class"] = "form-control"
             names.append(other)
         return names
 

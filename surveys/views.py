@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,13 +26,15 @@ from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.params import as_int
 from surveys import exports
-from surveys.answers import Structure, municipality_codes
+from surveys.answers import Structure, municipality_codes, published_questionnaire
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
 from surveys.results import compute, participation_map
-from surveys.services import rate_limit_allows, response_submit
+from surveys.services import rate_limit_allows, response_submit, spread_soon
 
 COOKIE_SALT = "surveys.answered"
+STATE_SALT = "surveys.state"
+STATE_FIELD = "stato"
 
 
 def _session_key(questionnaire: Questionnaire) -> str:
@@ -38,10 +45,15 @@ def _cookie_name(questionnaire: Questionnaire) -> str:
     return f"psm_questionario_{questionnaire.pk}"
 
 
+def _answered_token(request, questionnaire: Questionnaire) -> str | None:
+    """What the signed cookie set at the submission holds: the id of the answers sent ("1" before ids)."""
+    return request.get_signed_cookie(_cookie_name(questionnaire), default=None, salt=COOKIE_SALT)
+
+
 def _already_answered(request, questionnaire: Questionnaire) -> bool:
     if not settings.SURVEYS_ONE_PER_BROWSER:
         return False
-    return request.get_signed_cookie(_cookie_name(questionnaire), default=None, salt=COOKIE_SALT) == "1"
+    return _answered_token(request, questionnaire) is not None
 
 
 def _client_ip(request) -> str:
@@ -68,7 +80,10 @@ def _closed_message(questionnaire: Questionnaire) -> str:
 
 
 def _published(slug: str) -> Questionnaire:
-    return get_object_or_404(Questionnaire.objects.published(), slug=slug)
+    questionnaire = published_questionnaire(slug)
+    if questionnaire is None:
+        raise Http404(_("Questionario inesistente."))
+    return questionnaire
 
 
 def can_see_results(user, questionnaire: Questionnaire) -> bool:
@@ -111,15 +126,45 @@ def start(request, slug: str):
         return refusal
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        request.session[_session_key(questionnaire)] = {"privacy": True, "answers": {}, "done": []}
+        # A random id, so that once these answers are sent the browser's cookie names them as sent.
+        state = {"id": secrets.token_urlsafe(12), "privacy": True, "answers": {}, "done": []}
+        request.session[_session_key(questionnaire)] = state
         return redirect("surveys:section", slug, 1)
     sections = [section.title for section in Structure.cached(questionnaire).sections]
     return render(request, "surveys/start.html", {"questionnaire": questionnaire, "form": form, "sections": sections})
 
 
+def _spent(request, questionnaire: Questionnaire, state: dict) -> bool:
+    """These answers were sent already (by this browser: its cookie names them)."""
+    return bool(state.get("id")) and state["id"] == _answered_token(request, questionnaire)
+
+
 def _stored(request, questionnaire: Questionnaire) -> dict | None:
-    state = request.session.get(_session_key(questionnaire))
+    """The answers given so far, kept in the session from one section to the next."""
+    key = _session_key(questionnaire)
+    state = request.session.get(key)
     if not state or not state.get("privacy"):
+        return None
+    if _spent(request, questionnaire, state):
+        request.session.pop(key, None)  # a browser shared by several people shows nobody the last answers
+        return None
+    return state
+
+
+def _carry(questionnaire: Questionnaire, state: dict) -> str:
+    """The answers given so far, signed into the last section's form: sending it needs no session read."""
+    return signing.dumps({**state, "questionnaire": questionnaire.pk}, salt=STATE_SALT, compress=True)
+
+
+def _carried(request, questionnaire: Questionnaire) -> dict | None:
+    """The answers the last section's form carried back, if its signature holds (else None)."""
+    try:
+        state = signing.loads(request.POST.get(STATE_FIELD, ""), salt=STATE_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(state, dict) or state.get("questionnaire") != questionnaire.pk or not state.get("privacy"):
+        return None
+    if _spent(request, questionnaire, state):
         return None
     return state
 
@@ -129,14 +174,19 @@ def section(request, slug: str, number: int):
     questionnaire = _published(slug)
     if refusal := _refusal(request, questionnaire):
         return refusal
-    state = _stored(request, questionnaire)
-    if state is None:
-        messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
-        return redirect("surveys:start", slug)
     structure = Structure.cached(questionnaire)
     sections = structure.sections
     if not 1 <= number <= len(sections):
         raise Http404(_("Sezione inesistente."))
+    is_last = number == len(sections)
+    # The last section's form carries the earlier answers: sending it reads and writes no session
+    # (the thank-you page then forgets them). A form without them falls back on the session.
+    state = (is_last and request.method == "POST" and _carried(request, questionnaire)) or _stored(
+        request, questionnaire
+    )
+    if state is None:
+        messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
+        return redirect("surveys:start", slug)
     done = set(state.get("done", []))
     first_missing = next((n for n in range(1, len(sections) + 1) if n not in done), len(sections))
     if number > first_missing:
@@ -161,12 +211,12 @@ def section(request, slug: str, number: int):
             return redirect("surveys:thanks", slug)
         if form.is_valid():
             previous.update(form.answers)
+            if is_last:
+                return _submit(request, questionnaire, structure, previous, state.get("id") or "1")
             state["answers"] = {str(k): v for k, v in previous.items()}
             state["done"] = sorted(done | {number})
             request.session[_session_key(questionnaire)] = state
-            if number < len(sections):
-                return redirect("surveys:section", slug, number + 1)
-            return _submit(request, questionnaire, structure, previous)
+            return redirect("surveys:section", slug, number + 1)
     elif not form.items:
         # Every question of this section depends on answers not given: nothing to ask here.
         previous.update(form.answers)
@@ -185,50 +235,51 @@ def section(request, slug: str, number: int):
             "number": number,
             "count": len(sections),
             "percent": round(100 * (number - 1) / len(sections)),
-            "is_last": number == len(sections),
+            "is_last": is_last,
+            "carried": _carry(questionnaire, state) if is_last else "",
+            "carried_field": STATE_FIELD,
         },
     )
 
 
 def _forget(request, questionnaire: Questionnaire) -> None:
-    """Drop the partial answers from the session (inside the caller's transaction with database sessions).
-
-    A session that held nothing else is deleted (the middleware then drops its cookie); one that
-    holds more (a signed-in user) is saved here, so the middleware does not write it again.
-    """
+    """Drop the answers from the session. A session that held nothing else is deleted (the middleware
+    then drops its cookie); one that holds more (a signed-in user) keeps the rest."""
     key = _session_key(questionnaire)
     if set(request.session.keys()) <= {key}:
         request.session.flush()
     else:
         request.session.pop(key, None)
-        request.session.save()
-        request.session.modified = False
 
 
-def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict):
+@lru_cache(maxsize=256)
+def _thanks_path(slug: str, language: str, prefix: str) -> str:
+    """The thank-you page's address, per language (and script prefix): reversing an address under
+    the language prefix costs more than the rest of sending a response's redirect."""
+    return reverse("surveys:thanks", args=[slug])
+
+
+def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict, token: str):
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
-        # One commit for the response, its answers and its counts. The session is forgotten in the same
-        # transaction only with database sessions; with Redis sessions it is deleted at once, before the
-        # commit, so a commit that then fails loses the partial answers (never stores them twice).
-        with transaction.atomic():
-            response_submit(
-                questionnaire=questionnaire,
-                answers=answers,
-                structure=structure,
-                municipality_codes=municipality_codes(),
-            )
-            _forget(request, questionnaire)
+        # One INSERT, and nothing else: no session is read or written (see ``section``).
+        response_submit(
+            questionnaire=questionnaire,
+            answers=answers,
+            structure=structure,
+            municipality_codes=municipality_codes(),
+        )
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
         request.session.pop(_session_key(questionnaire), None)
         messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
         return redirect("surveys:start", questionnaire.slug)
-    reply = redirect("surveys:thanks", questionnaire.slug)
+    spread_soon()
+    reply = HttpResponseRedirect(_thanks_path(questionnaire.slug, get_language(), get_script_prefix()))
     reply.set_signed_cookie(
         _cookie_name(questionnaire),
-        "1",
+        token,
         salt=COOKIE_SALT,
         max_age=settings.SURVEYS_COOKIE_DAYS * 24 * 3600,
         httponly=True,
@@ -241,6 +292,10 @@ def _submit(request, questionnaire: Questionnaire, structure: Structure, answers
 @require_GET
 def thanks(request, slug: str):
     questionnaire = _published(slug)
+    # The answers just sent are forgotten here, the page the browser loads right after sending them.
+    state = request.session.get(_session_key(questionnaire))
+    if state and _spent(request, questionnaire, state):
+        _forget(request, questionnaire)
     return render(request, "surveys/thanks.html", {"questionnaire": questionnaire})
 
 
