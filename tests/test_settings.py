@@ -81,7 +81,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(tmp_path
     assert (name, host) == ("psm", "db.example")
     assert eager is False
     assert broker == "redis://cache.example:6379/3"
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert cache == "psm_portal.lib.cache.RedisCache"
 
 
 def test_a_bucket_switches_uploads_to_s3(tmp_path):
