@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -117,8 +118,12 @@ def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterato
         .values_list("response_id", "question_id", "option_id", "number", "rank", "municipality_id", "text")
         .iterator(chunk_size=5000)
     )
+    # The responses' query runs first: a response spread after it began is not listed, and its
+    # answers, which the second query may see, are passed over below.
+    first = next(responses, None)
     pending = next(answers, None)
-    for number, (response_id, submitted_on) in enumerate(responses, start=1):
+    listed = itertools.chain([first], responses) if first is not None else iter(())
+    for number, (response_id, submitted_on) in enumerate(listed, start=1):
         grouped: dict[int, list] = {}
         # Answers of a response not listed (spread after the first query began) are passed over.
         while pending is not None and pending[RESPONSE] < response_id:

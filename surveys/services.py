@@ -12,14 +12,15 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from psm_portal.audit.services import audit_record
-from surveys.answers import Structure, check_all, other_option_id
+from surveys.answers import Structure, check, check_all, other_option_id
+from surveys.answers import municipality_codes as reference_codes
 from surveys.models import (
     AGE_BANDS,
     EDITABLE_OPTION_KINDS,
@@ -161,6 +162,7 @@ def response_submit(
 
 SPREAD_BATCH = 500
 SPREAD_ROUNDS = 200  # a bound on one call: 100,000 responses
+READER_ROUNDS = 4  # what one page view may spread when no worker has (2,000 responses)
 _LAST_SCHEDULED: list[float] = [float("-inf")]
 
 
@@ -168,48 +170,56 @@ class _Taken(Exception):
     """Another process spread some of the rows of this batch first (SQLite only: no row locks)."""
 
 
-def responses_spread(*, questionnaire_id: int | None = None, limit: int = SPREAD_BATCH) -> int:
-    """Write up to ``limit`` pending responses out as ``Answer`` rows and add their counts, in one
-    transaction; returns how many. Rows another transaction is spreading are skipped, not waited for.
+def _readable(structure: Structure, payload, codes) -> dict[int, object] | None:
+    """The answers of a pending response as ``_answer_rows`` takes them, each still valid for the
+    questionnaire as it is now; None when any is not (it is then left pending, for a person to see)."""
+    try:
+        values = {int(k): v for k, v in payload.items() if int(k) in structure.questions and v is not None}
+    except (AttributeError, TypeError, ValueError):
+        return None
+    for pk, value in values.items():
+        if check(structure.questions[pk], value, codes) is not None:
+            return None
+    return values
 
-    Answers to a question deleted since (possible only while a questionnaire has no spread answers)
-    are dropped; a response whose answers cannot be read is logged and left pending, and never
-    holds back the others."""
+
+def _spread_batch(*, questionnaire_id: int | None, after, limit: int) -> tuple[int, int, object]:
+    """One transaction: up to ``limit`` pending responses after the key ``after``, in key order.
+    Returns (rows read, responses spread, last key read)."""
     pending = Response.objects.pending()
     if questionnaire_id is not None:
         pending = pending.filter(questionnaire_id=questionnaire_id)
+    if after is not None:
+        pending = pending.filter(pk__gt=after)
+    codes = reference_codes()
     try:
         with transaction.atomic():
             rows = list(
                 pending.select_for_update(skip_locked=True)
-                .order_by()
+                .order_by("pk")
                 .values_list(
                     "pk", "questionnaire_id", "municipality_id", "resident_elsewhere", "age_band_id", "pending"
                 )[:limit]
             )
             if not rows:
-                return 0
+                return 0, 0, after
             questionnaires = Questionnaire.objects.in_bulk({row[1] for row in rows})
             answers: list[Answer] = []
             deltas: dict[int, Deltas] = {}
             ids = []
             for pk, questionnaire_pk, municipality_id, resident_elsewhere, age_band_id, payload in rows:
                 structure = Structure.cached(questionnaires[questionnaire_pk])
+                values = _readable(structure, payload, codes)
+                if values is None:
+                    logger.error("Questionnaire response %s: its pending answers are not valid any more", pk)
+                    continue
                 cell = Response(
                     municipality_id=municipality_id, resident_elsewhere=resident_elsewhere, age_band_id=age_band_id
                 )
-                try:
-                    values = {int(k): v for k, v in payload.items() if int(k) in structure.questions}
-                    built = _answer_rows(structure, values)
-                    delta = response_deltas(structure, values, cell)
-                except (AttributeError, KeyError, TypeError, ValueError):
-                    # Not what ``response_submit`` writes: left pending, for a person to look at.
-                    logger.error("Questionnaire response %s: its pending answers cannot be read", pk)
-                    continue
-                for answer in built:
+                for answer in _answer_rows(structure, values):
                     answer.response_id = pk
-                answers.extend(built)
-                deltas.setdefault(questionnaire_pk, Deltas()).merge(delta)
+                    answers.append(answer)
+                deltas.setdefault(questionnaire_pk, Deltas()).merge(response_deltas(structure, values, cell))
                 ids.append(pk)
             if Response.objects.filter(pk__in=ids, pending__isnull=False).update(pending=None) != len(ids):
                 raise _Taken
@@ -217,26 +227,43 @@ def responses_spread(*, questionnaire_id: int | None = None, limit: int = SPREAD
             for questionnaire_pk in sorted(deltas):
                 tally_add(questionnaire=questionnaires[questionnaire_pk], deltas=deltas[questionnaire_pk])
     except _Taken:
-        return 0
-    return len(ids)
+        return len(rows), 0, rows[-1][0]
+    return len(rows), len(ids), rows[-1][0]
 
 
-def responses_spread_all(*, questionnaire_id: int | None = None) -> int:
-    """Spread every pending response (of one questionnaire, or of all), batch after batch."""
-    total = 0
-    for _round in range(SPREAD_ROUNDS):
-        spread = responses_spread(questionnaire_id=questionnaire_id)
+def responses_spread(*, questionnaire_id: int | None = None, limit: int = SPREAD_BATCH) -> int:
+    """Write up to ``limit`` pending responses out as ``Answer`` rows and add their counts, in one
+    transaction; returns how many. Rows another transaction is spreading are skipped, not waited for.
+
+    Answers to a question deleted since (possible only while a questionnaire has no spread answers)
+    are dropped. A response with an answer that is not valid for the questionnaire as it is now
+    (an option removed before the first answers, by a process that still had the old structure)
+    is logged and left pending: it never holds back the others, nor fails the batch."""
+    return _spread_batch(questionnaire_id=questionnaire_id, after=None, limit=limit)[1]
+
+
+def responses_spread_all(*, questionnaire_id: int | None = None, rounds: int = SPREAD_ROUNDS) -> int:
+    """Spread the pending responses (of one questionnaire, or of all), batch after batch in key order,
+    so rows left pending are passed over rather than read again."""
+    total, after = 0, None
+    for _round in range(rounds):
+        read, spread, after = _spread_batch(questionnaire_id=questionnaire_id, after=after, limit=SPREAD_BATCH)
         total += spread
-        if spread < SPREAD_BATCH:
+        if read < SPREAD_BATCH:
             break
     return total
 
 
 def spread_pending(questionnaire: Questionnaire) -> None:
     """Before reading a questionnaire's answers or counts: spread what is still pending (one query
-    when, as usual, nothing is)."""
-    if Response.objects.pending().filter(questionnaire=questionnaire).exists():
-        responses_spread_all(questionnaire_id=questionnaire.pk)
+    when, as usual, nothing is). A page view spreads at most ``READER_ROUNDS`` batches, and a
+    database error here is logged, not shown: the page then reads what is already spread."""
+    if not Response.objects.pending().filter(questionnaire=questionnaire).exists():
+        return
+    try:
+        responses_spread_all(questionnaire_id=questionnaire.pk, rounds=READER_ROUNDS)
+    except DatabaseError:
+        logger.exception("Questionnaire %s: its pending responses could not be spread", questionnaire.pk)
 
 
 def spread_soon() -> None:

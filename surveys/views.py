@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -115,6 +116,9 @@ def _refusal(request, questionnaire: Questionnaire) -> HttpResponse | None:
     if closed:
         return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
     if _already_answered(request, questionnaire):
+        # The answers just sent, if the thank-you page was not loaded, are forgotten now.
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            _forget_spent(request, questionnaire)
         return render(request, "surveys/already.html", {"questionnaire": questionnaire})
     return None
 
@@ -131,7 +135,9 @@ def start(request, slug: str):
         request.session[_session_key(questionnaire)] = state
         return redirect("surveys:section", slug, 1)
     sections = [section.title for section in Structure.cached(questionnaire).sections]
-    return render(request, "surveys/start.html", {"questionnaire": questionnaire, "form": form, "sections": sections})
+    return _uncached(
+        render(request, "surveys/start.html", {"questionnaire": questionnaire, "form": form, "sections": sections})
+    )
 
 
 def _spent(request, questionnaire: Questionnaire, state: dict) -> bool:
@@ -225,20 +231,22 @@ def section(request, slug: str, number: int):
         request.session[_session_key(questionnaire)] = state
         if number < len(sections):
             return redirect("surveys:section", slug, number + 1)
-    return render(
-        request,
-        "surveys/section.html",
-        {
-            "questionnaire": questionnaire,
-            "form": form,
-            "section": current,
-            "number": number,
-            "count": len(sections),
-            "percent": round(100 * (number - 1) / len(sections)),
-            "is_last": is_last,
-            "carried": _carry(questionnaire, state) if is_last else "",
-            "carried_field": STATE_FIELD,
-        },
+    return _uncached(
+        render(
+            request,
+            "surveys/section.html",
+            {
+                "questionnaire": questionnaire,
+                "form": form,
+                "section": current,
+                "number": number,
+                "count": len(sections),
+                "percent": round(100 * (number - 1) / len(sections)),
+                "is_last": is_last,
+                "carried": _carry(questionnaire, state) if is_last else "",
+                "carried_field": STATE_FIELD,
+            },
+        )
     )
 
 
@@ -257,6 +265,18 @@ def _thanks_path(slug: str, language: str, prefix: str) -> str:
     """The thank-you page's address, per language (and script prefix): reversing an address under
     the language prefix costs more than the rest of sending a response's redirect."""
     return reverse("surveys:thanks", args=[slug])
+
+
+def _uncached(reply: HttpResponse) -> HttpResponse:
+    """A page that shows answers: a shared computer's back button or cache must not show them again."""
+    add_never_cache_headers(reply)
+    return reply
+
+
+def _forget_spent(request, questionnaire: Questionnaire) -> None:
+    state = request.session.get(_session_key(questionnaire))
+    if state and _spent(request, questionnaire, state):
+        _forget(request, questionnaire)
 
 
 def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict, token: str):
@@ -293,9 +313,7 @@ def _submit(request, questionnaire: Questionnaire, structure: Structure, answers
 def thanks(request, slug: str):
     questionnaire = _published(slug)
     # The answers just sent are forgotten here, the page the browser loads right after sending them.
-    state = request.session.get(_session_key(questionnaire))
-    if state and _spent(request, questionnaire, state):
-        _forget(request, questionnaire)
+    _forget_spent(request, questionnaire)
     return render(request, "surveys/thanks.html", {"questionnaire": questionnaire})
 
 

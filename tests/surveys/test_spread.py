@@ -134,6 +134,22 @@ def test_on_a_shared_computer_the_sent_answers_are_shown_to_nobody(client, surve
     assert Response.objects.count() == 1
 
 
+def test_a_refused_browser_s_spent_answers_are_forgotten(client, survey, q, enqueued):
+    """The thank-you page was never loaded: the next visit, refused, forgets the answers."""
+    last, carried = up_to_last_page(client, survey, q)
+    client.post(url("section", survey.slug, 3), {**last, "stato": carried})
+    assert any(key.startswith("surveys:") for key in client.session.keys())
+    reply = client.get(url("start", survey.slug))
+    assert "already" in reply.templates[0].name
+    assert not any(key.startswith("surveys:") for key in client.session.keys())
+
+
+def test_the_answering_pages_are_never_cached(client, survey, q):
+    last, carried = up_to_last_page(client, survey, q)
+    for reply in (client.get(url("start", survey.slug)), client.get(url("section", survey.slug, 3))):
+        assert "no-store" in reply["Cache-Control"]
+
+
 def test_the_thank_you_page_keeps_answers_still_being_given(client, survey, q):
     client.post(url("start", survey.slug), {"privacy": "on"})
     client.post(url("section", survey.slug, 1), section_posts(q)[0])
@@ -176,15 +192,70 @@ def test_a_rebuild_with_responses_pending_counts_each_once(survey, q):
     assert after == Tally.objects.get(questionnaire=survey, question_id=0).count == 3
 
 
-def test_an_unreadable_pending_response_is_logged_and_holds_back_no_other(survey, q, caplog):
-    good = response_submit(questionnaire=survey, answers=full_answers(q))
-    bad = response_submit(questionnaire=survey, answers=full_answers(q))
-    Response.objects.filter(pk=bad.pk).update(pending={str(q(Kind.SINGLE, 0).pk): 7})
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "not a mapping",
+        "a key that is not a question",
+        "single: an unknown option",
+        "single: a value of the wrong kind",
+    ],
+)
+def test_unreadable_pending_responses_are_logged_and_hold_back_no_other(survey, q, caplog, monkeypatch, payload):
+    """Batches of two over six responses, the first two unreadable: the four others are spread."""
+    single = str(q(Kind.SINGLE, 0).pk)
+    payload = {
+        "single: an unknown option": {single: {"option": 999999}},
+        "single: a value of the wrong kind": {single: 7},
+        "a key that is not a question": {"x": 1},
+    }.get(payload, payload)
+    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
+    responses = [response_submit(questionnaire=survey, answers=full_answers(q)) for _ in range(6)]
+    bad = sorted(r.pk for r in responses)[:2]  # spread in key order: these come first in every pass
+    Response.objects.filter(pk__in=bad).update(pending=payload)
     with caplog.at_level(logging.ERROR, logger="surveys.services"):
-        assert responses_spread_all() == 1
-    assert str(bad.pk) in caplog.text
-    assert set(Response.objects.pending().values_list("pk", flat=True)) == {bad.pk}
-    assert Answer.objects.filter(response=good).count() == 14
+        assert responses_spread_all() == 4
+    assert all(str(pk) in caplog.text for pk in bad)
+    assert set(Response.objects.pending().values_list("pk", flat=True)) == set(bad)
+    assert Answer.objects.count() == 4 * 14
+    assert Tally.objects.get(questionnaire=survey, question_id=0).count == 4
+    assert responses_spread_all() == 0  # and they stay pending, for a person to look at
+
+
+def test_a_response_choosing_an_option_removed_meanwhile_fails_no_reader(client, survey, q, caplog):
+    """A process that still had the old structure took an option the builder had just removed."""
+    single = q(Kind.SINGLE, 0)
+    response_submit(questionnaire=survey, answers=full_answers(q))
+    Response.objects.update(pending={**Response.objects.get().pending, str(single.pk): {"option": 123456}})
+    survey.set_results_published(True)
+    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+        reply = client.get(url("results", survey.slug))
+    assert reply.status_code == 200
+    assert Response.objects.pending().count() == 1 and not Answer.objects.exists()
+
+
+def test_a_database_error_while_spreading_leaves_the_page_readable(client, survey, q, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    response_submit(questionnaire=survey, answers=full_answers(q))
+    survey.set_results_published(True)
+
+    def broken(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(services, "_spread_batch", broken)
+    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+        reply = client.get(url("results", survey.slug))
+    assert reply.status_code == 200 and "could not be spread" in caplog.text
+
+
+def test_a_page_view_spreads_a_bounded_number_of_batches(survey, q, monkeypatch):
+    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
+    monkeypatch.setattr(services, "READER_ROUNDS", 2)
+    for _ in range(7):
+        response_submit(questionnaire=survey, answers=full_answers(q))
+    services.spread_pending(survey)
+    assert Response.objects.pending().count() == 3  # the worker spreads the rest
 
 
 def test_answers_to_a_question_deleted_meanwhile_are_dropped(survey, q):
@@ -198,9 +269,11 @@ def test_answers_to_a_question_deleted_meanwhile_are_dropped(survey, q):
 
 def test_the_exports_include_responses_not_yet_spread(survey, q):
     response_submit(questionnaire=survey, answers=full_answers(q))
-    lines = list(exports.csv_lines(Structure.load(survey)))
-    assert len(lines) == 2  # the header and the response, its cells filled
-    assert "Autobus" in lines[1] or "1" in lines[1]
+    structure = Structure.load(survey)
+    cols = exports.columns(structure, include_open=False)
+    rows = list(exports.rows(structure, cols, with_day=False))
+    assert len(rows) == 1
+    assert "Autobus" in rows[0] and "Sanità" not in rows[0]  # the single choice; no «Altro» text in public
     assert not Response.objects.pending().exists()
 
 
