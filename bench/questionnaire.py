@@ -3,10 +3,13 @@
     .venv/bin/python bench/questionnaire.py [--clients 32] [--submissions 1600] [--responses 100000]
 
 1. Submissions: concurrent clients on 127.0.0.1 post the last section of the questionnaire (the
-   request that stores a response atomically), each with its own session prepared beforehand
-   through the privacy page and the earlier sections. Beside it, in the same run and with the same
-   clients, a bare Django view that does one INSERT. Prints submissions/s, p50/p95 latency and
-   lost responses (rows stored vs 2xx/3xx answers).
+   request that stores a response), each with its own session prepared beforehand through the
+   privacy page and the earlier sections, and the last section's page loaded as a browser does
+   (its form carries the earlier answers). Beside it, in the same run and with the same clients,
+   a bare Django view that does one INSERT. Prints submissions/s, p50/p95 latency, lost responses
+   (rows stored vs 2xx/3xx answers) and the CPU each request costs per group of processes
+   (gunicorn's workers, PostgreSQL, Redis, the clients; from /proc). Then the worker's share,
+   measured apart: the time to spread the responses just stored into answers and counts.
 2. Results page: a 20-question questionnaire with 100,000 generated responses (and one with 1,000):
    median time of the public results page over HTTP, and the number of SQL queries at both sizes.
 
@@ -377,14 +380,13 @@ def submission_bench(clients: int, submissions: int) -> dict:
         stop_gunicorn(gunicorn)
     # The worker's share, measured apart: the responses just stored are spread into answers and counts
     # as ``surveys.tasks.spread_responses`` does (the web processes asked for it; no worker runs here).
-    pending = Response.objects.filter(questionnaire=questionnaire).pending().count()
+    waiting = list(Response.objects.filter(questionnaire=questionnaire).pending().values_list("pk", flat=True))
+    pending = len(waiting)
     started = time.perf_counter()
     spread = responses_spread_all(questionnaire_id=questionnaire.pk)
     spread_seconds = time.perf_counter() - started
     purge_queue()
-    answers_per_response = Answer.objects.filter(question__questionnaire=questionnaire).count() / max(
-        1, Response.objects.filter(questionnaire=questionnaire).count()
-    )
+    answers_per_response = Answer.objects.filter(response__in=waiting).count() / max(1, pending)
     ok_bare = sum(1 for s in bare_status if 200 <= s < 400)
     ok_sub = sum(1 for s in sub_status if 200 <= s < 400)
     return {
