@@ -12,7 +12,7 @@ from municipalities.models import Municipality
 from surveys.answers import Structure, other_option_id
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Kind, Questionnaire
-from surveys.services import response_submit
+from surveys.services import response_submit, responses_spread_all
 
 SLUG = "futuro-area-metropolitana"
 RESPONSES = 300
@@ -93,4 +93,5 @@ def seed(stdout) -> None:
             structure=structure,
             municipality_codes=codes,
         )
+    responses_spread_all(questionnaire_id=questionnaire.pk)  # what the worker does a moment later
     stdout.write(f"Questionario dimostrativo con {RESPONSES} risposte: /questionario/{SLUG}/")
