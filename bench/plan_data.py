@@ -178,7 +178,7 @@ def _questionnaire(responses: int) -> None:
     from surveys.answers import Structure
     from surveys.demo import random_answers
     from surveys.factories import every_kind_questionnaire
-    from surveys.services import response_submit
+    from surveys.services import response_submit, responses_spread_all
 
     survey = every_kind_questionnaire(slug="bench-piano", title="Il futuro del territorio", results_published=True)
     structure = Structure.load(survey)
@@ -192,3 +192,4 @@ def _questionnaire(responses: int) -> None:
             structure=structure,
             municipality_codes=codes,
         )
+    responses_spread_all(questionnaire_id=survey.pk)  # what the worker does a moment later

@@ -18,7 +18,7 @@ from municipalities.models import Municipality
 from psm_portal.lib.money import format_number
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Question, Questionnaire, Response, Tally
-from surveys.services import spread_pending
+from surveys.services import READER_ROUNDS, spread_pending
 from surveys.tallies import municipality_value
 
 BAR_WIDTH = 820  # SVG units of the longest bar (the chart is 1000 wide)
@@ -175,11 +175,12 @@ def compute(
     age_band: int | None = None,
     include_open: bool = False,
     open_limit: int = 50,
+    spread_rounds: int = READER_ROUNDS,
 ) -> dict:
     """Counts per question for the responses matching the filters, summed from the tallies: four
     queries (five with the open answers per open question), whatever the number of responses.
     Responses still pending are spread first, so every stored response is counted."""
-    spread_pending(questionnaire)
+    spread_pending(questionnaire, rounds=spread_rounds)
     structure = structure or Structure.load(questionnaire)
     tallies = Tally.objects.filter(questionnaire=questionnaire)
     if municipality:

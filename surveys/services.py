@@ -34,7 +34,7 @@ from surveys.models import (
     Response,
     Section,
 )
-from surveys.tallies import Deltas, response_deltas, tally_add
+from surveys.tallies import Deltas, cell_of, response_deltas, tally_add
 
 logger = logging.getLogger(__name__)
 
@@ -166,10 +166,6 @@ READER_ROUNDS = 4  # what one page view may spread when no worker has (2,000 res
 _LAST_SCHEDULED: list[float] = [float("-inf")]
 
 
-class _Taken(Exception):
-    """Another process spread some of the rows of this batch first (SQLite only: no row locks)."""
-
-
 def _readable(structure: Structure, payload, codes) -> dict[int, object] | None:
     """The answers of a pending response as ``_answer_rows`` takes them, each still valid for the
     questionnaire as it is now; None when any is not (it is then left pending, for a person to see)."""
@@ -192,42 +188,38 @@ def _spread_batch(*, questionnaire_id: int | None, after, limit: int) -> tuple[i
     if after is not None:
         pending = pending.filter(pk__gt=after)
     codes = reference_codes()
-    try:
-        with transaction.atomic():
-            rows = list(
-                pending.select_for_update(skip_locked=True)
-                .order_by("pk")
-                .values_list(
-                    "pk", "questionnaire_id", "municipality_id", "resident_elsewhere", "age_band_id", "pending"
-                )[:limit]
-            )
-            if not rows:
-                return 0, 0, after
-            questionnaires = Questionnaire.objects.in_bulk({row[1] for row in rows})
-            answers: list[Answer] = []
-            deltas: dict[int, Deltas] = {}
-            ids = []
-            for pk, questionnaire_pk, municipality_id, resident_elsewhere, age_band_id, payload in rows:
-                structure = Structure.cached(questionnaires[questionnaire_pk])
-                values = _readable(structure, payload, codes)
-                if values is None:
-                    logger.error("Questionnaire response %s: its pending answers are not valid any more", pk)
-                    continue
-                cell = Response(
-                    municipality_id=municipality_id, resident_elsewhere=resident_elsewhere, age_band_id=age_band_id
-                )
-                for answer in _answer_rows(structure, values):
-                    answer.response_id = pk
-                    answers.append(answer)
-                deltas.setdefault(questionnaire_pk, Deltas()).merge(response_deltas(structure, values, cell))
-                ids.append(pk)
-            if Response.objects.filter(pk__in=ids, pending__isnull=False).update(pending=None) != len(ids):
-                raise _Taken
-            Answer.objects.bulk_create(answers, batch_size=2000)
-            for questionnaire_pk in sorted(deltas):
-                tally_add(questionnaire=questionnaires[questionnaire_pk], deltas=deltas[questionnaire_pk])
-    except _Taken:
-        return len(rows), 0, rows[-1][0]
+    # Rows are locked as they are read (PostgreSQL) or the transaction holds the write lock from
+    # its start (SQLite, IMMEDIATE): no other run can spread them meanwhile.
+    with transaction.atomic():
+        rows = list(
+            pending.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "questionnaire_id", "municipality_id", "resident_elsewhere", "age_band_id", "pending")[
+                :limit
+            ]
+        )
+        if not rows:
+            return 0, 0, after
+        questionnaires = Questionnaire.objects.in_bulk({row[1] for row in rows})
+        answers: list[Answer] = []
+        deltas: dict[int, Deltas] = {}
+        ids = []
+        for pk, questionnaire_pk, municipality_id, resident_elsewhere, age_band_id, payload in rows:
+            structure = Structure.cached(questionnaires[questionnaire_pk])
+            values = _readable(structure, payload, codes)
+            if values is None:
+                logger.error("Questionnaire response %s: its pending answers are not valid any more", pk)
+                continue
+            for answer in _answer_rows(structure, values):
+                answer.response_id = pk
+                answers.append(answer)
+            cell = cell_of(municipality_id, resident_elsewhere, age_band_id)
+            response_deltas(structure, values, cell, deltas.setdefault(questionnaire_pk, Deltas()))
+            ids.append(pk)
+        Response.objects.filter(pk__in=ids).update(pending=None)
+        Answer.objects.bulk_create(answers, batch_size=2000)
+        for questionnaire_pk in sorted(deltas):
+            tally_add(questionnaire=questionnaires[questionnaire_pk], deltas=deltas[questionnaire_pk])
     return len(rows), len(ids), rows[-1][0]
 
 
@@ -254,14 +246,15 @@ def responses_spread_all(*, questionnaire_id: int | None = None, rounds: int = S
     return total
 
 
-def spread_pending(questionnaire: Questionnaire) -> None:
+def spread_pending(questionnaire: Questionnaire, *, rounds: int = READER_ROUNDS) -> None:
     """Before reading a questionnaire's answers or counts: spread what is still pending (one query
-    when, as usual, nothing is). A page view spreads at most ``READER_ROUNDS`` batches, and a
-    database error here is logged, not shown: the page then reads what is already spread."""
+    when, as usual, nothing is). A page view spreads at most ``READER_ROUNDS`` batches (a worker
+    passes more), and a database error here is logged, not shown: the page then reads what is
+    already spread."""
     if not Response.objects.pending().filter(questionnaire=questionnaire).exists():
         return
     try:
-        responses_spread_all(questionnaire_id=questionnaire.pk, rounds=READER_ROUNDS)
+        responses_spread_all(questionnaire_id=questionnaire.pk, rounds=rounds)
     except DatabaseError:
         logger.exception("Questionnaire %s: its pending responses could not be spread", questionnaire.pk)
 

@@ -28,17 +28,6 @@ class Deltas:
     def __init__(self):
         self.rows: dict[tuple, list] = {}
 
-    def merge(self, other: Deltas) -> None:
-        for key, (count, rank, number_sum, lo, hi) in other.rows.items():
-            row = self.rows.setdefault(key, [0, 0, 0, None, None])
-            row[0] += count
-            row[1] += rank
-            row[2] += number_sum
-            if lo is not None:
-                row[3] = lo if row[3] is None else min(row[3], lo)
-            if hi is not None:
-                row[4] = hi if row[4] is None else max(row[4], hi)
-
     def add(self, key: tuple, *, count: int = 1, rank: int = 0, number: int | None = None) -> None:
         row = self.rows.setdefault(key, [0, 0, 0, None, None])
         row[0] += count
@@ -49,10 +38,10 @@ class Deltas:
             row[4] = number if row[4] is None else max(row[4], number)
 
 
-def response_deltas(structure, answers: Mapping[int, object], response) -> Deltas:
-    """The counts one response adds (a batch merges them into one upsert)."""
-    municipality, age = cell_of(response.municipality_id, response.resident_elsewhere, response.age_band_id)
-    deltas = Deltas()
+def response_deltas(structure, answers: Mapping[int, object], cell: tuple[str, int], deltas: Deltas) -> None:
+    """Add to ``deltas`` the counts of one response whose residence and age band make ``cell``
+    (``cell_of``): a batch of responses sums into one upsert."""
+    municipality, age = cell
     deltas.add((0, 0, 0, municipality, age))
     for pk, value in answers.items():
         kind = structure.questions[pk].kind
@@ -70,7 +59,6 @@ def response_deltas(structure, answers: Mapping[int, object], response) -> Delta
             deltas.add((pk, 0, value, municipality, age))
         elif kind == Kind.MUNICIPALITY:
             deltas.add((pk, 0, municipality_value(None if value == OTHER_MUNICIPALITY else value), municipality, age))
-    return deltas
 
 
 def tally_add(*, questionnaire: Questionnaire, deltas: Deltas) -> None:
@@ -122,8 +110,9 @@ def _lock_tallies() -> None:
 def tally_rebuild(*, questionnaire: Questionnaire) -> int:
     """Recompute every count of a questionnaire from its answers (after an import, or to check them).
 
-    The answers are read after the lock, inside the transaction that replaces the counts, so a
-    submission committed meanwhile is neither lost nor counted twice."""
+    The answers are read after the lock, inside the transaction that replaces the counts, so
+    responses spread meanwhile are neither lost nor counted twice; those still pending are left to
+    the spreading."""
     with transaction.atomic():
         _lock_tallies()
         rows = _counts_from_answers(questionnaire)

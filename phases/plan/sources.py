@@ -134,12 +134,14 @@ def questionnaire_provider(kind: str) -> dict:
     from surveys.answers import Structure
     from surveys.models import Questionnaire
     from surveys.results import chart_data, compute
+    from surveys.services import SPREAD_ROUNDS
 
     questionnaire = Questionnaire.objects.with_public_results().order_by("-opens_at", "-pk").first()
     if questionnaire is None:
         return unavailable()
     with translation.override("it"):
-        data = compute(questionnaire, structure=Structure.load(questionnaire))
+        # Every stored response is spread first, not only what a page view would: this runs in the worker.
+        data = compute(questionnaire, structure=Structure.load(questionnaire), spread_rounds=SPREAD_ROUNDS)
         questions = [
             {"number": number, **chart_data(result)}
             for number, result in enumerate(data["questions"], start=1)

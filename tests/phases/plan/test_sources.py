@@ -266,3 +266,16 @@ def test_each_provider_s_queries_do_not_grow_with_the_data():
     large = [_queries(p) for p in providers]
     assert large == small
     assert max(large) <= 8
+
+
+def test_the_questionnaire_section_counts_every_stored_response(monkeypatch):
+    """In the worker the section spreads all that is pending, past what one page view would."""
+    from surveys import services
+    from surveys.models import Response
+
+    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
+    count = 2 * services.READER_ROUNDS + 3
+    _questionnaire(responses=count)
+    section = sources.questionnaire_provider("draft")
+    assert section["responses"] == count
+    assert not Response.objects.pending().exists()
