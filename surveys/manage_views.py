@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.lib.forms import errors_text
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure
@@ -37,10 +38,6 @@ from surveys.services import (
 )
 
 staff_required = role_required(Role.TEAM, Role.OFFICE)
-
-
-def _message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @staff_required
@@ -104,7 +101,7 @@ def section_edit(request, pk: int, section_pk: int | None = None):
         try:
             section_save(section=section, actor=request.user)
         except ValidationError as error:
-            form.add_error(None, _message_of(error))
+            form.add_error(None, error)
         else:
             messages.success(request, _("Sezione salvata."))
             return redirect("surveys:edit", pk)
@@ -134,7 +131,7 @@ def question_edit(request, pk: int, question_pk: int | None = None):
         try:
             question_save(question=question, option_labels=form.option_labels, actor=request.user)
         except ValidationError as error:
-            form.add_error(None, _message_of(error))
+            form.add_error(None, error)
         else:
             messages.success(request, _("Domanda salvata."))
             return redirect("surveys:edit", pk)
@@ -163,7 +160,7 @@ def item_action(request, pk: int, what: str, item_pk: int, action: str):
         else:
             question_delete(question=item, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _message_of(error))
+        messages.error(request, errors_text(error))
     else:
         messages.success(request, _("Modifica salvata."))
     return redirect("surveys:edit", pk)
@@ -210,7 +207,7 @@ def publish(request, pk: int):
             messages.success(request, _("Creata la versione %(n)d, in bozza.") % {"n": copy.version})
             return redirect("surveys:edit", copy.pk)
     except (ValidationError, LockedError) as error:
-        messages.error(request, _message_of(error))
+        messages.error(request, errors_text(error))
     return redirect("surveys:edit", pk)
 
 

@@ -128,7 +128,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Only the PSM team (and a superuser) enters Django's admin.
     @property
     def is_staff(self) -> bool:
-        return self.is_active and (self.is_superuser or self.role == Role.TEAM)
+        return self.is_active and self.is_team
 
     @property
     def is_team(self) -> bool:

@@ -103,6 +103,7 @@ def test_rate_limit_per_address(survey, q, settings):
     refused = answer_through_pages(Client(REMOTE_ADDR=IP), survey, section_posts(q))
     assert refused.status_code == 429
     assert "moltissime risposte in poco tempo" in refused.content.decode()
+    assert 'class="breadcrumb-container"' in refused.content.decode()  # like every questionnaire page
     # Another address is not affected.
     assert answer_through_pages(Client(REMOTE_ADDR="198.51.100.1"), survey, section_posts(q)).status_code == 302
     assert Response.objects.count() == 3
