@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.documents import DocumentField
 from phases.models import Indicator, Objective, ObjectiveLevel, Stance, VisionVersion
-from psm_portal.lib.forms import DATETIME_INPUT_FORMATS, DateTimeLocalInput
+from psm_portal.lib.forms import DateTimeLocalInput
 
 
 def _datetime_field(label) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, widget=DateTimeLocalInput, input_formats=DATETIME_INPUT_FORMATS)
+    return forms.DateTimeField(label=label, widget=DateTimeLocalInput)
 
 
 class PhaseDatesForm(forms.Form):

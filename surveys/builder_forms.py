@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from psm_portal.lib.forms import DATETIME_INPUT_FORMATS, DateTimeLocalInput
+from psm_portal.lib.forms import DateTimeLocalInput
 from surveys.models import CONDITION_KINDS, EDITABLE_OPTION_KINDS, Kind, Option, Question, Questionnaire, Section
 
 
@@ -24,11 +24,6 @@ class QuestionnaireForm(forms.ModelForm):
             "slug": _("Lettere minuscole, numeri e trattini: diventa l'indirizzo /questionario/<indirizzo>/."),
             "privacy_notice": _("Compare prima della prima domanda; chi risponde deve dichiarare di averla letta."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = DATETIME_INPUT_FORMATS
 
     def clean(self):
         cleaned = super().clean()

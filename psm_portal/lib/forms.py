@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-# What the browser's datetime-local input sends, and what a person types where it is missing.
+# What the browser's datetime-local input sends. What a person types where it is missing (dd/mm/yyyy,
+# with or without the time) is read by the formats in psm_portal/formats/, as everywhere else.
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-DATETIME_INPUT_FORMATS = [DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
