@@ -342,6 +342,16 @@ def _read_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     return _split_header(numbered)
 
 
+def _too_many_rows() -> ImportFileError:
+    """The one refusal of a file over ``MAX_ROWS`` project rows."""
+    return ImportFileError(
+        _(
+            "Il file ha più di %(max)s righe: se ne possono importare al massimo %(max)s per volta; dividilo in più file."
+        )
+        % {"max": format_number(MAX_ROWS)}
+    )
+
+
 def _numbered(rows: Iterable) -> list[tuple[int, list]]:
     """The rows numbered from 1, read no further than the header and ``MAX_ROWS`` + 1 rows with content:
     a file over the limit is refused without reading (or parsing) the rest."""
@@ -353,12 +363,7 @@ def _numbered(rows: Iterable) -> list[tuple[int, list]]:
         if any(not _blank(cell) for cell in cells):
             filled += 1
             if filled > MAX_ROWS + 1:
-                raise ImportFileError(
-                    _(
-                        "Il file ha più di %(max)s righe: se ne possono importare al massimo %(max)s per volta; dividilo in più file."
-                    )
-                    % {"max": format_number(MAX_ROWS)}
-                )
+                raise _too_many_rows()
     return numbered
 
 
@@ -650,11 +655,8 @@ def build_plan(
 ) -> ImportPlan:
     """Check every row and decide create or update; nothing is written."""
     plan = ImportPlan(total_rows=len(rows))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("Il file ha %(rows)s righe: se ne possono importare al massimo %(max)s per volta; dividilo in più file.")
-            % {"rows": format_number(len(rows)), "max": format_number(MAX_ROWS)}
-        )
+    if len(rows) > MAX_ROWS:  # read_table stops earlier; this guards rows from elsewhere
+        raise _too_many_rows()
     columns = map_columns(header)
     plan.errors.extend(missing_columns(columns))
     if plan.errors:

@@ -78,6 +78,16 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", _("pubblicato")
 
 
+def office_scoped(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows of an office's work ``user`` may handle: all for the PSM team, their own office's
+    for office staff, none for anybody else."""
+    if user.is_authenticated and user.is_team:
+        return queryset
+    if user.is_authenticated and user.is_office_staff:
+        return queryset.filter(office_id=user.office_id)
+    return queryset.none()
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self) -> ProjectQuerySet:
         return self.filter(publication=Publication.PUBLISHED)
@@ -94,11 +104,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.published()
 
     def editable_by(self, user) -> ProjectQuerySet:
-        if user.is_authenticated and user.is_team:
-            return self
-        if user.is_authenticated and user.is_office_staff:
-            return self.filter(office_id=user.office_id)
-        return self.none()
+        return office_scoped(self, user)
 
     def for_municipality(self, municipality) -> ProjectQuerySet:
         through = Project.municipalities.through
@@ -326,11 +332,7 @@ def import_upload_path(instance, filename: str) -> str:
 class ProjectImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProjectImportQuerySet:
         """The PSM team sees every import; office staff their own office's; nobody else any."""
-        if user.is_authenticated and user.is_team:
-            return self
-        if user.is_authenticated and user.is_office_staff:
-            return self.filter(office_id=user.office_id)
-        return self.none()
+        return office_scoped(self, user)
 
 
 class ProjectImport(models.Model):

@@ -136,16 +136,37 @@ def project_update(
         before = project_snapshot(project)
         for name, value in fields.items():
             setattr(project, name, value)
-        project.updated_at = timezone.now()
         project.full_clean(exclude=["municipalities", "objectives"])
+        # Compare before writing anything; a relation left as ``None`` keeps its current value.
+        after = project_snapshot(
+            project,
+            municipality_codes=before["municipalities"] if municipality_codes is None else set(municipality_codes),
+            funding=before["funding"] if funding is None else _amounts(funding),
+            objective_codes=before["objectives"] if objectives is None else _objective_codes(objectives),
+        )
+        changes = snapshot_diff(before, after)
+        if not changes:
+            # Nothing changed: write nothing, so updated_at (the catalogue's cache fingerprint) stays put.
+            return None
+        project.updated_at = timezone.now()
         project.save()
         _set_relations(project, municipality_codes, funding, objectives)
-        changes = snapshot_diff(before, project_snapshot(project))
-        if not changes:
-            # Nothing changed: undo the writes, so updated_at (the catalogue's cache fingerprint) stays put.
-            transaction.set_rollback(True)
-            return None
         return ProjectChange.objects.create(project=project, actor=actor, kind=ChangeKind.UPDATED, changes=changes)
+
+
+def _amounts(funding: dict) -> dict[str, Decimal]:
+    return {source: Decimal(str(amount)) for source, amount in funding.items()}
+
+
+def _objective_codes(objectives: list) -> list[str]:
+    """The codes of ``objectives``, given as objectives or as their primary keys."""
+    from phases.models import Objective
+
+    codes = {item.code for item in objectives if isinstance(item, Objective)}
+    pks = [item for item in objectives if not isinstance(item, Objective)]
+    if pks:
+        codes.update(Objective.objects.filter(pk__in=pks).values_list("code", flat=True))
+    return sorted(codes)
 
 
 def project_set_publication(*, actor, project: Project, publish: bool) -> Project:

@@ -179,6 +179,40 @@ def test_saving_without_changes_writes_nothing(login, office_a_user, office_a, m
     assert not saved.changes.exists()
 
 
+def test_a_no_change_update_sends_no_write_query(office_a_user, office_a, messina, lipari):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.services import project_update
+
+    funding = {"pnrr": Decimal("1000000"), "metro_city": Decimal("234567.89")}
+    project = ProjectFactory(
+        office=office_a, cup="B33C22000020006", title="Strada", municipalities=[messina, lipari], funding=funding
+    )
+    with CaptureQueriesContext(connection) as queries:
+        change = project_update(
+            actor=office_a_user,
+            project=project,
+            fields={"title": "Strada", "cup": "B33C22000020006"},
+            municipality_codes=[lipari.istat_code, messina.istat_code],
+            funding={"pnrr": Decimal("1000000.00"), "metro_city": Decimal("234567.89")},
+            objectives=[],
+        )
+    assert change is None
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    # A real change is still written and recorded.
+    change = project_update(
+        actor=office_a_user, project=project, fields={"title": "Altra"}, municipality_codes=None, funding=None
+    )
+    assert change.changes == {"title": ["Strada", "Altra"]}
+    assert Project.objects.get(pk=project.pk).title == "Altra"
+
+
 def test_edit_page_reads_the_funding_lines_once(login, office_a_user, office_a, django_assert_max_num_queries):
     funding = {source: Decimal(n + 1) for n, (source, _label) in enumerate(FundingSource.choices)}
     project = ProjectFactory(office=office_a, cup="B33C22000020006", funding=funding)

@@ -173,6 +173,17 @@ def test_too_many_rows_are_refused_without_reading_them_all(make, office_a, monk
     assert plan_from_bytes(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
 
 
+def test_build_plan_refuses_too_many_rows_with_the_same_message(office_a, monkeypatch):
+    from projects import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 2)
+    with pytest.raises(importer.ImportFileError) as refused:
+        importer.build_plan(["CUP"], [(n, [f"B33C2200000000{n}"]) for n in range(2, 5)], office=office_a)
+    assert str(refused.value) == (
+        "Il file ha più di 2 righe: se ne possono importare al massimo 2 per volta; dividilo in più file."
+    )
+
+
 def test_file_messages_follow_the_active_language(office_a):
     with translation.override("en"):
         plan = plan_from_bytes(PNG, office=office_a)
