@@ -253,6 +253,20 @@ def test_a_mayor_without_a_comune_or_staff_without_an_office_is_no_participant(m
         assert not PlanComment.objects.of_participant(user).exists()
 
 
+def test_an_inactive_mayor_or_office_user_speaks_for_nobody(mayor_a, office_a_user, draft):
+    """The same rule as for the positions on the Vision: ``speaker_for`` refuses inactive users."""
+    from phases.plan.services import plan_comment_add
+    from phases.services import speaker_for
+
+    for user, field in ((mayor_a, "municipality_id"), (office_a_user, "office_id")):
+        assert PlanComment.participant_of(user) == {field: speaker_for(user).subject.pk}
+        user.is_active = False
+        assert speaker_for(user) is None and PlanComment.participant_of(user) is None
+        with pytest.raises(ValueError, match="Commentano i sindaci"):
+            plan_comment_add(document=draft, section="intro", user=user, body="Commento")
+    assert not PlanComment.objects.exists()
+
+
 @pytest.mark.parametrize(
     "key, expected",
     [
