@@ -341,3 +341,23 @@ def test_a_comment_with_a_bad_hidden_section_says_so(section, login, mayor_a, dr
     assert response.status_code == 400
     assert "la sezione del documento non è valida. Ricarica la pagina e riprova." in response.content.decode()
     assert not PlanComment.objects.exists()
+
+
+def test_each_thread_has_its_own_reply_form_with_unique_ids(login, team_user, mayor_a, office_a_user, draft):
+    import re
+
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Dal comune"})
+        login(office_a_user).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Dall'ufficio"})
+        html = login(team_user).get(reverse("phases:plan_discussion_section", args=["intro"])).content.decode()
+    threads = ["comune-083048", f"ufficio-{office_a_user.office_id}"]
+    for key in threads:
+        assert f'<input type="hidden" name="thread" value="{key}" id="risposta-{key}-thread">' in html
+        textarea = re.search(rf'<textarea [^>]*id="risposta-{key}-body"[^>]*>', html).group(0)
+        assert 'name="body"' in textarea and 'maxlength="4000"' in textarea and 'rows="2"' in textarea
+        assert "required" in textarea
+        label = re.search(rf'<label\s[^>]*for="risposta-{key}-body"[^>]*>(.*?)</label>', html, re.S).group(1)
+        assert "Risposta del team PSM" in label
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert html.count("Risposta del team PSM") == 2
