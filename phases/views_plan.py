@@ -22,6 +22,7 @@ from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team, role_required, team_required
 from psm_portal.lib.forms import errors_text
+from psm_portal.lib.params import as_int
 
 # Who reads every version in the reserved area (the dashboard's «Documenti del piano»).
 READERS = (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE)
@@ -273,11 +274,17 @@ class PlanReplyForm(forms.Form):
         max_length=4000,
         error_messages={"required": BODY_INVALID, "max_length": BODY_INVALID},
     )
+    # The page of the section the team is reading, to go back to it; anything else is page 1.
+    pagina = forms.CharField(widget=forms.HiddenInput, required=False)
 
     @classmethod
-    def for_thread(cls, key: str) -> PlanReplyForm:
+    def for_thread(cls, key: str, page: int = 1) -> PlanReplyForm:
         # One form per thread on the page, each with its own ids; the fields keep their names.
-        return cls(auto_id=f"risposta-{key}-%s", initial={"thread": key})
+        return cls(auto_id=f"risposta-{key}-%s", initial={"thread": key, "pagina": page})
+
+    def clean_pagina(self) -> int:
+        page = as_int(self.cleaned_data.get("pagina"))
+        return page if page and page > 0 else 1
 
 
 @team_required
@@ -289,15 +296,25 @@ def plan_discussion_reply(request, section: str):
     document = _discussed_draft()
     status = gate(Feature.COMMENT_DRAFT_PLAN)
     form = PlanReplyForm(request.POST)
+    valid = form.is_valid()
+    page = form.cleaned_data["pagina"]  # never refused: anything but a positive number is page 1
+    if page > 1:
+        back = f"{back}?pagina={page}"
     if not status.open:
         messages.error(request, status.message)
     elif document is None:
         messages.error(request, _("Non c'è una proposta preliminare pubblicata."))
-    elif not form.is_valid():
+    elif not valid:
         messages.error(request, _("La risposta non è stata inviata: %(fixes)s.") % {"fixes": errors_text(form, "; ")})
     else:
         try:
-            plan_comment_reply(document=document, section=section, user=request.user, **form.cleaned_data)
+            plan_comment_reply(
+                document=document,
+                section=section,
+                user=request.user,
+                thread=form.cleaned_data["thread"],
+                body=form.cleaned_data["body"],
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
         else:
@@ -328,7 +345,7 @@ def plan_discussion_section(request, section: str):
         threads[-1]["comments"].append(comment)
     if can_reply:
         for thread in threads:
-            thread["form"] = PlanReplyForm.for_thread(thread["key"])
+            thread["form"] = PlanReplyForm.for_thread(thread["key"], page.number)
     return render(
         request,
         "phases/plan/discussion_section.html",

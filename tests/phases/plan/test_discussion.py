@@ -361,3 +361,36 @@ def test_each_thread_has_its_own_reply_form_with_unique_ids(login, team_user, ma
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert html.count("Risposta del team PSM") == 2
+
+
+@pytest.mark.parametrize(
+    "pagina, query",
+    [("2", "?pagina=2"), (" 2 ", "?pagina=2"), ("1", ""), ("0", ""), ("-2", ""), ("abc", ""), ("²", ""), ("", "")],
+)
+def test_a_reply_goes_back_to_the_page_of_its_thread(pagina, query, login, team_user, mayor_a, mayor_b, draft):
+    # Lipari comes before Messina: fifty comments of Lipari fill page 1, Messina's thread is on page 2.
+    PlanComment.objects.bulk_create(
+        PlanComment(document=draft, section="intro", municipality=mayor_b.municipality, author=mayor_b, body=f"L{i}")
+        for i in range(50)
+    )
+    PlanComment.objects.create(
+        document=draft, section="intro", municipality=mayor_a.municipality, author=mayor_a, body="Da Messina"
+    )
+    url = reverse("phases:plan_discussion_section", args=["intro"])
+    with in_phase("agenda"):
+        team = login(team_user)
+        html = team.get(url, {"pagina": 2}).content.decode()
+        assert 'id="comune-083048"' in html and 'id="comune-083041"' not in html
+        assert '<input type="hidden" name="pagina" value="2" id="risposta-comune-083048-pagina">' in html
+        reply = reverse("phases:plan_discussion_reply", args=["intro"])
+        response = team.post(reply, {"thread": "comune-083048", "body": "Visto.", "pagina": pagina})
+        assert response.status_code == 302
+        assert response["Location"] == f"{url}{query}#comune-083048"
+        # A refused reply goes back to the same page too.
+        response = team.post(reply, {"thread": "comune-083048", "body": "", "pagina": pagina})
+        assert response.status_code == 302 and response["Location"] == f"{url}{query}"
+    assert PlanComment.objects.filter(from_team=True).count() == 1
+    # Without the field (an old page still open), the reply goes to page 1 as before.
+    with in_phase("agenda"):
+        response = team.post(reply, {"thread": "comune-083048", "body": "Ancora."})
+    assert response["Location"] == f"{url}#comune-083048"
