@@ -21,6 +21,8 @@ from phases.plan.services import plan_comment_add, plan_comment_reply, plan_publ
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team, role_required, team_required
+from psm_portal.lib.forms import errors_text
+from psm_portal.lib.params import as_int
 
 # Who reads every version in the reserved area (the dashboard's «Documenti del piano»).
 READERS = (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE)
@@ -254,20 +256,35 @@ def plan_discussion(request):
 
 
 class PlanReplyForm(forms.Form):
-    thread = forms.CharField(widget=forms.HiddenInput, max_length=30)
-    body = forms.CharField(
-        label=gettext_lazy("Risposta del team PSM"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    """The team's reply in one thread; the section page shows one per thread (``for_thread``).
+
+    The form is inline and the view redirects: its messages are what to do, shown above the page."""
+
+    THREAD_INVALID = gettext_lazy("la discussione indicata non è valida, ricarica la pagina e riprova")
+    BODY_INVALID = gettext_lazy("scrivi il testo (al massimo 4.000 caratteri)")
+
+    thread = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=30,
+        error_messages={"required": THREAD_INVALID, "max_length": THREAD_INVALID},
     )
+    body = forms.CharField(
+        label=gettext_lazy("Risposta del team PSM"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        error_messages={"required": BODY_INVALID, "max_length": BODY_INVALID},
+    )
+    # The page of the section the team is reading, to go back to it; anything else is page 1.
+    pagina = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    # What to do about each field's error, for the message shown above the page (the form is inline).
-    FIX = {
-        "thread": gettext_lazy("la discussione indicata non è valida, ricarica la pagina e riprova"),
-        "body": gettext_lazy("scrivi il testo (al massimo 4.000 caratteri)"),
-    }
+    @classmethod
+    def for_thread(cls, key: str, page: int = 1) -> PlanReplyForm:
+        # One form per thread on the page, each with its own ids; the fields keep their names.
+        return cls(auto_id=f"risposta-{key}-%s", initial={"thread": key, "pagina": page})
 
-    def error_message(self) -> str:
-        fixes = "; ".join(str(self.FIX.get(name, " ".join(errors))) for name, errors in self.errors.items())
-        return _("La risposta non è stata inviata: %(fixes)s.") % {"fixes": fixes}
+    def clean_pagina(self) -> int:
+        page = as_int(self.cleaned_data.get("pagina"))
+        return page if page and page > 0 else 1
 
 
 @team_required
@@ -279,15 +296,25 @@ def plan_discussion_reply(request, section: str):
     document = _discussed_draft()
     status = gate(Feature.COMMENT_DRAFT_PLAN)
     form = PlanReplyForm(request.POST)
+    valid = form.is_valid()
+    page = form.cleaned_data["pagina"]  # never refused: anything but a positive number is page 1
+    if page > 1:
+        back = f"{back}?pagina={page}"
     if not status.open:
         messages.error(request, status.message)
     elif document is None:
         messages.error(request, _("Non c'è una proposta preliminare pubblicata."))
-    elif not form.is_valid():
-        messages.error(request, form.error_message())
+    elif not valid:
+        messages.error(request, _("La risposta non è stata inviata: %(fixes)s.") % {"fixes": errors_text(form, "; ")})
     else:
         try:
-            plan_comment_reply(document=document, section=section, user=request.user, **form.cleaned_data)
+            plan_comment_reply(
+                document=document,
+                section=section,
+                user=request.user,
+                thread=form.cleaned_data["thread"],
+                body=form.cleaned_data["body"],
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
         else:
@@ -310,6 +337,15 @@ def plan_discussion_section(request, section: str):
         .order_by("municipality__name", "office__name", "created_at", "pk")
     )
     page = Paginator(comments, 50).get_page(request.GET.get("pagina"))
+    can_reply = request.user.is_team and gate(Feature.COMMENT_DRAFT_PLAN).open
+    threads: list[dict] = []
+    for comment in page.object_list:
+        if not threads or threads[-1]["key"] != comment.thread_key:
+            threads.append({"key": comment.thread_key, "first": comment, "comments": []})
+        threads[-1]["comments"].append(comment)
+    if can_reply:
+        for thread in threads:
+            thread["form"] = PlanReplyForm.for_thread(thread["key"], page.number)
     return render(
         request,
         "phases/plan/discussion_section.html",
@@ -318,7 +354,8 @@ def plan_discussion_section(request, section: str):
             "section": section,
             "section_label": DraftSection(section).label,
             "page": page,
-            "can_reply": request.user.is_team and gate(Feature.COMMENT_DRAFT_PLAN).open,
+            "threads": threads,
+            "can_reply": can_reply,
         },
     )
 

@@ -216,12 +216,17 @@ class PlanComment(models.Model):
     @staticmethod
     def participant_of(user) -> dict | None:
         """Whose threads the user writes in: ``{"municipality_id": ...}`` for a mayor with a comune,
-        ``{"office_id": ...}`` for office staff with an office, None for everybody else."""
-        if getattr(user, "is_mayor", False) and user.municipality_id:
-            return {"municipality_id": user.municipality_id}
-        if getattr(user, "is_office_staff", False) and user.office_id:
-            return {"office_id": user.office_id}
-        return None
+        ``{"office_id": ...}`` for office staff with an office, None for everybody else.
+
+        ``phases.services.speaker_for`` decides who speaks for a comune or an office (active users only),
+        as it does for the positions on the Vision."""
+        from phases.services import speaker_for  # phases.services imports the models
+
+        speaker = speaker_for(user)
+        if speaker is None:
+            return None
+        field = "municipality_id" if speaker.kind == "comune" else "office_id"
+        return {field: speaker.subject.pk}
 
     @property
     def thread_key(self) -> str:

@@ -19,8 +19,9 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
 
 
-def errors_text(source: ValidationError | forms.BaseForm) -> str:
-    """The messages of a refused action or of an invalid form, on one line (for ``messages.error``)."""
+def errors_text(source: ValidationError | forms.BaseForm, sep: str = " ") -> str:
+    """The messages of a refused action or of an invalid form, on one line (for ``messages.error``),
+    joined by ``sep`` (``"; "`` when they are pieces of one sentence)."""
     if isinstance(source, ValidationError):
-        return " ".join(source.messages)
-    return " ".join(message for messages in source.errors.values() for message in messages)
+        return sep.join(source.messages)
+    return sep.join(message for messages in source.errors.values() for message in messages)

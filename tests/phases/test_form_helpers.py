@@ -46,6 +46,8 @@ def test_errors_text_joins_the_messages_of_a_refusal_or_of_an_invalid_form():
     form = PhaseDatesForm({"starts_at": "domani", "ends_at": ""})
     assert not form.is_valid()
     assert errors_text(form) == "Inserisci una data/ora valida. Questo campo è obbligatorio."
+    assert errors_text(form, "; ") == "Inserisci una data/ora valida.; Questo campo è obbligatorio."
+    assert errors_text(ValidationError(["uno", "due"]), "; ") == "uno; due"
 
 
 def test_a_bad_deadline_is_one_message_on_the_vision_page(login, team_user, listening_now):

@@ -253,6 +253,20 @@ def test_a_mayor_without_a_comune_or_staff_without_an_office_is_no_participant(m
         assert not PlanComment.objects.of_participant(user).exists()
 
 
+def test_an_inactive_mayor_or_office_user_speaks_for_nobody(mayor_a, office_a_user, draft):
+    """The same rule as for the positions on the Vision: ``speaker_for`` refuses inactive users."""
+    from phases.plan.services import plan_comment_add
+    from phases.services import speaker_for
+
+    for user, field in ((mayor_a, "municipality_id"), (office_a_user, "office_id")):
+        assert PlanComment.participant_of(user) == {field: speaker_for(user).subject.pk}
+        user.is_active = False
+        assert speaker_for(user) is None and PlanComment.participant_of(user) is None
+        with pytest.raises(ValueError, match="Commentano i sindaci"):
+            plan_comment_add(document=draft, section="intro", user=user, body="Commento")
+    assert not PlanComment.objects.exists()
+
+
 @pytest.mark.parametrize(
     "key, expected",
     [
@@ -327,3 +341,56 @@ def test_a_comment_with_a_bad_hidden_section_says_so(section, login, mayor_a, dr
     assert response.status_code == 400
     assert "la sezione del documento non è valida. Ricarica la pagina e riprova." in response.content.decode()
     assert not PlanComment.objects.exists()
+
+
+def test_each_thread_has_its_own_reply_form_with_unique_ids(login, team_user, mayor_a, office_a_user, draft):
+    import re
+
+    with in_phase("agenda"):
+        login(mayor_a).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Dal comune"})
+        login(office_a_user).post(reverse("phases:plan_discussion"), {"section": "intro", "body": "Dall'ufficio"})
+        html = login(team_user).get(reverse("phases:plan_discussion_section", args=["intro"])).content.decode()
+    threads = ["comune-083048", f"ufficio-{office_a_user.office_id}"]
+    for key in threads:
+        assert f'<input type="hidden" name="thread" value="{key}" id="risposta-{key}-thread">' in html
+        textarea = re.search(rf'<textarea [^>]*id="risposta-{key}-body"[^>]*>', html).group(0)
+        assert 'name="body"' in textarea and 'maxlength="4000"' in textarea and 'rows="2"' in textarea
+        assert "required" in textarea
+        label = re.search(rf'<label\s[^>]*for="risposta-{key}-body"[^>]*>(.*?)</label>', html, re.S).group(1)
+        assert "Risposta del team PSM" in label
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert html.count("Risposta del team PSM") == 2
+
+
+@pytest.mark.parametrize(
+    "pagina, query",
+    [("2", "?pagina=2"), (" 2 ", "?pagina=2"), ("1", ""), ("0", ""), ("-2", ""), ("abc", ""), ("²", ""), ("", "")],
+)
+def test_a_reply_goes_back_to_the_page_of_its_thread(pagina, query, login, team_user, mayor_a, mayor_b, draft):
+    # Lipari comes before Messina: fifty comments of Lipari fill page 1, Messina's thread is on page 2.
+    PlanComment.objects.bulk_create(
+        PlanComment(document=draft, section="intro", municipality=mayor_b.municipality, author=mayor_b, body=f"L{i}")
+        for i in range(50)
+    )
+    PlanComment.objects.create(
+        document=draft, section="intro", municipality=mayor_a.municipality, author=mayor_a, body="Da Messina"
+    )
+    url = reverse("phases:plan_discussion_section", args=["intro"])
+    with in_phase("agenda"):
+        team = login(team_user)
+        html = team.get(url, {"pagina": 2}).content.decode()
+        assert 'id="comune-083048"' in html and 'id="comune-083041"' not in html
+        assert '<input type="hidden" name="pagina" value="2" id="risposta-comune-083048-pagina">' in html
+        reply = reverse("phases:plan_discussion_reply", args=["intro"])
+        response = team.post(reply, {"thread": "comune-083048", "body": "Visto.", "pagina": pagina})
+        assert response.status_code == 302
+        assert response["Location"] == f"{url}{query}#comune-083048"
+        # A refused reply goes back to the same page too.
+        response = team.post(reply, {"thread": "comune-083048", "body": "", "pagina": pagina})
+        assert response.status_code == 302 and response["Location"] == f"{url}{query}"
+    assert PlanComment.objects.filter(from_team=True).count() == 1
+    # Without the field (an old page still open), the reply goes to page 1 as before.
+    with in_phase("agenda"):
+        response = team.post(reply, {"thread": "comune-083048", "body": "Ancora."})
+    assert response["Location"] == f"{url}#comune-083048"
