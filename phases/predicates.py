@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import wraps
 
@@ -16,29 +15,19 @@ from django.utils.translation import gettext as _
 from phases.models import Phase
 from phases.phases import CITIZEN, FEATURE_ROLES, PHASE_FEATURES, Feature, phases_opening
 from psm_portal.accounts.permissions import role_required
+from psm_portal.lib.memo import Memo
 
-# (read at, ((key, starts_at, ends_at), ...)): the three phases' dates, kept in this process for
-# PHASE_CACHE_SECONDS, since every gated request asks for them. A change saved in this process
-# clears it at once; other processes see it within that many seconds.
-_WINDOWS: list[tuple[float, tuple]] = []
+# The three phases' dates, kept in this process for PHASE_CACHE_SECONDS, since every gated request asks
+# for them. A change saved in this process clears them at once; other processes see it within that many seconds.
+phase_windows = Memo("phases.windows", lambda: settings.PHASE_CACHE_SECONDS)
 
 
 def _phase_windows() -> tuple:
-    ttl = settings.PHASE_CACHE_SECONDS
-    now = time.monotonic()
-    if ttl > 0 and _WINDOWS and now - _WINDOWS[0][0] < ttl:
-        return _WINDOWS[0][1]
-    windows = tuple(Phase.objects.values_list("key", "starts_at", "ends_at"))
-    _WINDOWS[:] = [(now, windows)] if ttl > 0 else []
-    return windows
+    return phase_windows.get_or_load(None, lambda: tuple(Phase.objects.values_list("key", "starts_at", "ends_at")))
 
 
-def forget_phase_windows(**_kwargs) -> None:
-    _WINDOWS.clear()
-
-
-post_save.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.save")
-post_delete.connect(forget_phase_windows, sender=Phase, dispatch_uid="phases.forget_windows.delete")
+post_save.connect(phase_windows.clear, sender=Phase, dispatch_uid="phases.forget_windows.save")
+post_delete.connect(phase_windows.clear, sender=Phase, dispatch_uid="phases.forget_windows.delete")
 
 
 def is_open(feature: str, now=None) -> bool:

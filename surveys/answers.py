@@ -10,7 +10,6 @@ An answer travels (in the session, then to the service) as plain JSON, keyed by 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from psm_portal.lib.memo import Memo
 from psm_portal.lib.money import format_number
 from surveys.models import OTHER_MUNICIPALITY, Kind, Question, Questionnaire, Section
 
@@ -29,44 +29,33 @@ NUMBER_MIN, NUMBER_MAX = -(2**31), 2**31 - 1
 
 
 CACHE_SECONDS = 60
-_CACHE: dict[int, tuple] = {}
-_MUNICIPALITY_CODES: list[frozenset[str]] = []
+# Reference data: the 108 ISTAT codes, loaded once per process.
+_municipality_codes = Memo("surveys.municipality_codes")
+# slug -> the published questionnaire being answered, kept in this process for SURVEYS_CACHE_SECONDS,
+# since each page of an answer asks for one. A change saved in this process clears it at once; other
+# processes see it within that many seconds.
+_published = Memo("surveys.published", lambda: settings.SURVEYS_CACHE_SECONDS)
+# questionnaire id -> (updated_at, Structure): see ``Structure.cached``.
+_structures = Memo("surveys.structures", CACHE_SECONDS)
 
 
 def municipality_codes() -> frozenset[str]:
-    """The 108 ISTAT codes: reference data loaded once per process."""
-    if not _MUNICIPALITY_CODES:
-        from municipalities.models import Municipality
+    """The 108 ISTAT codes: reference data loaded once per process (not kept while the table is empty)."""
+    from municipalities.models import Municipality
 
-        codes = frozenset(Municipality.objects.values_list("istat_code", flat=True))
-        if not codes:
-            return codes
-        _MUNICIPALITY_CODES.append(codes)
-    return _MUNICIPALITY_CODES[0]
-
-
-# slug -> (read at, questionnaire): the published questionnaires being answered, kept in this process
-# for SURVEYS_CACHE_SECONDS, since each page of an answer asks for one. A change saved in this process
-# clears it at once; other processes see it within that many seconds.
-_PUBLISHED: dict[str, tuple[float, Questionnaire]] = {}
+    return _municipality_codes.get_or_load(
+        None, lambda: frozenset(Municipality.objects.values_list("istat_code", flat=True)), keep=bool
+    )
 
 
 def published_questionnaire(slug: str) -> Questionnaire | None:
-    ttl = settings.SURVEYS_CACHE_SECONDS
-    now = time.monotonic()
-    entry = _PUBLISHED.get(slug)
-    if ttl > 0 and entry is not None and now - entry[0] < ttl:
-        return entry[1]
-    questionnaire = Questionnaire.objects.published().filter(slug=slug).first()
-    if ttl > 0 and questionnaire is not None:
-        _PUBLISHED[slug] = (now, questionnaire)
-    else:
-        _PUBLISHED.pop(slug, None)
-    return questionnaire
+    return _published.get_or_load(
+        slug, lambda: Questionnaire.objects.published().filter(slug=slug).first(), keep=lambda q: q is not None
+    )
 
 
 def forget_published(**_kwargs) -> None:
-    _PUBLISHED.clear()
+    _published.clear()
 
 
 post_save.connect(forget_published, sender=Questionnaire, dispatch_uid="surveys.forget_published.save")
@@ -98,14 +87,13 @@ class Structure:
     def cached(cls, questionnaire: Questionnaire) -> Structure:
         """The structure, kept in this process while the questionnaire's ``updated_at`` stays the same
         (the builder touches it on every change) and for at most ``CACHE_SECONDS`` (edits in the admin)."""
-        now = time.monotonic()
-        entry = _CACHE.get(questionnaire.pk)
-        if entry and entry[0] == questionnaire.updated_at and now - entry[1] < CACHE_SECONDS:
-            structure = entry[2]
+        entry = _structures.get(questionnaire.pk)
+        if entry is not None and entry[0] == questionnaire.updated_at:
+            structure = entry[1]
             structure.questionnaire = questionnaire
             return structure
         structure = cls.load(questionnaire)
-        _CACHE[questionnaire.pk] = (questionnaire.updated_at, now, structure)
+        _structures.set(questionnaire.pk, (questionnaire.updated_at, structure))
         return structure
 
     def ordered_questions(self) -> list[Question]:

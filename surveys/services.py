@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import logging
-import time
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from psm_portal.audit.services import audit_record
+from psm_portal.lib.memo import Memo
 from surveys.answers import Structure, check, check_all, other_option_id
 from surveys.answers import municipality_codes as reference_codes
 from surveys.models import (
@@ -163,7 +163,8 @@ def response_submit(
 SPREAD_BATCH = 500
 SPREAD_ROUNDS = 200  # a bound on one call: 100,000 responses
 READER_ROUNDS = 4  # what one page view may spread when no worker has (2,000 responses)
-_LAST_SCHEDULED: list[float] = [float("-inf")]
+# Set when this process asks for a run, for SURVEYS_SPREAD_DELAY_SECONDS: see ``spread_soon``.
+_spread_asked = Memo("surveys.spread_asked", lambda: settings.SURVEYS_SPREAD_DELAY_SECONDS)
 
 
 def _readable(structure: Structure, payload, codes) -> dict[int, object] | None:
@@ -267,15 +268,14 @@ def spread_soon() -> None:
     tasks run in-process (no Redis) the spreading happens at once. A broker that is down only
     delays the spreading (readers spread what is pending): it never fails the citizen's submission.
     """
-    now = time.monotonic()
-    if now - _LAST_SCHEDULED[0] < settings.SURVEYS_SPREAD_DELAY_SECONDS:
+    if _spread_asked.get():
         return  # a run is already asked for, and starts after this response was stored
     from psm_portal.celery import app
     from surveys.tasks import spread_responses
 
     eager = app.conf.task_always_eager
     if not eager:  # with tasks run in-process, every response is spread at once
-        _LAST_SCHEDULED[0] = now
+        _spread_asked.set(None, True)
     try:
         spread_responses.apply_async(countdown=0 if eager else settings.SURVEYS_SPREAD_DELAY_SECONDS + 1)
     except Exception:

@@ -59,24 +59,21 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _phases_read_each_time(settings):
-    """Tests change the phases with ``update()`` too, which no signal reports: no memo of their dates
-    (``tests/phases/test_gates.py`` checks the memo itself)."""
-    from phases.predicates import forget_phase_windows
+def _fresh_caches(settings):
+    """Every test starts with nothing kept from an earlier one: Django's cache and the per-process memos
+    (``psm_portal.lib.memo``). Tests change the phases and questionnaires with ``update()`` too, which no
+    signal reports, so the phases' dates and the questionnaire being answered are read each time
+    (``tests/phases/test_gates.py`` and ``tests/surveys/test_spread.py`` check the memos themselves)."""
+    from django.core.cache import cache
+
+    from psm_portal.lib import memo
 
     settings.PHASE_CACHE_SECONDS = 0
-    forget_phase_windows()
-
-
-@pytest.fixture(autouse=True)
-def _questionnaires_read_each_time(settings):
-    """Likewise for the questionnaire being answered (``tests/surveys/test_spread.py`` checks the memo)."""
-    from surveys import services
-    from surveys.answers import forget_published
-
     settings.SURVEYS_CACHE_SECONDS = 0
-    forget_published()
-    services._LAST_SCHEDULED[0] = float("-inf")  # no spreading asked for by an earlier test
+    cache.clear()
+    memo.clear_all()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

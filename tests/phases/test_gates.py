@@ -189,12 +189,12 @@ def test_phase_dates_are_kept_in_the_process_for_a_few_seconds(
     calendar, settings, django_assert_num_queries, monkeypatch
 ):
     """Every gated request asks for the phases: each process reads their dates once per few seconds."""
-    from phases import predicates
     from phases.models import Phase
+    from psm_portal.lib import memo
 
     settings.PHASE_CACHE_SECONDS = 5
     clock = [1000.0]
-    monkeypatch.setattr(predicates.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(memo.time, "monotonic", lambda: clock[0])
     with time_machine.travel(MOMENTS["listening"], tick=False):
         with django_assert_num_queries(1):
             assert is_open(Feature.SEND_NEEDS)

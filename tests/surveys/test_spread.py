@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from psm_portal.celery import app as celery_app
+from psm_portal.lib import memo
 from surveys import exports, services, views
 from surveys.answers import Structure, forget_published, published_questionnaire
 from surveys.models import Answer, Kind, Questionnaire, Response, Tally
@@ -289,7 +290,7 @@ def test_a_process_asks_a_worker_at_most_once_per_delay(monkeypatch, settings, e
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     settings.SURVEYS_SPREAD_DELAY_SECONDS = 2
     clock = [1000.0]
-    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(memo.time, "monotonic", lambda: clock[0])
     spread_soon()
     clock[0] += 1.9
     spread_soon()
