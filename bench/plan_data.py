@@ -47,7 +47,8 @@ def seed(*, objectives: int, projects: int, responses: int) -> bool:
 def _clear() -> None:
     from municipalities.models import Need
     from phases.models import Indicator, Objective, PlanDocument, VisionVersion
-    from projects.models import FundingLine, Office, Project
+    from projects.models import FundingLine, Project
+    from psm_portal.accounts.models import Office
     from surveys.models import Questionnaire
 
     with transaction.atomic():
@@ -124,8 +125,9 @@ def _objectives(count: int) -> list:
 
 def _projects(count: int, specific: list) -> None:
     from municipalities.models import Municipality
-    from projects.factories import OfficeFactory, fake_cup
+    from projects.factories import fake_cup
     from projects.models import FundingLine, FundingSource, Project, Publication, Status
+    from psm_portal.accounts.factories import OfficeFactory
 
     rng = random.Random(7)
     offices = [OfficeFactory(name=f"Ufficio di prova {n + 1}") for n in range(6)]

@@ -16,8 +16,7 @@ from municipalities.models import Municipality, Need, NeedStatus, NeedTheme
 from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import Objective, Phase, Position, Stance, VisionStatus
 from phases.phases import PhaseKey
-from projects.models import Office
-from psm_portal.accounts.models import User
+from psm_portal.accounts.models import Office, User
 from psm_portal.lib.html import sanitize_html
 
 VISION_V1 = """

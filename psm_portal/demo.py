@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from municipalities.models import Municipality
-from projects.factories import OfficeFactory
-from psm_portal.accounts.factories import DEMO_PASSWORD, UserFactory
+from psm_portal.accounts.factories import DEMO_PASSWORD, OfficeFactory, UserFactory
 from psm_portal.accounts.models import Role, User
 
 OFFICES = [

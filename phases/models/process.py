@@ -303,7 +303,7 @@ class Position(models.Model):
         related_name="positions",
     )
     office = models.ForeignKey(
-        "projects.Office",
+        "accounts.Office",
         verbose_name=_("ufficio"),
         null=True,
         blank=True,

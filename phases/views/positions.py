@@ -18,8 +18,7 @@ from phases.forms import (
     PositionForm,
 )
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
-from projects.models import Office
-from psm_portal.accounts.models import Role
+from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.forms import errors_text
 

@@ -222,7 +222,8 @@ def _seed_profile(municipality, size: int) -> None:
     from municipalities.factories import NeedFactory
     from phases.factories import ObjectiveFactory, PositionFactory, VisionVersionFactory
     from phases.models import Stance, VisionStatus
-    from projects.factories import OfficeFactory, ProjectFactory
+    from projects.factories import ProjectFactory
+    from psm_portal.accounts.factories import OfficeFactory
     from surveys.factories import QuestionnaireFactory
     from surveys.models import Response
 
