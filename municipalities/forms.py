@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Need, NeedStatus, NeedTheme
-from phases.documents import DocumentField
 from phases.models import Objective
+from psm_portal.lib.uploads import DocumentField
 
 
 class NeedForm(forms.ModelForm):

@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from phases.documents import private_upload_path
 from psm_portal.lib.text import fold
+from psm_portal.lib.uploads import private_upload_path
 
 PROVINCE_CODE = "083"
 MUNICIPALITY_COUNT = 108

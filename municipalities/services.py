@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from municipalities.maps import project_geometry
 from municipalities.models import MUNICIPALITY_COUNT, PROVINCE_CODE, Municipality, Need, NeedAttachment
-from phases.documents import stored_name
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.text import fold
+from psm_portal.lib.uploads import stored_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_CSV = DATA_DIR / "municipalities_messina.csv"

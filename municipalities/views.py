@@ -14,12 +14,12 @@ from municipalities.maps import MunicipalityMap
 from municipalities.models import Municipality, Need, NeedAttachment
 from municipalities.profile import profile_sections
 from municipalities.services import need_review, need_submit
-from phases.documents import serve_private_file
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team, role_required, team_required
 from psm_portal.lib.csvexport import csv_response
+from psm_portal.lib.uploads import serve_private_file
 
 
 @require_GET

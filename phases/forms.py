@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phases.documents import DocumentField
 from phases.models import Indicator, Objective, ObjectiveLevel, Stance, VisionVersion
 from psm_portal.lib.forms import DateTimeLocalInput
+from psm_portal.lib.uploads import DocumentField
 
 
 def _datetime_field(label) -> forms.DateTimeField:

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from phases.documents import stored_name
 from phases.models import Objective, ObjectiveLevel, Phase, Position, Reminder, VisionStatus, VisionVersion
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.html import sanitize_html
+from psm_portal.lib.uploads import stored_name
 
 
 def _short(moment) -> str:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
 from phases import services
-from phases.documents import serve_private_file
 from phases.forms import (
     PositionForm,
 )
@@ -21,6 +20,7 @@ from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
 from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.forms import errors_text
+from psm_portal.lib.uploads import serve_private_file
 
 
 @login_required

@@ -14,7 +14,7 @@ from municipalities.models import Municipality, Need, NeedAttachment, NeedStatus
 from phases.factories import PositionFactory
 from phases.models import Stance, VisionStatus
 from psm_portal.audit.models import AuditEvent
-from tests.phases.files import fake_pdf, odt, pdf
+from tests.files import fake_pdf, odt, pdf
 
 pytestmark = pytest.mark.django_db
 

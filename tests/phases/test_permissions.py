@@ -10,7 +10,7 @@ from municipalities.models import NeedAttachment
 from phases.factories import PositionFactory, VisionVersionFactory
 from phases.models import Position
 from tests.conftest import CAST
-from tests.phases.files import pdf
+from tests.files import pdf
 
 pytestmark = pytest.mark.django_db
 
