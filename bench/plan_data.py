@@ -45,8 +45,7 @@ def seed(*, objectives: int, projects: int, responses: int) -> bool:
 
 
 def _clear() -> None:
-    from municipalities.models import Need
-    from phases.models import Indicator, Objective, PlanDocument, VisionVersion
+    from phases.models import Indicator, Need, Objective, PlanDocument, VisionVersion
     from projects.models import FundingLine, Project
     from psm_portal.accounts.models import Office
     from surveys.models import Questionnaire
@@ -168,8 +167,8 @@ def _projects(count: int, specific: list) -> None:
 
 
 def _needs() -> None:
-    from municipalities.factories import NeedFactory
     from municipalities.models import Municipality
+    from phases.factories import NeedFactory
 
     for code in Municipality.objects.order_by("pk").values_list("pk", flat=True)[::3]:
         NeedFactory(municipality_id=code)

@@ -11,10 +11,9 @@ from importlib import import_module
 from django.apps import apps
 from django.utils import timezone
 
-from municipalities.factories import NeedFactory
-from municipalities.models import Municipality, Need, NeedStatus, NeedTheme
-from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
-from phases.models import Objective, Phase, Position, Stance, VisionStatus
+from municipalities.models import Municipality
+from phases.factories import IndicatorFactory, NeedFactory, ObjectiveFactory, VisionVersionFactory
+from phases.models import Need, NeedStatus, NeedTheme, Objective, Phase, Position, Stance, VisionStatus
 from phases.phases import PhaseKey
 from psm_portal.accounts.models import Office, User
 from psm_portal.lib.html import sanitize_html
