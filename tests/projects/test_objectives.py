@@ -230,7 +230,13 @@ def test_open_data_objective_codes_query_count(client, office_a, tree, django_as
 def page_titles(client, code: str, **params) -> list[str]:
     response = client.get(reverse("phases:objective", args=[code]), params)
     assert response.status_code == 200
-    return [p.title for p in response.context["projects"]]
+    return [p.title for p in objective_projects(response)]
+
+
+def objective_projects(response):
+    """The page of projects in the section the projects add to the objective's page."""
+    (section,) = [s for s in response.context["sections"] if s["template"] == "projects/_objective_section.html"]
+    return section["projects"]
 
 
 def test_objective_page_lists_published_projects(client, linked, tree):
