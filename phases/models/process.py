@@ -187,6 +187,20 @@ class ObjectiveQuerySet(models.QuerySet):
     def in_tree_order(self) -> ObjectiveQuerySet:
         return self.order_by("sort_key")
 
+    def as_tree(self) -> list[Objective]:
+        """The axes, with their indicators; each node carries its children, in order, in ``tree_children``."""
+        objectives = list(self.in_tree_order().prefetch_related("indicators"))
+        by_id = {o.pk: o for o in objectives}
+        roots = []
+        for objective in objectives:
+            objective.tree_children = []
+        for objective in objectives:
+            if objective.parent_id and objective.parent_id in by_id:
+                by_id[objective.parent_id].tree_children.append(objective)
+            elif objective.parent_id is None:
+                roots.append(objective)
+        return roots
+
 
 class Objective(models.Model):
     """A node of the strategy tree: axis (A), general objective (A1), specific objective (A1.2)."""

@@ -1,4 +1,5 @@
-"""The coverage dashboard of a review and the reminders."""
+"""Reserved area, PSM team only: who has answered a review of the Vision (map and tables) and the reminders to
+the mayors who have not."""
 
 from __future__ import annotations
 

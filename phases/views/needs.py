@@ -1,4 +1,4 @@
-"""Istanze in the reserved area: a mayor sends and reads those of their comune, the PSM team reads, tags and replies."""
+"""Reserved area: istanze. A mayor sends and reads those of their comune; the PSM team reads, tags and replies."""
 
 from __future__ import annotations
 

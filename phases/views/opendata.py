@@ -1,4 +1,4 @@
-"""Open data: the objectives tree and the positions of closed reviews."""
+"""Public open data, no sign-in: the objectives tree and the positions of closed reviews, as CSV files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Positions of mayors and offices on the Vision and the general objectives."""
+"""Reserved area: mayors and office staff take positions on the Vision and the general objectives; the PSM
+team reads them all, the council downloads their attachments."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
 from phases import services
-from phases.forms import (
-    PositionForm,
-)
+from phases.forms import PositionForm
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
 from phases.speakers import speaker_for
 from psm_portal.accounts.models import Office, Role

@@ -1,4 +1,5 @@
-"""Public pages: the timeline, the Vision, its versions and differences, the objectives."""
+"""Public pages of the process, open to anybody without signing in: the timeline of the phases, the Vision,
+its versions and their differences, and each objective's page."""
 
 from __future__ import annotations
 
@@ -7,19 +8,20 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from phases import services
 from phases.diffing import word_diff
-from phases.forms import (
-    DiffForm,
-)
+from phases.forms import DiffForm
 from phases.models import Objective, Phase, Position, Stance, VisionVersion
 from phases.objective_page import objective_page
-from phases.phases import FEATURE_ROLES, Feature
+from phases.phases import CITIZEN, FEATURE_ROLES, Feature
 from phases.speakers import speaker_for
-from phases.views.common import ROLE_LABELS, build_tree, tree_queryset
+from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
+
+ROLE_LABELS = {CITIZEN: gettext_lazy("Cittadini"), **{role.value: role.label for role in Role}}
 
 
 @require_GET
@@ -54,7 +56,7 @@ def timeline(request):
 @require_GET
 def vision(request):
     version = VisionVersion.objects.current()
-    axes = build_tree(list(tree_queryset()))
+    axes = Objective.objects.as_tree()
     allowed, _message = services.review_gate(version)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""The PSM team's area: phases closed or rescheduled, with the audit log."""
+"""Reserved area, PSM team only: the phases closed early or rescheduled, with their audit log."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phases import services
-from phases.forms import (
-    PhaseDatesForm,
-)
+from phases.forms import PhaseDatesForm
 from phases.models import Phase
 from psm_portal.accounts.permissions import team_required
 from psm_portal.audit.models import AuditEvent

@@ -1,4 +1,4 @@
-"""The PSM team's area: Vision versions and the objectives tree."""
+"""Reserved area, PSM team only: the Vision's versions (draft, review, adoption) and the objectives tree."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phases import services
-from phases.forms import (
-    IndicatorFormSet,
-    ObjectiveForm,
-    OpenReviewForm,
-    VisionVersionForm,
-)
+from phases.forms import IndicatorFormSet, ObjectiveForm, OpenReviewForm, VisionVersionForm
 from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
-from phases.views.common import build_tree, tree_queryset
 from psm_portal.accounts.permissions import team_required
 from psm_portal.lib.forms import errors_text
 
@@ -28,7 +22,7 @@ def manage_vision(request):
         if version.is_draft:
             # One form per draft, each with its own ids; the field keeps its name, which version_open reads.
             version.open_form = OpenReviewForm(auto_id=f"versione-{version.pk}-%s")
-    axes = build_tree(list(tree_queryset()))
+    axes = Objective.objects.as_tree()
     return render(request, "phases/manage_vision.html", {"versions": versions, "axes": axes, "statuses": VisionStatus})
 
 
