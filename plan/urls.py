@@ -1,3 +1,5 @@
+"""The addresses of the plan documents: the public list and downloads, then the reserved area."""
+
 from django.urls import path
 
 from plan.views import discussion, public, reserved

@@ -1,5 +1,6 @@
-"""The discussion of the published preliminary proposal: mayors and offices comment section by section, the
-PSM team replies in each comune's or office's thread, team and council read the threads and the coverage."""
+"""Reserved area: the discussion of the published preliminary proposal. Mayors and offices comment section by
+section, the PSM team replies in each comune's or office's thread, team and council read the threads and the
+coverage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The plan documents on the public site: the published versions and their downloads."""
+"""Public pages of the plan documents, open to anybody without signing in: the published versions and their
+downloads (a document not yet published downloads only for its readers in the reserved area)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The plan documents in the reserved area: the team prepares and publishes them; readers follow their progress."""
+"""Reserved area: the plan documents. The PSM team prepares and publishes them; their readers follow the progress
+of each render."""
 
 from __future__ import annotations
 

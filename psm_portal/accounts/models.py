@@ -48,6 +48,12 @@ class UserQuerySet(models.QuerySet):
     def with_role(self, role: str) -> UserQuerySet:
         return self.filter(role=role)
 
+    def search(self, text: str) -> UserQuerySet:
+        """The name or the e-mail address contains the text, ignoring case."""
+        if not text:
+            return self
+        return self.filter(models.Q(full_name__icontains=text) | models.Q(email__icontains=text))
+
     def mayors_of(self, municipality) -> UserQuerySet:
         return self.active().filter(role=Role.MAYOR, municipality=municipality)
 

@@ -1,10 +1,12 @@
+"""The addresses of the informative pages: each page, and its editor in the reserved area."""
+
 from django.urls import path, re_path
 
-from psm_portal.pages import views
+from psm_portal.pages.views import public, reserved
 
 app_name = "pages"
 
 urlpatterns = [
-    path("area-riservata/pagine/<slug:slug>/modifica/", views.page_edit, name="edit"),
-    re_path(r"^(?P<slug>accessibilita|privacy|note-legali)/$", views.page, name="page"),
+    path("area-riservata/pagine/<slug:slug>/modifica/", reserved.page_edit, name="edit"),
+    re_path(r"^(?P<slug>accessibilita|privacy|note-legali)/$", public.page, name="page"),
 ]

@@ -1,3 +1,6 @@
+"""Public pages of the comuni, open to anybody without signing in: the list with its map, each comune's page with
+the sections other parts of the portal add, and the open-data CSV of the 108 comuni."""
+
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render

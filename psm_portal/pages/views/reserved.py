@@ -1,19 +1,14 @@
+"""Reserved area, PSM team only: editing the text of an informative page."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from psm_portal.accounts.permissions import team_required
 from psm_portal.pages.forms import SitePageForm
 from psm_portal.pages.models import SitePage
-
-
-@require_GET
-def page(request, slug: str):
-    site_page = get_object_or_404(SitePage, slug=slug)
-    return render(request, "pages/page.html", {"page": site_page})
 
 
 @team_required

@@ -1,63 +1,19 @@
+"""Reserved area: every signed-in user's dashboard; for the PSM team, the list of users and their invitations."""
+
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from psm_portal.accounts.dashboard import sections_for
-from psm_portal.accounts.forms import InviteForm, LoginForm, UserFilterForm
+from psm_portal.accounts.forms import InviteForm, UserFilterForm
 from psm_portal.accounts.models import User
 from psm_portal.accounts.permissions import team_required
 from psm_portal.accounts.services import invitation_enqueue, user_invite
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "accounts/password_reset_done.html"
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_set.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
-    extra_context = {"heading": gettext_lazy("Scegli una nuova password")}
-
-
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
-    """The one-time link of an invitation: the invited person chooses a password."""
-
-    template_name = "accounts/password_set.html"
-    post_reset_login = True
-    post_reset_login_backend = "psm_portal.accounts.backends.RoleBackend"
-    success_url = reverse_lazy("accounts:dashboard")
-    extra_context = {"heading": gettext_lazy("Benvenuto: scegli la tua password"), "invitation": True}
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, _("Password impostata. Benvenuto nel Portale PSM."))
-        return response
-
-
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "accounts/password_reset_complete.html"
 
 
 @login_required
@@ -72,9 +28,7 @@ def user_list(request):
     if form.is_valid():
         if form.cleaned_data["role"]:
             users = users.with_role(form.cleaned_data["role"])
-        if form.cleaned_data["q"]:
-            text = form.cleaned_data["q"]
-            users = users.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+        users = users.search(form.cleaned_data["q"])
     page = Paginator(users, 25).get_page(request.GET.get("pagina"))
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 

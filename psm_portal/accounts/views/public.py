@@ -1,0 +1,54 @@
+"""Pages anybody may open without being signed in: sign in, the forgotten-password steps, and the one-time link
+of an invitation where the invited person chooses a password. Signing out is Django's own view (see ``urls.py``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from psm_portal.accounts.forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"heading": gettext_lazy("Scegli una nuova password")}
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: the invited person chooses a password."""
+
+    template_name = "accounts/password_set.html"
+    post_reset_login = True
+    post_reset_login_backend = "psm_portal.accounts.backends.RoleBackend"
+    success_url = reverse_lazy("accounts:dashboard")
+    extra_context = {"heading": gettext_lazy("Benvenuto: scegli la tua password"), "invitation": True}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Password impostata. Benvenuto nel Portale PSM."))
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
