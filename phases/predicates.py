@@ -38,18 +38,6 @@ def is_open(feature: str, now=None) -> bool:
     )
 
 
-def allowed_for(user, feature: str, now=None) -> bool:
-    """The feature is open now and the user's role takes part in it (anybody, for citizens' features)."""
-    if not is_open(feature, now):
-        return False
-    roles = FEATURE_ROLES.get(feature, frozenset())
-    if CITIZEN in roles:
-        return True
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.role in roles
-
-
 @dataclass(frozen=True)
 class Gate:
     feature: str

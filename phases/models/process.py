@@ -11,20 +11,12 @@ from phases.phases import PHASE_FEATURES, PhaseKey
 from psm_portal.lib.uploads import private_upload_path
 
 
-class PhaseQuerySet(models.QuerySet):
-    def active_at(self, moment) -> PhaseQuerySet:
-        """The phase whose dates hold the moment: start ≤ moment < end."""
-        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
-
-
 class Phase(models.Model):
     key = models.CharField(_("fase"), max_length=20, choices=PhaseKey.choices, unique=True)
     order = models.PositiveSmallIntegerField(_("ordine"))
     description = models.TextField(_("descrizione"))
     starts_at = models.DateTimeField(_("inizio"))
     ends_at = models.DateTimeField(_("fine"))
-
-    objects = PhaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fase")
