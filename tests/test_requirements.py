@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _sources(name: str) -> set[str]:
-    """The packages a ``.in`` file names itself (not its ``-r``/``-c`` includes)."""
-    lines = (line.split("#", 1)[0].strip() for line in (ROOT / name).read_text().splitlines())
-    return {canonicalize_name(Requirement(line).name) for line in lines if line and not line.startswith("-")}
-
-
-def _pins(name: str) -> dict[str, str]:
-    text = (ROOT / name).read_text()
-    return {canonicalize_name(m[1]): m[2] for m in re.finditer(r"^([A-Za-z0-9._-]+)==(\S+)", text, re.MULTILINE)}
+from tests.requirements import ROOT, pins, sources
 
 
 def test_the_runtime_lock_pins_every_runtime_package_and_no_test_tool():
-    runtime = _pins("requirements.txt")
-    assert _sources("requirements.in") <= runtime.keys()
-    assert not _sources("requirements-dev.in") & runtime.keys()
+    runtime = pins("requirements.txt")
+    assert sources("requirements.in") <= runtime.keys()
+    assert not sources("requirements-dev.in") & runtime.keys()
     assert {"pytest", "factory-boy", "faker", "playwright", "ruff"}.isdisjoint(runtime)
 
 
 def test_the_development_lock_pins_the_runtime_packages_at_the_same_versions():
-    runtime, development = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    runtime, development = pins("requirements.txt"), pins("requirements-dev.txt")
     assert {name: development.get(name) for name in runtime} == runtime
-    assert _sources("requirements-dev.in") <= development.keys()
+    assert sources("requirements-dev.in") <= development.keys()
 
 
 def test_every_pin_carries_its_hashes():
