@@ -82,10 +82,9 @@ def main() -> int:
     request_finished.disconnect(close_old_connections)
     call_command("migrate", verbosity=0)
     call_command("load_municipalities", verbosity=0)
-    from projects.factories import OfficeFactory
     from projects.models import ImportState, Project, ProjectImport, Publication
     from projects.services import import_confirm, import_upload
-    from psm_portal.accounts.factories import UserFactory
+    from psm_portal.accounts.factories import OfficeFactory, UserFactory
     from psm_portal.accounts.models import Role
 
     if Project.objects.exists():

@@ -45,9 +45,9 @@ def seed(*, objectives: int, projects: int, responses: int) -> bool:
 
 
 def _clear() -> None:
-    from municipalities.models import Need
-    from phases.models import Indicator, Objective, PlanDocument, VisionVersion
-    from projects.models import FundingLine, Office, Project
+    from phases.models import Indicator, Need, Objective, PlanDocument, VisionVersion
+    from projects.models import FundingLine, Project
+    from psm_portal.accounts.models import Office
     from surveys.models import Questionnaire
 
     with transaction.atomic():
@@ -124,8 +124,9 @@ def _objectives(count: int) -> list:
 
 def _projects(count: int, specific: list) -> None:
     from municipalities.models import Municipality
-    from projects.factories import OfficeFactory, fake_cup
+    from projects.factories import fake_cup
     from projects.models import FundingLine, FundingSource, Project, Publication, Status
+    from psm_portal.accounts.factories import OfficeFactory
 
     rng = random.Random(7)
     offices = [OfficeFactory(name=f"Ufficio di prova {n + 1}") for n in range(6)]
@@ -166,8 +167,8 @@ def _projects(count: int, specific: list) -> None:
 
 
 def _needs() -> None:
-    from municipalities.factories import NeedFactory
     from municipalities.models import Municipality
+    from phases.factories import NeedFactory
 
     for code in Municipality.objects.order_by("pk").values_list("pk", flat=True)[::3]:
         NeedFactory(municipality_id=code)

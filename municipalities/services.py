@@ -8,19 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from municipalities.maps import project_geometry
-from municipalities.models import MUNICIPALITY_COUNT, PROVINCE_CODE, Municipality, Need, NeedAttachment
-from phases.documents import stored_name
-from phases.phases import Feature
-from phases.predicates import gate
-from psm_portal.accounts.models import Role
-from psm_portal.audit.services import audit_record
+from municipalities.models import MUNICIPALITY_COUNT, PROVINCE_CODE, Municipality
 from psm_portal.lib.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -146,51 +138,3 @@ def municipalities_load(*, csv_path: Path = DEFAULT_CSV, geojson_path: Path = DE
             else:
                 unchanged += 1
     return LoadResult(created=created, updated=updated, unchanged=unchanged)
-
-
-# --- Istanze ------------------------------------------------------------------------------------------------------
-
-
-def need_submit(*, user, title: str, description: str, theme: str, objectives=(), attachments=()):
-    """A mayor sends an istanza for their own municipality during listening, with checked attachments."""
-    if user.role != Role.MAYOR or not user.municipality_id or not user.is_active:
-        raise ValidationError(_("Solo un sindaco o un delegato comunale può inviare le istanze del suo comune."))
-    status = gate(Feature.SEND_NEEDS)
-    if not status.open:
-        raise ValidationError(status.message)
-    with transaction.atomic():
-        need = Need.objects.create(
-            municipality_id=user.municipality_id,
-            author=user,
-            title=title.strip(),
-            description=description.strip(),
-            theme=theme,
-        )
-        need.objectives.set(objectives)
-        for upload in attachments:
-            attachment = NeedAttachment(need=need, name=(upload.name or "")[:200], size=upload.size)
-            attachment.file.save(stored_name(upload), upload, save=False)
-            attachment.save()
-        audit_record(actor=user, action="need.submit", obj=need, after={"municipality": user.municipality_id})
-    return need
-
-
-def need_review(*, need, actor, status: str, tags: str, reply: str):
-    """The PSM team tags an istanza, says whether it is taken into account and replies to the municipality."""
-    before = {"status": need.status, "tags": need.tags, "reply": need.reply}
-    need.status = status
-    need.tags = ", ".join(tag.strip() for tag in tags.split(",") if tag.strip())[:300]
-    if reply.strip() != before["reply"]:
-        need.reply = reply.strip()
-        need.replied_at = timezone.now()
-        need.replied_by = actor
-    with transaction.atomic():
-        need.save(update_fields=["status", "tags", "reply", "replied_at", "replied_by"])
-        audit_record(
-            actor=actor,
-            action="need.review",
-            obj=need,
-            before=before,
-            after={"status": need.status, "tags": need.tags, "reply": need.reply},
-        )
-    return need

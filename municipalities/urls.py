@@ -9,9 +9,4 @@ urlpatterns = [
     # Six digits only: anything else (a NUL byte too) is a 404 before it reaches the database.
     re_path(r"^comuni/(?P<istat_code>[0-9]{6})/$", views.municipality_detail, name="detail"),
     path("opendata/comuni.csv", views.opendata_csv, name="opendata_csv"),
-    path("area-riservata/istanze/", views.needs, name="needs"),
-    path("area-riservata/istanze/nuova/", views.need_create, name="need_create"),
-    path("area-riservata/istanze/ricevute/", views.needs_review, name="needs_review"),
-    path("area-riservata/istanze/<int:pk>/", views.need_detail, name="need_detail"),
-    path("area-riservata/istanze/allegati/<int:pk>/", views.need_attachment, name="need_attachment"),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from phases.models import Indicator, Objective, Phase, Position, Reminder, VisionVersion
+from phases.models import Indicator, Need, NeedAttachment, Objective, Phase, Position, Reminder, VisionVersion
 
 
 @admin.register(Phase)
@@ -56,3 +56,20 @@ class PositionAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["user", "version", "day", "sent_at"]
     list_select_related = ["user", "version"]
+
+
+class NeedAttachmentInline(admin.TabularInline):
+    model = NeedAttachment
+    extra = 0
+    readonly_fields = ["name", "size", "uploaded_at"]
+    exclude = ["file"]
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "theme", "status", "created_at"]
+    list_filter = ["status", "theme"]
+    list_select_related = ["municipality"]
+    search_fields = ["title", "municipality__name"]
+    raw_id_fields = ["municipality", "author", "replied_by"]
+    inlines = [NeedAttachmentInline]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from phases.models import Objective, Position, Stance, VisionVersion
-from projects.models import Office
+from psm_portal.accounts.models import Office
 
 ANSWERED = "answered"
 PARTIAL = "partial"

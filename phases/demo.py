@@ -12,14 +12,24 @@ from importlib import import_module
 from django.apps import apps
 from django.utils import timezone
 
-from municipalities.models import Municipality, Need, NeedStatus, NeedTheme
-from municipalities.services import need_review, need_submit
-from phases.models import Indicator, Objective, ObjectiveLevel, Phase, Position, Stance, VisionStatus, VisionVersion
+from municipalities.models import Municipality
+from phases.models import (
+    Indicator,
+    Need,
+    NeedStatus,
+    NeedTheme,
+    Objective,
+    ObjectiveLevel,
+    Phase,
+    Position,
+    Stance,
+    VisionStatus,
+    VisionVersion,
+)
 from phases.phases import PhaseKey
 from phases.predicates import phase_windows
-from phases.services import objective_save
-from projects.models import Office
-from psm_portal.accounts.models import User
+from phases.services import need_review, need_submit, objective_save
+from psm_portal.accounts.models import Office, User
 from psm_portal.lib.html import sanitize_html
 
 VISION_V1 = """

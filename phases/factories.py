@@ -5,7 +5,17 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from phases.models import Indicator, Objective, ObjectiveLevel, Position, Stance, VisionStatus, VisionVersion
+from phases.models import (
+    Indicator,
+    Need,
+    NeedTheme,
+    Objective,
+    ObjectiveLevel,
+    Position,
+    Stance,
+    VisionStatus,
+    VisionVersion,
+)
 
 
 class VisionVersionFactory(factory.django.DjangoModelFactory):
@@ -69,3 +79,12 @@ class PositionFactory(factory.django.DjangoModelFactory):
     objective = None
     stance = Stance.AGREE
     comment = "Condividiamo."
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    title = factory.Sequence(lambda n: f"Istanza {n}")
+    description = "Il comune chiede attenzione a questo bisogno."
+    theme = NeedTheme.MOBILITY

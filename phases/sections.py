@@ -1,8 +1,10 @@
-"""The positions section of a municipality's page, shown once a review is closed."""
+"""The sections the process adds to a comune's page: its istanze, and its positions once a review is closed.
+
+Registered in ``municipalities.profile`` by ``PhasesConfig.ready``."""
 
 from __future__ import annotations
 
-from phases.models import Position, VisionVersion
+from phases.models import Need, Position, VisionVersion
 
 
 def positions_section(municipality, user) -> dict | None:
@@ -23,3 +25,14 @@ def positions_section(municipality, user) -> dict | None:
         "positions": ordered,
         "municipality": municipality,
     }
+
+
+SHOWN = 10
+
+
+def needs_section(municipality, user) -> dict:
+    """The latest istanze with the team's reply: three queries whatever their number."""
+    queryset = Need.objects.for_municipality(municipality)
+    needs = list(queryset.prefetch_related("objectives")[:SHOWN])
+    total = queryset.count()
+    return {"template": "phases/needs/_profile.html", "needs": needs, "more": total > SHOWN, "total": total}

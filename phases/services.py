@@ -1,4 +1,4 @@
-"""Writes of the process: phases, Vision versions, objectives, positions, reminders and notifications."""
+"""Writes of the process: phases, Vision versions, objectives, positions, reminders and notifications, istanze."""
 
 from __future__ import annotations
 
@@ -17,13 +17,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from phases.documents import stored_name
-from phases.models import Objective, ObjectiveLevel, Phase, Position, Reminder, VisionStatus, VisionVersion
+from phases.models import (
+    Need,
+    NeedAttachment,
+    Objective,
+    ObjectiveLevel,
+    Phase,
+    Position,
+    Reminder,
+    VisionStatus,
+    VisionVersion,
+)
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.html import sanitize_html
+from psm_portal.lib.uploads import stored_name
 
 
 def _short(moment) -> str:
@@ -372,3 +382,51 @@ def reminders_send(*, version: VisionVersion) -> int:
             raise
         sent += 1
     return sent
+
+
+# --- Istanze ------------------------------------------------------------------------------------------------------
+
+
+def need_submit(*, user, title: str, description: str, theme: str, objectives=(), attachments=()):
+    """A mayor sends an istanza for their own municipality during listening, with checked attachments."""
+    if user.role != Role.MAYOR or not user.municipality_id or not user.is_active:
+        raise ValidationError(_("Solo un sindaco o un delegato comunale può inviare le istanze del suo comune."))
+    status = gate(Feature.SEND_NEEDS)
+    if not status.open:
+        raise ValidationError(status.message)
+    with transaction.atomic():
+        need = Need.objects.create(
+            municipality_id=user.municipality_id,
+            author=user,
+            title=title.strip(),
+            description=description.strip(),
+            theme=theme,
+        )
+        need.objectives.set(objectives)
+        for upload in attachments:
+            attachment = NeedAttachment(need=need, name=(upload.name or "")[:200], size=upload.size)
+            attachment.file.save(stored_name(upload), upload, save=False)
+            attachment.save()
+        audit_record(actor=user, action="need.submit", obj=need, after={"municipality": user.municipality_id})
+    return need
+
+
+def need_review(*, need, actor, status: str, tags: str, reply: str):
+    """The PSM team tags an istanza, says whether it is taken into account and replies to the municipality."""
+    before = {"status": need.status, "tags": need.tags, "reply": need.reply}
+    need.status = status
+    need.tags = ", ".join(tag.strip() for tag in tags.split(",") if tag.strip())[:300]
+    if reply.strip() != before["reply"]:
+        need.reply = reply.strip()
+        need.replied_at = timezone.now()
+        need.replied_by = actor
+    with transaction.atomic():
+        need.save(update_fields=["status", "tags", "reply", "replied_at", "replied_by"])
+        audit_record(
+            actor=actor,
+            action="need.review",
+            obj=need,
+            before=before,
+            after={"status": need.status, "tags": need.tags, "reply": need.reply},
+        )
+    return need

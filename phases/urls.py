@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from phases import views, views_plan
+from phases.views import needs
 
 app_name = "phases"
 
@@ -29,6 +30,11 @@ urlpatterns = [
     path("area-riservata/posizioni/<str:kind>/<str:key>/<str:target>/", views.position_save, name="position_save"),
     path("area-riservata/consultazione/", views.coverage_dashboard, name="coverage"),
     path("area-riservata/consultazione/promemoria/", views.coverage_remind, name="coverage_remind"),
+    path("area-riservata/istanze/", needs.needs, name="needs"),
+    path("area-riservata/istanze/nuova/", needs.need_create, name="need_create"),
+    path("area-riservata/istanze/ricevute/", needs.needs_review, name="needs_review"),
+    path("area-riservata/istanze/<int:pk>/", needs.need_detail, name="need_detail"),
+    path("area-riservata/istanze/allegati/<int:pk>/", needs.need_attachment, name="need_attachment"),
     path("opendata/obiettivi.csv", views.opendata_objectives, name="opendata_objectives"),
     path("opendata/posizioni.csv", views.opendata_positions, name="opendata_positions"),
     path("piano/", views_plan.plan_list, name="plan"),

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from projects.models import FundingLine, Office, Project, ProjectChange, ProjectImport, Proposal
-
-
-@admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "head", "email"]
-    search_fields = ["code", "name"]
+from projects.models import FundingLine, Project, ProjectChange, ProjectImport, Proposal
 
 
 class FundingLineInline(admin.TabularInline):

@@ -4,18 +4,8 @@ from decimal import Decimal
 
 import factory
 
-from projects.models import FundingLine, Office, Project, Proposal, Publication, Status
-
-
-class OfficeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Office
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"ufficio-{n}")
-    name = factory.Sequence(lambda n: f"Ufficio di prova {n}")
-    head = factory.Faker("name", locale="it_IT")
-    email = factory.LazyAttribute(lambda o: f"{o.code}@cittametropolitana.me.it")
+from projects.models import FundingLine, Project, Proposal, Publication, Status
+from psm_portal.accounts.factories import OfficeFactory
 
 
 def fake_cup(n: int) -> str:

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Municipality
 from phases.models import Objective
 from projects.importer import CellError, parse_amount
-from projects.models import FundingSource, Office, Project, Proposal, Status, cup_validator
+from projects.models import FundingSource, Project, Proposal, Status, cup_validator
 from projects.objectives import specific_objectives
+from psm_portal.accounts.models import Office
 from psm_portal.lib.money import format_number
 from psm_portal.lib.params import as_int
 

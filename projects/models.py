@@ -1,4 +1,4 @@
-"""Offices of the Città Metropolitana and their project portfolios."""
+"""The offices' project portfolios: projects with their funding, history and imports, and proposals."""
 
 from __future__ import annotations
 
@@ -18,24 +18,6 @@ cup_validator = RegexValidator(
     _("Il CUP deve avere 15 caratteri: una lettera, due cifre, una lettera e undici cifre (es. B33C22000020006)."),
 )
 MONEY = {"max_digits": 15, "decimal_places": 2}
-
-
-class Office(models.Model):
-    code = models.SlugField(_("codice"), max_length=30, unique=True)
-    name = models.CharField(_("nome"), max_length=200, unique=True)
-    head = models.CharField(_("responsabile"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-
-    class Meta:
-        verbose_name = _("ufficio")
-        verbose_name_plural = _("uffici")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
 
 
 class Status(models.TextChoices):
@@ -158,7 +140,9 @@ class Project(models.Model):
     title = models.CharField(_("titolo"), max_length=300)
     summary = models.TextField(_("sintesi"), blank=True, max_length=1000)
     description = models.TextField(_("descrizione"), blank=True)
-    office = models.ForeignKey(Office, verbose_name=_("ufficio"), on_delete=models.PROTECT, related_name="projects")
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("ufficio"), on_delete=models.PROTECT, related_name="projects"
+    )
     cup = models.CharField(
         _("CUP"),
         max_length=15,
@@ -338,7 +322,9 @@ class ProjectImportQuerySet(models.QuerySet):
 class ProjectImport(models.Model):
     """One uploaded spreadsheet: checked first (preview), written only when the user confirms."""
 
-    office = models.ForeignKey(Office, verbose_name=_("ufficio"), on_delete=models.CASCADE, related_name="imports")
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("ufficio"), on_delete=models.CASCADE, related_name="imports"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("caricato da"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

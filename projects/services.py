@@ -18,7 +18,6 @@ from projects.models import (
     ChangeKind,
     FundingLine,
     ImportState,
-    Office,
     Origin,
     Project,
     ProjectChange,
@@ -28,6 +27,7 @@ from projects.models import (
     Publication,
     Status,
 )
+from psm_portal.accounts.models import Office
 from psm_portal.audit.services import audit_record
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
-from projects.models import ImportState, Office, Project, ProjectImport, Proposal, Publication
+from projects.models import ImportState, Project, ProjectImport, Proposal, Publication
 from projects.objectives import resolve_objective_codes, specific_objectives, split_codes
 from projects.services import (
     import_confirm,
@@ -37,7 +37,7 @@ from projects.services import (
     proposal_submit,
 )
 from projects.template import template_workbook
-from psm_portal.accounts.models import Role
+from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import role_required
 from psm_portal.lib.money import format_euro
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from municipalities.models import Municipality
-from projects.models import Office
 from psm_portal.accounts.demo import DEMO_PASSWORD
-from psm_portal.accounts.models import Role, User
+from psm_portal.accounts.models import Office, Role, User
 
 OFFICES = [
     ("viabilita", "Viabilità e infrastrutture", "Ing. Giovanni Russo"),

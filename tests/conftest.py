@@ -12,8 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from municipalities.models import Municipality
-from projects.factories import OfficeFactory
-from psm_portal.accounts.factories import DEMO_PASSWORD, UserFactory
+from psm_portal.accounts.factories import DEMO_PASSWORD, OfficeFactory, UserFactory
 from psm_portal.accounts.models import Role
 
 MESSINA = "083048"

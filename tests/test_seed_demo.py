@@ -12,9 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from municipalities.models import Municipality
-from projects.models import Office
 from psm_portal.accounts.factories import DEMO_PASSWORD
-from psm_portal.accounts.models import Role, User
+from psm_portal.accounts.models import Office, Role, User
 from psm_portal.demo import DEMO_USERS, OFFICES
 from tests.requirements import ROOT, development_only_modules
 

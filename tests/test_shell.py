@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.views.defaults import permission_denied
 
-from municipalities.factories import NeedFactory
+from phases.factories import NeedFactory
 from psm_portal.pages.models import SitePage
 from tests.conftest import CAST
 
@@ -207,7 +207,7 @@ def test_refused_page_says_why(login, council_user):
 
 def test_a_403_shows_its_own_reason(login, mayor_a, messina):
     need = NeedFactory(municipality=messina)
-    response = login(mayor_a).post(reverse("municipalities:need_detail", args=[need.pk]), {"status": "accepted"})
+    response = login(mayor_a).post(reverse("phases:need_detail", args=[need.pk]), {"status": "accepted"})
     assert response.status_code == 403
     html = response.content.decode()
     assert "Solo il team PSM esamina le istanze." in html

@@ -1,8 +1,9 @@
-"""The process: phases, vision, objectives, positions, plan documents.
+"""The process: phases, Vision, objectives, positions, istanze, plan documents.
 
 Split by part (see STYLE.md: a module becomes a package past ~600 lines).
 """
 
+from phases.models.needs import Need, NeedAttachment, NeedStatus, NeedTheme
 from phases.models.plan import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from phases.models.process import (
     Indicator,
@@ -19,6 +20,10 @@ from phases.models.process import (
 __all__ = [
     "DraftSection",
     "Indicator",
+    "Need",
+    "NeedAttachment",
+    "NeedStatus",
+    "NeedTheme",
     "Objective",
     "ObjectiveLevel",
     "Phase",

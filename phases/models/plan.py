@@ -180,7 +180,7 @@ class PlanComment(models.Model):
         related_name="plan_comments",
     )
     office = models.ForeignKey(
-        "projects.Office",
+        "accounts.Office",
         verbose_name=_("ufficio"),
         on_delete=models.PROTECT,
         null=True,

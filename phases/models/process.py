@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phases.documents import private_upload_path
 from phases.phases import PHASE_FEATURES, PhaseKey
+from psm_portal.lib.uploads import private_upload_path
 
 
 class PhaseQuerySet(models.QuerySet):
@@ -303,7 +303,7 @@ class Position(models.Model):
         related_name="positions",
     )
     office = models.ForeignKey(
-        "projects.Office",
+        "accounts.Office",
         verbose_name=_("ufficio"),
         null=True,
         blank=True,

@@ -95,6 +95,6 @@ def municipalities(kind: str) -> str:
 
 
 def needs(kind: str) -> str:
-    from municipalities.models import Need
+    from phases.models import Need
 
     return digest(list(Need.objects.order_by("pk").values_list("pk", "municipality_id")))

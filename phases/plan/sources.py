@@ -163,7 +163,7 @@ def questionnaire_provider(kind: str) -> dict:
 
 def needs_provider(kind: str) -> dict:
     """Istanze sent by each comune (one query); unavailable until the first one arrives."""
-    from municipalities.models import Need
+    from phases.models import Need
 
     counts = dict(Need.objects.values_list("municipality_id").annotate(n=Count("pk")).order_by("municipality_id"))
     if not counts:

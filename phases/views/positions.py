@@ -13,15 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.models import Municipality
 from phases import services
-from phases.documents import serve_private_file
 from phases.forms import (
     PositionForm,
 )
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
-from projects.models import Office
-from psm_portal.accounts.models import Role
+from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.forms import errors_text
+from psm_portal.lib.uploads import serve_private_file
 
 
 @login_required

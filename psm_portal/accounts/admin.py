@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from psm_portal.accounts.models import User
+from psm_portal.accounts.models import Office, User
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "head", "email"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(User)

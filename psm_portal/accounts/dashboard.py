@@ -52,13 +52,13 @@ SECTIONS = [
         _("Istanze del comune"),
         _("Invia i bisogni del tuo comune e leggi le risposte del team PSM."),
         (Role.MAYOR,),
-        ((_("Le istanze del comune"), "municipalities:needs"),),
+        ((_("Le istanze del comune"), "phases:needs"),),
     ),
     Section(
         _("Istanze dei comuni"),
         _("Leggi, classifica e rispondi alle istanze dei comuni."),
         (Role.TEAM,),
-        ((_("Istanze ricevute"), "municipalities:needs_review"),),
+        ((_("Istanze ricevute"), "phases:needs_review"),),
     ),
     Section(
         _("Parco progettuale"),

@@ -3,7 +3,18 @@ from __future__ import annotations
 import factory
 
 from psm_portal.accounts.demo import DEMO_PASSWORD
-from psm_portal.accounts.models import Role, User
+from psm_portal.accounts.models import Office, Role, User
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ufficio-{n}")
+    name = factory.Sequence(lambda n: f"Ufficio di prova {n}")
+    head = factory.Faker("name", locale="it_IT")
+    email = factory.LazyAttribute(lambda o: f"{o.code}@cittametropolitana.me.it")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,6 +36,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Params:
         team = factory.Trait(role=Role.TEAM)
         council = factory.Trait(role=Role.COUNCIL)
-        office_staff = factory.Trait(role=Role.OFFICE, office=factory.SubFactory("projects.factories.OfficeFactory"))
+        office_staff = factory.Trait(role=Role.OFFICE, office=factory.SubFactory(OfficeFactory))
         mayor = factory.Trait(role=Role.MAYOR)
         stakeholder = factory.Trait(role=Role.STAKEHOLDER, organisation="Università degli Studi di Messina")

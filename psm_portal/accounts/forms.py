@@ -5,8 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from projects.models import Office
-from psm_portal.accounts.models import Role, User
+from psm_portal.accounts.models import Office, Role, User
 
 
 class LoginForm(AuthenticationForm):

@@ -1,4 +1,4 @@
-"""People who sign in: the PSM team, office staff, mayors, council members, stakeholders.
+"""People who sign in (the PSM team, office staff, mayors, council members, stakeholders) and the offices staff belong to.
 
 Citizens never need an account.
 """
@@ -19,6 +19,26 @@ class Role(models.TextChoices):
     MAYOR = "mayor", _("Sindaco o delegato comunale")
     COUNCIL = "council", _("Consigliere metropolitano")
     STAKEHOLDER = "stakeholder", _("Stakeholder")
+
+
+class Office(models.Model):
+    """An office of the Città Metropolitana: its staff sign in as office users and it owns a project portfolio."""
+
+    code = models.SlugField(_("codice"), max_length=30, unique=True)
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    head = models.CharField(_("responsabile"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("ufficio")
+        verbose_name_plural = _("uffici")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class UserQuerySet(models.QuerySet):
@@ -59,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("nome e cognome"), max_length=150)
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
     office = models.ForeignKey(
-        "projects.Office",
+        Office,
         verbose_name=_("ufficio"),
         null=True,
         blank=True,

@@ -64,7 +64,7 @@ def test_deactivated_team_member_is_kept_out(login, team_user):
         "admin:accounts_user_add",
         "admin:municipalities_municipality_changelist",
         "admin:pages_sitepage_changelist",
-        "admin:projects_office_changelist",
+        "admin:accounts_office_changelist",
     ],
 )
 def test_team_opens_the_main_admin_pages(login, team_user, url_name):

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from municipalities.maps import MunicipalityMap, categorical, choropleth
-from municipalities.models import Municipality, NeedAttachment
+from municipalities.models import Municipality
+from phases.models import NeedAttachment
 from psm_portal.accounts.factories import UserFactory
 from psm_portal.accounts.models import Role
 from tests.conftest import CAST
@@ -219,10 +220,10 @@ def _seed_profile(municipality, size: int) -> None:
 
     from django.utils import timezone
 
-    from municipalities.factories import NeedFactory
-    from phases.factories import ObjectiveFactory, PositionFactory, VisionVersionFactory
+    from phases.factories import NeedFactory, ObjectiveFactory, PositionFactory, VisionVersionFactory
     from phases.models import Stance, VisionStatus
-    from projects.factories import OfficeFactory, ProjectFactory
+    from projects.factories import ProjectFactory
+    from psm_portal.accounts.factories import OfficeFactory
     from surveys.factories import QuestionnaireFactory
     from surveys.models import Response
 

@@ -173,7 +173,7 @@ def test_query_count_does_not_grow_with_the_data(
 
 
 def test_municipality_page_query_count_is_constant(client, open_version, messina, django_assert_max_num_queries):
-    from municipalities.factories import NeedFactory
+    from phases.factories import NeedFactory
 
     NeedFactory(municipality=messina)
     with CaptureQueriesContext(connection) as few:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from municipalities.models import Need
 from phases.demo import seed_needs
+from phases.models import Need
 from psm_portal.accounts.factories import UserFactory
 from psm_portal.accounts.models import Role
 

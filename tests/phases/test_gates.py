@@ -9,9 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from municipalities.models import Need
 from phases.factories import VisionVersionFactory
-from phases.models import Phase, Position, VisionStatus
+from phases.models import Need, Phase, Position, VisionStatus
 from phases.phases import PHASE_FEATURES, Feature, PhaseKey
 from phases.predicates import gate, is_open
 from tests.conftest import CAST
@@ -98,7 +97,7 @@ def test_send_needs_for_each_role_and_moment(calendar, login, cast, moment, who)
     with time_machine.travel(MOMENTS[moment], tick=False):
         client = login(user)
         response = client.post(
-            reverse("municipalities:need_create"),
+            reverse("phases:need_create"),
             {"title": "Strada franata", "description": "Serve un intervento.", "theme": "mobility"},
         )
         created = Need.objects.exists()

@@ -131,7 +131,7 @@ def test_demo_pages_are_accessible(reference_data, live_server, chromium_path, h
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    from municipalities.models import Need
+    from phases.models import Need
 
     call_command("seed_demo", stdout=io.StringIO())
     need = Need.objects.filter(municipality_id="083041").first()

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from municipalities.factories import NeedFactory
-from municipalities.models import NeedAttachment
-from phases.factories import PositionFactory, VisionVersionFactory
-from phases.models import Position
+from phases.factories import NeedFactory, PositionFactory, VisionVersionFactory
+from phases.models import NeedAttachment, Position
 from tests.conftest import CAST
-from tests.phases.files import pdf
+from tests.files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +58,7 @@ GET_VIEWS = {
     "objective_create": (lambda w: reverse("phases:objective_create"), TEAM_ONLY),
     "objective_edit": (lambda w: reverse("phases:objective_edit", args=[w["tree"]["A1"].pk]), TEAM_ONLY),
     "coverage": (lambda w: reverse("phases:coverage"), TEAM_ONLY),
-    "needs_review": (lambda w: reverse("municipalities:needs_review"), TEAM_ONLY),
+    "needs_review": (lambda w: reverse("phases:needs_review"), TEAM_ONLY),
     "my_positions": (
         lambda w: reverse("phases:my_positions"),
         only("mayor_a", "mayor_b", "office_a_user", "office_b_user"),
@@ -81,14 +79,14 @@ GET_VIEWS = {
         lambda w: reverse("phases:position_attachment", args=[w["position"].pk]),
         only("team_user", "council_user", "mayor_a", others=HIDDEN),
     ),
-    "needs": (lambda w: reverse("municipalities:needs"), only("mayor_a", "mayor_b")),
-    "need_create": (lambda w: reverse("municipalities:need_create"), only("mayor_a", "mayor_b")),
+    "needs": (lambda w: reverse("phases:needs"), only("mayor_a", "mayor_b")),
+    "need_create": (lambda w: reverse("phases:need_create"), only("mayor_a", "mayor_b")),
     "need_detail": (
-        lambda w: reverse("municipalities:need_detail", args=[w["need"].pk]),
+        lambda w: reverse("phases:need_detail", args=[w["need"].pk]),
         only("team_user", "mayor_a", others=HIDDEN),
     ),
     "need_attachment": (
-        lambda w: reverse("municipalities:need_attachment", args=[w["attachment"].pk]),
+        lambda w: reverse("phases:need_attachment", args=[w["attachment"].pk]),
         only("team_user", "mayor_a", others=HIDDEN),
     ),
 }
@@ -138,7 +136,7 @@ def test_team_actions_are_refused_to_everybody_else(world, login, cast, office_b
 def test_only_the_team_reviews_a_need(world, login, cast, who):
     need = world["need"]
     response = login(cast(who)).post(
-        reverse("municipalities:need_detail", args=[need.pk]), {"status": "taken", "tags": "x", "reply": "forged"}
+        reverse("phases:need_detail", args=[need.pk]), {"status": "taken", "tags": "x", "reply": "forged"}
     )
     assert response.status_code in (403, 404)
     need.refresh_from_db()
@@ -147,7 +145,7 @@ def test_only_the_team_reviews_a_need(world, login, cast, who):
 
 def test_team_reviews_a_need_and_the_mayor_reads_the_reply(world, login, team_user, mayor_a):
     need = world["need"]
-    url = reverse("municipalities:need_detail", args=[need.pk])
+    url = reverse("phases:need_detail", args=[need.pk])
     response = login(team_user).post(
         url, {"status": "taken", "tags": "viabilità,  porti ,", "reply": "Inserita in A1."}
     )
@@ -160,7 +158,7 @@ def test_team_reviews_a_need_and_the_mayor_reads_the_reply(world, login, team_us
 def test_pages_never_link_to_public_media(world, login, team_user, mayor_a):
     for user, url in [
         (mayor_a, reverse("phases:positions", args=["comune", "083048"])),
-        (team_user, reverse("municipalities:need_detail", args=[world["need"].pk])),
+        (team_user, reverse("phases:need_detail", args=[world["need"].pk])),
     ]:
         html = login(user).get(url).content.decode()
         assert "/media/" not in html and "private/" not in html

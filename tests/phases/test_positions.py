@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from phases.documents import MAX_DOCUMENT_BYTES
 from phases.factories import VisionVersionFactory
 from phases.models import Position
+from psm_portal.lib.uploads import MAX_DOCUMENT_BYTES
+from tests.files import big_pdf, docx, fake_pdf, odt, pdf, plain_zip
 from tests.phases.conftest import position_post
-from tests.phases.files import big_pdf, docx, fake_pdf, odt, pdf, plain_zip
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.factories import OfficeFactory, ProjectFactory
+from projects.factories import ProjectFactory
 from projects.models import Publication, Status
+from psm_portal.accounts.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 

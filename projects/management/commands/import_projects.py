@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.importer import plan_from_bytes
-from projects.models import Office
 from projects.services import import_plan_write
+from psm_portal.accounts.models import Office
 
 
 class Command(BaseCommand):

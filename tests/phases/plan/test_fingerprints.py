@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from municipalities.factories import NeedFactory
 from municipalities.models import Municipality
-from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
+from phases.factories import IndicatorFactory, NeedFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import Indicator, Objective, Phase, VisionStatus, VisionVersion
 from phases.plan.providers import fingerprint, fingerprint_paths
 from projects.factories import ProjectFactory

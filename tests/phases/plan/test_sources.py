@@ -14,9 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from municipalities.factories import NeedFactory
 from municipalities.models import Municipality
-from phases.factories import IndicatorFactory, ObjectiveFactory, VisionVersionFactory
+from phases.factories import IndicatorFactory, NeedFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import VisionStatus
 from phases.plan import sources
 from phases.plan.document import build_context, canonical_json, render_html

@@ -1,4 +1,6 @@
-"""Documents that mayors and offices attach: PDF, ODT or DOCX, at most 10 MB, recognised by their content.
+"""Uploaded documents: checked by their content, stored under names of ours, served only through views.
+
+Mayors, offices and later every other part of the portal attach PDF, ODT or DOCX files of at most 10 MB.
 
 The file name and the browser's content type are never trusted: a PDF starts with ``%PDF-``; an ODT is a
 zip whose first entry ``mimetype`` says so; a DOCX is a zip with ``[Content_Types].xml`` and a Word body.
