@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Municipality
+from phases.models import Objective
+
 CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
 cup_validator = RegexValidator(
     CUP_PATTERN,
@@ -110,30 +113,18 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProjectQuerySet:
         return self.select_related("office").prefetch_related(
-            models.Prefetch("municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug"))
+            models.Prefetch("municipalities", queryset=Municipality.objects.only("istat_code", "name", "slug"))
         )
 
     def with_objectives(self) -> ProjectQuerySet:
         return self.prefetch_related(
-            models.Prefetch("objectives", queryset=_objective_model().objects.only("pk", "code", "title", "sort_key"))
+            models.Prefetch("objectives", queryset=Objective.objects.only("pk", "code", "title", "sort_key"))
         )
 
     def serving(self, objectives) -> ProjectQuerySet:
         """Projects serving any of ``objectives`` (a list or a queryset of objectives), each project once."""
         through = Project.objectives.through
         return self.filter(pk__in=through.objects.filter(objective__in=objectives).values("project_id"))
-
-
-def _objective_model():
-    from phases.models import Objective
-
-    return Objective
-
-
-def _municipality_model():
-    from municipalities.models import Municipality
-
-    return Municipality
 
 
 class Project(models.Model):
