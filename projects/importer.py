@@ -22,7 +22,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import CUP_PATTERN, FundingSource, Priority, Project, Status
+from projects import rules
+from projects.models import FundingSource, Priority, Project, Status
 from projects.objectives import ObjectiveIndex, split_codes
 from psm_portal.lib.money import format_number
 from psm_portal.lib.text import fold
@@ -30,7 +31,6 @@ from psm_portal.lib.text import fold
 MAX_ROWS = 20_000
 MAX_AMOUNT = Decimal("9999999999999.99")
 PREVIEW_ROWS = 200
-CUP_RE = re.compile(CUP_PATTERN)
 
 
 class ImportFileError(Exception):
@@ -709,18 +709,9 @@ def _parse_row(
             errors.append(RowError(number, columns.labels[key], str(exc)))
             return None
 
-    cup = (read("cup", text_cell) or "").upper().replace(" ", "")
-    if cup and not CUP_RE.match(cup):
-        errors.append(
-            RowError(
-                number,
-                columns.labels["cup"],
-                _(
-                    "CUP «%(cup)s» non valido: deve avere 15 caratteri, una lettera, due cifre, una lettera e undici cifre"
-                )
-                % {"cup": cup[:30]},
-            )
-        )
+    cup = rules.normal_cup(read("cup", text_cell) or "")
+    if breach := rules.cup_format(cup):
+        errors.append(RowError(number, columns.labels["cup"], breach.row_message))
     local_code = (read("local_code", text_cell) or "")[:60]
     # A file without the column says nothing about the field: an update keeps what the project has.
     if columns.has("cup"):
@@ -730,16 +721,14 @@ def _parse_row(
     title = read("title", text_cell) or ""
     if not title and not any(e.column == columns.labels["title"] for e in errors):
         errors.append(RowError(number, columns.labels["title"], _("manca il titolo del progetto")))
-    if len(title) > 300:
-        errors.append(RowError(number, columns.labels["title"], _("il titolo supera i 300 caratteri")))
+    if message := rules.too_long(Project._meta.get_field("title"), title):
+        errors.append(RowError(number, columns.labels["title"], message))
     values["title"] = title
-    for key, limit in (("summary", 1000), ("description", 20000)):
+    for key in ("summary", "description"):
         if columns.has(key):
             text = read(key, text_cell) or ""
-            if len(text) > limit:
-                errors.append(
-                    RowError(number, columns.labels[key], _("il testo supera i %(n)s caratteri") % {"n": limit})
-                )
+            if message := rules.too_long(Project._meta.get_field(key), text):
+                errors.append(RowError(number, columns.labels[key], message))
             values[key] = text
     if columns.has("status"):
         values["status"] = read("status", parse_status) or Status.PLANNED
@@ -748,20 +737,8 @@ def _parse_row(
     for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
         if columns.has(key):
             values[key] = read(key, parse_date)
-    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-        if values.get(start) and values.get(end) and values[end] < values[start]:
-            message = (
-                _("la fine prevista (%(end)s) è precedente all'inizio previsto (%(start)s)")
-                if start == "planned_start"
-                else _("la fine effettiva (%(end)s) è precedente all'inizio effettivo (%(start)s)")
-            )
-            errors.append(
-                RowError(
-                    number,
-                    columns.labels[end],
-                    message % {"end": values[end].strftime("%d/%m/%Y"), "start": values[start].strftime("%d/%m/%Y")},
-                )
-            )
+    for breach in rules.dates_in_order(values):
+        errors.append(RowError(number, columns.labels[breach.field], breach.row_message))
     if columns.has("total_cost"):
         values["total_cost"] = read("total_cost", parse_amount)
     funding: dict[str, Decimal] | None = None
@@ -799,22 +776,16 @@ def _parse_row(
         ):
             column = columns.labels.get("municipality_codes") or columns.labels.get("municipality_names")
             errors.append(
-                RowError(
-                    number,
-                    column or columns.labels["whole_area"],
-                    _("indica almeno un comune oppure l'intera area metropolitana"),
-                )
+                RowError(number, column or columns.labels["whole_area"], rules.place_required([], False).row_message)
             )
     objectives: list | None = None
     if columns.has("objectives"):
         codes_text = read("objectives", text_cell) or ""
         objectives, objective_errors = objective_index.resolve(split_codes(codes_text))
         errors.extend(RowError(number, columns.labels["objectives"], message) for message in objective_errors)
-    status = values.get("status", Status.PLANNED)
-    if not cup and status != Status.IDEA and not any(e.column == columns.labels.get("cup") for e in errors):
-        errors.append(
-            RowError(number, columns.labels.get("cup", "CUP"), _("manca il CUP: è obbligatorio tranne che per le idee"))
-        )
+    breach = rules.cup_required(cup, values.get("status", Status.PLANNED))
+    if breach and not any(e.column == columns.labels.get("cup") for e in errors):
+        errors.append(RowError(number, columns.labels.get("cup", "CUP"), breach.row_message))
     if not cup and not local_code:
         errors.append(
             RowError(
