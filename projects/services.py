@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.importer import ImportPlan, RowError, chunks, plan_from_bytes
+from projects.importer import ImportPreview, RowError, chunks, read_import
 from projects.models import (
     ChangeKind,
     FundingLine,
@@ -237,29 +237,29 @@ def _read(batch: ProjectImport) -> bytes:
         return handle.read()
 
 
-def _store_plan(batch: ProjectImport, plan: ImportPlan) -> None:
-    batch.total_rows = plan.total_rows
-    batch.processed_rows = plan.total_rows
-    batch.to_create = plan.to_create
-    batch.to_update = plan.to_update
-    batch.errors = [error.as_dict() for error in plan.errors]
-    batch.preview = plan.preview()
-    batch.notes = plan.notes
+def _store_preview(batch: ProjectImport, preview: ImportPreview) -> None:
+    batch.total_rows = preview.total_rows
+    batch.processed_rows = preview.total_rows
+    batch.to_create = preview.to_create
+    batch.to_update = preview.to_update
+    batch.errors = [error.as_dict() for error in preview.errors]
+    batch.preview = preview.first_rows()
+    batch.notes = preview.notes
 
 
 def import_validate(*, batch: ProjectImport) -> ProjectImport:
     """Read and check the file; the preview lists rows to create, to update and every error."""
     try:
-        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch))
+        preview = read_import(_read(batch), office=batch.office, progress=_reporter(batch))
     except Exception:
         # Whatever breaks, the batch must not stay "in verifica" for ever: the user reads why and uploads again.
         logger.exception("Check of project import %s failed", batch.pk)
         message = _(
             "Il file non si è potuto controllare per un errore imprevisto: caricalo di nuovo o esportalo in CSV."
         )
-        plan = ImportPlan(errors=[RowError(0, "", message)])
-    _store_plan(batch, plan)
-    batch.state = ImportState.PREVIEW if plan.ok else ImportState.INVALID
+        preview = ImportPreview(errors=[RowError(0, "", message)])
+    _store_preview(batch, preview)
+    batch.state = ImportState.PREVIEW if preview.ok else ImportState.INVALID
     batch.save()
     if batch.state == ImportState.INVALID:
         _discard_file(batch)
@@ -296,10 +296,10 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
     """Check the file again (the catalogue may have changed) and write all its rows, or none."""
     # Writing is all or nothing: the bar covers checking the file again (first half) and writing (second half).
     try:
-        plan = plan_from_bytes(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
-        if plan.ok:
-            import_plan_write(
-                plan=plan,
+        preview = read_import(_read(batch), office=batch.office, progress=_reporter(batch, share=0.5))
+        if preview.ok:
+            import_write(
+                preview=preview,
                 office=batch.office,
                 actor=batch.uploaded_by,
                 file_name=batch.original_name,
@@ -318,8 +318,8 @@ def import_apply(*, batch: ProjectImport) -> ProjectImport:
             }
         ]
     else:
-        _store_plan(batch, plan)
-        batch.state = ImportState.DONE if plan.ok else ImportState.FAILED
+        _store_preview(batch, preview)
+        batch.state = ImportState.DONE if preview.ok else ImportState.FAILED
     batch.finished_at = timezone.now()
     batch.save()
     _discard_file(batch)
@@ -346,19 +346,21 @@ def import_purge_stale(*, days: int = 7) -> int:
     return purged
 
 
-def import_plan_write(
+def import_write(
     *,
-    plan: ImportPlan,
+    preview: ImportPreview,
     office: Office,
     actor,
     file_name: str,
     audited: models.Model,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
-    """Write a checked plan and record it in the audit log (on ``audited``), all in one transaction;
+    """Write a checked preview and record it in the audit log (on ``audited``), all in one transaction;
     returns the projects created and updated. The upload's confirmation and ``manage.py import_projects``."""
     with transaction.atomic():
-        created, updated = import_plan_apply(plan=plan, office=office, actor=actor, note=file_name, progress=progress)
+        created, updated = import_write_rows(
+            preview=preview, office=office, actor=actor, note=file_name, progress=progress
+        )
         audit_record(
             actor=actor,
             action="projects.import",
@@ -438,7 +440,7 @@ def _insert_rows(model, field_names: list[str], rows) -> None:
 
 def _insert_projects(projects: list[Project], office: Office) -> None:
     """Insert new projects with plain INSERTs, then read their ids back by CUP, else by the office's local code
-    (a checked plan gives every row one of the two, unique)."""
+    (a checked preview gives every row one of the two, unique)."""
     if not projects:
         return
     fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
@@ -456,22 +458,22 @@ def _insert_projects(projects: list[Project], office: Office) -> None:
         project._state.adding = False
 
 
-def import_plan_apply(
-    *, plan: ImportPlan, office: Office, actor, note: str = "", progress: Callable[[int, int], None] | None = None
+def import_write_rows(
+    *, preview: ImportPreview, office: Office, actor, note: str = "", progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, int]:
-    """Write a checked plan in bulk: creates, updates, municipalities, funding lines, objectives, history.
+    """Write a checked preview in bulk: creates, updates, municipalities, funding lines, objectives, history.
     Call in a transaction."""
     now = timezone.now()
     through = Project.municipalities.through
     objective_through = Project.objectives.through
-    creates = [row for row in plan.rows if row.action == "create"]
-    updates = [row for row in plan.rows if row.action == "update"]
+    creates = [row for row in preview.rows if row.action == "create"]
+    updates = [row for row in preview.rows if row.action == "update"]
     new_projects = [
         Project(office=office, origin=Origin.PORTFOLIO, created_at=now, updated_at=now, **row.fields) for row in creates
     ]
     _insert_projects(new_projects, office)
     if progress:
-        progress(len(creates), len(plan.rows))
+        progress(len(creates), len(preview.rows))
 
     existing = {}
     ids = [row.project_id for row in updates]
@@ -561,7 +563,7 @@ def import_plan_apply(
         ((project.pk, actor_id, now, ChangeKind.IMPORTED, diff, note[:300]) for project, diff in changes),
     )
     if progress:
-        progress(len(plan.rows), len(plan.rows))
+        progress(len(preview.rows), len(preview.rows))
     return len(creates), len(updates)
 
 
