@@ -24,18 +24,9 @@ from projects import opendata
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
 from projects.models import ImportState, Project, ProjectImport, Proposal, Publication
 from projects.objectives import resolve_objective_codes, specific_objectives, split_codes
-from projects.services import (
-    import_confirm,
-    import_progress,
-    import_upload,
-    project_create,
-    project_set_publication,
-    project_update,
-    proposal_accept,
-    proposal_decline,
-    proposal_merge,
-    proposal_submit,
-)
+from projects.services.imports import import_confirm, import_progress, import_upload
+from projects.services.projects import project_create, project_set_publication, project_update
+from projects.services.proposals import proposal_accept, proposal_decline, proposal_merge, proposal_submit
 from projects.template import template_workbook
 from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import role_required
@@ -491,8 +482,9 @@ def _decide(request, proposal: Proposal, data: dict):
         else:
             proposal_decline(actor=request.user, proposal=proposal, reason=reason)
             messages.success(request, _("Proposta non accolta: il proponente leggerà la motivazione."))
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("projects:proposal_detail", pk=proposal.pk)
 
 

@@ -143,12 +143,12 @@ def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, c
 
 
 def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, office_a_user, upload, monkeypatch):
-    from projects import services
+    from projects.services import imports
 
     def explode(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(services, "read_import", explode)
+    monkeypatch.setattr(imports, "read_import", explode)
     response = upload(login(office_a_user), csv_bytes([good_row(1)]))
     batch = ProjectImport.objects.get()
     assert response.url == batch.get_absolute_url()

@@ -65,7 +65,7 @@ def test_reimporting_the_same_file_creates_no_duplicate(login, office_a_user, up
 def test_update_by_cup_records_what_changed(office_a_user, office_a):
     project = ProjectFactory(office=office_a, cup="B33C22000000001", title="Vecchio titolo", total_cost=Decimal("10"))
     from projects.importer import read_import
-    from projects.services import import_write_rows
+    from projects.services.bulk import import_write_rows
 
     preview = read_import(csv_bytes([good_row(1, title="Nuovo titolo")]), office=office_a)
     assert preview.to_update == 1 and preview.rows[0].project_id == project.pk
@@ -100,7 +100,7 @@ def test_a_cup_of_another_office_is_an_error(office_a, office_b):
 @pytest.mark.parametrize("dropped", ["Codice locale", "CUP"])
 def test_reimport_without_a_code_column_keeps_the_code(office_a, dropped):
     from projects.importer import read_import
-    from projects.services import import_write_rows
+    from projects.services.bulk import import_write_rows
 
     row = good_row(1, status="idea")  # without a CUP column only ideas pass the check
     import_write_rows(preview=read_import(csv_bytes([row]), office=office_a), office=office_a, actor=None)
@@ -137,16 +137,16 @@ def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, m
     upload(client, csv_bytes([good_row(n) for n in range(1, 6)]))
     batch = ProjectImport.objects.get()
 
-    from projects import services
+    from projects.services import bulk
 
-    real_insert = services._insert_rows
+    real_insert = bulk._insert_rows
 
     def explode(model, *args, **kwargs):
         if model is ProjectChange:  # the last write of the import fails
             raise RuntimeError("disk full")
         return real_insert(model, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_insert_rows", explode)
+    monkeypatch.setattr(bulk, "_insert_rows", explode)
     response = confirm(client, batch)  # the failure is shown on the batch's page, not as a 500
     assert response.status_code == 302 and response.url == batch.get_absolute_url()
     batch.refresh_from_db()
@@ -184,7 +184,7 @@ def test_status_endpoint_reports_progress(login, office_a_user, upload):
 def test_progress_of_a_running_task_comes_from_the_cache(login, office_a_user, office_a):
     from django.core.files.base import ContentFile
 
-    from projects.services import _reporter
+    from projects.services.imports import _reporter
 
     batch = ProjectImport(office=office_a, uploaded_by=office_a_user, original_name="grande.csv")
     batch.file.save("grande.csv", ContentFile(b"x"), save=True)

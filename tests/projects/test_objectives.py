@@ -15,7 +15,7 @@ from projects.factories import ProjectFactory
 from projects.importer import read_import
 from projects.models import ChangeKind, Project, ProjectImport, Publication
 from projects.objectives import resolve_objective_codes
-from projects.services import import_write_rows
+from projects.services.bulk import import_write_rows
 from tests.conftest import CAST
 from tests.projects.conftest import csv_bytes
 from tests.projects.test_editing import form_data

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.importer import read_import
-from projects.services import import_write
+from projects.services.imports import import_write
 from psm_portal.accounts.models import Office
 
 
