@@ -1,50 +1,31 @@
 from __future__ import annotations
 
-import hashlib
 import json
-from decimal import Decimal
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from municipalities.maps import MunicipalityMap, choropleth
-from municipalities.models import Municipality
 from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from projects import opendata
+from projects.catalogue import facets as catalogue_facets
+from projects.catalogue import filter_options, listing, published_projects, sort_order
 from projects.forms import DecisionForm, ImportForm, ProjectFilterForm, ProjectForm, ProposalForm
 from projects.models import ImportState, Project, ProjectImport, Proposal, Publication
-from projects.objectives import resolve_objective_codes, specific_objectives, split_codes
 from projects.services.imports import import_confirm, import_progress, import_upload
 from projects.services.projects import project_create, project_set_publication, project_update
 from projects.services.proposals import proposal_accept, proposal_decline, proposal_merge, proposal_submit
 from projects.template import template_workbook
-from psm_portal.accounts.models import Office, Role
+from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required
-from psm_portal.lib.money import format_euro
 
 PAGE_SIZE = 20
-MAP_CACHE_VERSION = 1  # bump when the municipalities' shapes or the map template change
-# Projects without a cost or a date go last whichever the direction, on SQLite and PostgreSQL alike.
-SORTS = {
-    "titolo": ("title", "pk"),
-    "-titolo": ("-title", "-pk"),
-    "costo": (F("total_cost").asc(nulls_last=True), "pk"),
-    "-costo": (F("total_cost").desc(nulls_last=True), "-pk"),
-    "inizio": (F("planned_start").asc(nulls_last=True), "pk"),
-    "-inizio": (F("planned_start").desc(nulls_last=True), "-pk"),
-    "aggiornato": ("updated_at", "pk"),
-    "-aggiornato": ("-updated_at", "-pk"),
-}
 
 
 def _page(request, queryset, count: int | None = None):
@@ -69,122 +50,17 @@ def get_project_for_user(request, pk: int, *, edit: bool = False) -> Project:
     return project
 
 
-def filter_projects(queryset, form: ProjectFilterForm) -> tuple:
-    """Apply the catalogue's filters; returns the queryset and the errors about objective codes."""
-    data = form.cleaned_data if form.is_bound else {}
-    objective_errors: list[str] = []
-    if data.get("q"):
-        queryset = queryset.search(data["q"])
-    if data.get("ufficio"):
-        queryset = queryset.of_office(data["ufficio"])
-    if data.get("comune"):
-        queryset = queryset.for_municipality(data["comune"])
-    if data.get("stato"):
-        queryset = queryset.filter(status=data["stato"])
-    if data.get("fonte"):
-        queryset = queryset.funded_by(data["fonte"])
-    if data.get("costo_min") is not None:
-        queryset = queryset.filter(total_cost__gte=data["costo_min"])
-    if data.get("costo_max") is not None:
-        queryset = queryset.filter(total_cost__lte=data["costo_max"])
-    if data.get("obiettivo"):
-        objectives, objective_errors = resolve_objective_codes(split_codes(data["obiettivo"]))
-        queryset = queryset.serving(objectives)
-    return queryset, objective_errors
-
-
-def _catalogue_map(queryset, by_amount: bool) -> MunicipalityMap:
-    through = Project.municipalities.through
-    rows = (
-        through.objects.filter(project__in=queryset.values("pk"))
-        .values("municipality_id")
-        .annotate(n=Count("project_id"), amount=Sum("project__total_cost"))
-    )
-    counts = {row["municipality_id"]: row["n"] for row in rows}
-    amounts = {row["municipality_id"]: float(row["amount"] or 0) for row in rows}
-    if by_amount:
-        fills, legend = choropleth(amounts, unit="€", zero_label=_("nessun progetto"))
-        notes = {code: format_euro(value) for code, value in amounts.items()}
-        title = _("Costo dei progetti per comune")
-    else:
-        fills, legend = choropleth(counts, zero_label=_("nessun progetto"))
-        notes = {code: _("%(n)s progetti") % {"n": n} if n != 1 else _("1 progetto") for code, n in counts.items()}
-        title = _("Numero di progetti per comune")
-    municipality_map = MunicipalityMap(
-        title=title,
-        description=_(
-            "Mappa dei comuni colorata secondo i progetti che li riguardano, con i filtri scelti; "
-            "i progetti sull'intera area metropolitana non sono contati. Ogni comune porta alla sua pagina."
-        ),
-        fills=fills,
-        notes=notes,
-        legend=legend,
-        dom_id="mappa-progetti",
-    )
-    return _rendered(municipality_map)
-
-
-def _rendered(municipality_map: MunicipalityMap) -> str:
-    """The map's SVG, cached under a digest of everything it shows: the same colours give the same markup,
-    and the 108 paths are the slowest fragment of the page to render."""
-    digest = hashlib.sha1(
-        repr(
-            (
-                MAP_CACHE_VERSION,
-                get_language(),
-                str(municipality_map.title),
-                str(municipality_map.description),
-                sorted(municipality_map.fills.items()),
-                sorted((k, str(v)) for k, v in municipality_map.notes.items()),
-                [(item.colour, str(item.label)) for item in municipality_map.legend],
-            )
-        ).encode()
-    ).hexdigest()
-    key = f"projects:catalogue-map:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = str(municipality_map.render())
-        cache.set(key, html, timeout=3600)
-    return mark_safe(html)  # noqa: S308 - our own template's output
-
-
-def _catalogue_facets(request, projects, by_amount: bool) -> dict:
-    """Count, totals and map of the filtered set: three aggregates over every published project, cached
-    under the filters and a fingerprint of the projects table (one cheap query), so any change shows at once."""
-    fingerprint = Project.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    params = sorted((k, v) for k, v in request.GET.items() if k not in ("pagina", "ordina"))
-    digest = hashlib.sha1(repr((fingerprint, params, by_amount, get_language())).encode()).hexdigest()
-    key = f"projects:catalogue-facets:{digest}"
-    facets = cache.get(key)
-    if facets is None:
-        summary = projects.aggregate(
-            n=Count("pk"), cost=Sum("total_cost"), whole_area=Count("pk", filter=Q(whole_area=True))
-        )
-        facets = {
-            "summary": summary,
-            "totals": {
-                "cost": summary["cost"] or Decimal("0"),
-                "funding": projects.funding_total() if summary["n"] else Decimal("0"),
-            },
-            "map": _catalogue_map(projects, by_amount),
-        }
-        cache.set(key, facets, timeout=600)
-    return facets
-
-
 @require_GET
 def catalogue(request):
     form = ProjectFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    projects, objective_errors = filter_projects(Project.objects.published(), form)
-    sort = request.GET.get("ordina", "titolo")
-    if sort not in SORTS:
-        sort = "titolo"
-    by_amount = form.is_bound and form.cleaned_data.get("mappa") == "importo"
-    facets = _catalogue_facets(request, projects, by_amount)
+    filters = form.cleaned_data if form.is_bound else {}
+    projects, objective_errors = published_projects(filters)
+    sort = sort_order(request.GET.get("ordina"))
+    facets = catalogue_facets(projects, params=request.GET, by_amount=filters.get("mappa") == "importo")
     summary = facets["summary"]
-    page = _page(request, projects.for_listing().order_by(*SORTS[sort]), count=summary["n"])
+    page = _page(request, listing(projects, sort), count=summary["n"])
     return render(
         request,
         "projects/catalogue.html",
@@ -196,9 +72,7 @@ def catalogue(request):
             "summary": summary,
             "objective_errors": objective_errors,
             "map": facets["map"],
-            "offices": Office.objects.only("pk", "name"),
-            "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
-            "objective_options": specific_objectives().values_list("code", "title"),
+            **filter_options(),
         },
     )
 
