@@ -147,7 +147,7 @@ def test_model_constraints_guard_the_cup():
 
 
 def test_history_labels_follow_the_active_language():
-    from projects.views import _readable_history
+    from projects.views.public import _readable_history
 
     change = ProjectChange(changes={"municipalities": [[], ["083048"]], "title": ["Prima", "Dopo"]})
     with translation.override("en"):

@@ -159,7 +159,7 @@ def test_a_decision_that_comes_second_shows_the_message(login, team_user, mayor_
         proposal_decline(**{**kwargs, "reason": "Deciso da un collega"})
         return proposal_decline(**kwargs)
 
-    monkeypatch.setattr("projects.views.proposal_decline", decided_meanwhile)
+    monkeypatch.setattr("projects.views.proposals.proposal_decline", decided_meanwhile)
     response = login(team_user).post(url, {"decision": "decline", "reason": "Fuori perimetro"}, follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert "La proposta è già stata decisa." in response.content.decode()
