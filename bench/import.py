@@ -1,4 +1,4 @@
-"""Benchmark of the projects import and catalogue (issue 5).
+"""Benchmark of the projects import and catalogue.
 
     .venv/bin/python bench/import.py            # SQLite in a temporary file
     DATABASE_URL=postgres://... .venv/bin/python bench/import.py   # an EMPTY database of your own

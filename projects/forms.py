@@ -1,3 +1,6 @@
+"""The forms of projects: a project (with its funding lines and objectives), an import's upload, a proposal,
+the team's decision on a proposal, and the catalogue's filters; amounts and dates written the Italian way."""
+
 from __future__ import annotations
 
 from decimal import Decimal

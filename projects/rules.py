@@ -24,7 +24,6 @@ cup_validator = RegexValidator(
         "Il CUP deve avere 15 caratteri: una lettera, due cifre, una lettera e undici cifre (es. B33C22000020006)."
     ),
 )
-DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,6 @@
+"""The addresses of projects: the public catalogue and open data, the reserved area's portfolio, imports and
+proposals."""
+
 from django.urls import path
 
 from projects.views import imports, portfolio, proposals, public

@@ -5,7 +5,7 @@ the columns we know (our template, OpenCoesione, PNRR/Italia Domani), each with 
 ``cells``; ``rows`` checks one row against the rules of a valid project; ``preview`` matches the rows to
 existing projects (by CUP, else by local code). ``read_import`` gives an ``ImportPreview``: the rows to create,
 the rows to update, and every error with its row, column and an Italian message. Nothing is written here:
-the services (``projects.services``) write a checked preview.
+``projects.services.imports`` writes a checked preview.
 """
 
 from projects.importer.cells import parse_amount
