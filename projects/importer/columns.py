@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -230,7 +231,12 @@ class ColumnMap:
     def has(self, key: str) -> bool:
         return key in self.positions
 
-    @property
+    @cached_property
+    def present(self) -> list[tuple[Column, list[int]]]:
+        """The table's columns this file has, in the table's order, with their positions."""
+        return [(column, self.positions[column.key]) for column in COLUMNS if column.key in self.positions]
+
+    @cached_property
     def funding_keys(self) -> list[str]:
         return [key for key in self.positions if key.startswith("funding:")]
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from projects import rules
 from projects.choices import Status
 from projects.importer.cells import Lookups, blank
-from projects.importer.columns import COLUMNS, Column, ColumnMap
+from projects.importer.columns import Column, ColumnMap
 from projects.importer.errors import CellError, RowError
 from projects.models import Project
 
@@ -47,13 +47,11 @@ def parse_row(
     read: dict[str, object] = {}
     failed: set[str] = set()
     errors: list[RowError] = []
-    for column in COLUMNS:
-        if not columns.has(column.key):
-            continue
+    for column, positions in columns.present:
         if column.unless and columns.has(column.unless) and not blank(_cell(cells, columns.positions[column.unless])):
             continue
         try:
-            read[column.key] = _read(column, _cell(cells, columns.positions[column.key]), lookups)
+            read[column.key] = _read(column, _cell(cells, positions), lookups)
         except CellError as exc:
             errors.extend(RowError(number, columns.labels[column.key], str(message)) for message in exc.args)
             failed.add(column.key)
@@ -65,7 +63,7 @@ def parse_row(
     # A file without the column says nothing about the field: an update keeps what the project has.
     fields = {
         column.field: column.default if read[column.key] is None else read[column.key]
-        for column in COLUMNS
+        for column, _positions in columns.present
         if column.field and column.key in read
     }
     cup = fields.get("cup", "")
