@@ -15,7 +15,7 @@ from projects.importer.columns import Column, ColumnMap
 from projects.importer.errors import CellError, RowError
 from projects.models import Project
 
-PLACE_KEYS = {"municipality_codes", "municipality_names", "whole_area"}
+PLACE_KEYS = ("municipality_codes", "municipality_names", "whole_area")  # the label of a missing place: the first
 
 
 @dataclass
@@ -97,8 +97,8 @@ def parse_row(
     if columns.has("whole_area") or codes is not None:
         fields["whole_area"] = whole_area
         breach = rules.place_required(codes, whole_area)
-        if breach and not failed & PLACE_KEYS:
-            key = next(key for key in ("municipality_codes", "municipality_names", "whole_area") if columns.has(key))
+        if breach and failed.isdisjoint(PLACE_KEYS):
+            key = next(key for key in PLACE_KEYS if columns.has(key))
             add(key, breach.row_message)
 
     objectives = (read["objectives"] or []) if columns.has("objectives") else None
