@@ -45,7 +45,8 @@ def seed(*, objectives: int, projects: int, responses: int) -> bool:
 
 
 def _clear() -> None:
-    from phases.models import Indicator, Need, Objective, PlanDocument, VisionVersion
+    from phases.models import Indicator, Need, Objective, VisionVersion
+    from plan.models import PlanDocument
     from projects.models import FundingLine, Project
     from psm_portal.accounts.models import Office
     from surveys.models import Questionnaire

@@ -59,10 +59,10 @@ def main() -> int:
     from django.urls import reverse
 
     from municipalities.models import Municipality
-    from phases.models import PlanDocument
-    from phases.plan.document import render_plan_pdf
-    from phases.plan.providers import fingerprint
-    from phases.plan.services import plan_render, plan_snapshot
+    from plan.document import render_plan_pdf
+    from plan.models import PlanDocument
+    from plan.sections import fingerprint
+    from plan.services import plan_render, plan_snapshot
     from psm_portal.accounts.models import Role, User
     from psm_portal.celery import app
 
@@ -92,13 +92,13 @@ def main() -> int:
         # --- The request: each one over new data (another title), so each really makes a new version.
         with override_settings(PSM_PLAN_TITLE="Piano Strategico Metropolitano di Messina (primo)"):
             started = time.perf_counter()
-            client.post(reverse("phases:plan_render"), {"kind": "final"})
+            client.post(reverse("plan:render"), {"kind": "final"})
             cold_ms = (time.perf_counter() - started) * 1000
         request_ms, request_cpu_ms = [], []
         for index in range(args.requests):
             with override_settings(PSM_PLAN_TITLE=f"Piano Strategico Metropolitano di Messina ({index})"):
                 started, cpu = time.perf_counter(), time.process_time()
-                response = client.post(reverse("phases:plan_render"), {"kind": "final"})
+                response = client.post(reverse("plan:render"), {"kind": "final"})
                 request_ms.append((time.perf_counter() - started) * 1000)
                 request_cpu_ms.append((time.process_time() - cpu) * 1000)
             assert response.status_code == 302, response.status_code
@@ -109,7 +109,7 @@ def main() -> int:
         with override_settings(PSM_PLAN_TITLE=f"Piano Strategico Metropolitano di Messina ({args.requests - 1})"):
             for _ in range(3):
                 started = time.perf_counter()
-                response = client.post(reverse("phases:plan_render"), {"kind": "final"})
+                response = client.post(reverse("plan:render"), {"kind": "final"})
                 same_ms.append((time.perf_counter() - started) * 1000)
         assert PlanDocument.objects.exclude(pk__in=before).count() == created
         document = PlanDocument.objects.exclude(pk__in=before).order_by("-pk").first()

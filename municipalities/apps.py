@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     verbose_name = "Comuni"
+
+    def ready(self) -> None:
+        # Registries are filled once the models are loaded.
+        from municipalities.opendata import COMUNI
+        from psm_portal.lib.opendata import catalogue
+
+        catalogue.register(COMUNI, order=10)

@@ -16,6 +16,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from municipalities.models import Municipality
+from psm_portal.lib.money import format_number
+
 # A fixed equirectangular projection around the province, scaled by the cosine of
 # its mean latitude so that shapes keep their proportions. Units are SVG pixels.
 LON_WEST = 14.15
@@ -72,8 +75,6 @@ class MunicipalityMap:
     dom_id: str = "mappa-comuni"
 
     def render(self, shapes: Iterable | None = None) -> SafeString:
-        from municipalities.models import Municipality
-
         if shapes is None:
             shapes = Municipality.objects.for_map()
         items = [
@@ -93,8 +94,6 @@ class MunicipalityMap:
 
 
 def _format(value: float) -> str:
-    from psm_portal.lib.money import format_number
-
     return format_number(value, 0 if float(value).is_integer() else 1)
 
 

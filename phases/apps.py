@@ -7,8 +7,12 @@ class PhasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registries of the lower apps are filled once the models are loaded.
-        from municipalities.profile import register_section
+        from municipalities.profile import comune_page
+        from phases.opendata import OBJECTIVES, POSITIONS
         from phases.sections import needs_section, positions_section
+        from psm_portal.lib.opendata import catalogue
 
-        register_section(needs_section, order=10)
-        register_section(positions_section, order=20)
+        comune_page.register(needs_section, order=10)
+        comune_page.register(positions_section, order=20)
+        catalogue.register(OBJECTIVES, order=20)
+        catalogue.register(POSITIONS, order=30)

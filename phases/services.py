@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from phases import coverage
 from phases.models import (
     Need,
     NeedAttachment,
@@ -30,6 +29,7 @@ from phases.models import (
 )
 from phases.phases import Feature
 from phases.predicates import gate
+from phases.speakers import speaker_for
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.html import sanitize_html
@@ -150,7 +150,7 @@ def vision_version_adopt(*, version: VisionVersion, actor: User) -> VisionVersio
 
 
 def version_notification_enqueue(*, version: VisionVersion) -> None:
-    from phases.tasks import notify_version_opened
+    from phases.tasks import notify_version_opened  # phases.tasks imports this module
 
     transaction.on_commit(lambda: notify_version_opened.delay(version.pk))
 
@@ -223,31 +223,6 @@ def _refresh_sort_keys(objective: Objective, old_key: str) -> None:
 
 
 # --- Positions --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who a user speaks for: their municipality (mayor) or their office (office staff)."""
-
-    kind: str  # "comune" or "ufficio"
-    subject: object
-
-    @property
-    def key(self) -> str:
-        return self.subject.istat_code if self.kind == "comune" else self.subject.code
-
-    def filter(self) -> Q:
-        return Q(municipality=self.subject) if self.kind == "comune" else Q(office=self.subject)
-
-
-def speaker_for(user) -> Speaker | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.role == Role.MAYOR and user.municipality_id:
-        return Speaker("comune", user.municipality)
-    if user.role == Role.OFFICE and user.office_id:
-        return Speaker("ufficio", user.office)
-    return None
 
 
 def review_gate(version: VisionVersion | None, now=None) -> tuple[bool, str]:
@@ -339,7 +314,7 @@ def _position_write(
 
 
 def reminders_enqueue(*, version: VisionVersion, actor: User) -> None:
-    from phases.tasks import send_reminders
+    from phases.tasks import send_reminders  # phases.tasks imports this module
 
     audit_record(actor=actor, action="vision.remind", obj=version, after={"day": timezone.localdate().isoformat()})
     transaction.on_commit(lambda: send_reminders.delay(version.pk))
@@ -354,10 +329,8 @@ def reminders_send(*, version: VisionVersion) -> int:
     allowed, _message = review_gate(version)
     if not allowed:
         return 0
-    from phases.coverage import ANSWERED, municipality_states
-
-    states = municipality_states(version)
-    pending = [code for code, state in states.items() if state != ANSWERED]
+    states = coverage.municipality_states(version)
+    pending = [code for code, state in states.items() if state != coverage.ANSWERED]
     mayors = User.objects.active().filter(role=Role.MAYOR, municipality_id__in=pending).select_related("municipality")
     today = timezone.localdate()
     context = {

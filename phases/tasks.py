@@ -1,4 +1,4 @@
-"""Celery tasks of the process app: thin, they take ids and call services."""
+"""Celery tasks of the process: thin, they take ids and call services."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import logging
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.utils.translation import gettext as _
 
 from phases.models import VisionVersion
-from phases.plan.services import TRANSIENT_ERRORS, plan_fail, plan_render
 from phases.services import reminders_send, version_notify
 
 logger = logging.getLogger(__name__)
-
-RENDER_MAX_RETRIES = 3
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
@@ -29,23 +25,3 @@ def send_reminders(self, version_id: int) -> int:
     """Remind the mayors who have not answered yet (one e-mail per mayor per day at most)."""
     version = VisionVersion.objects.filter(pk=version_id).first()
     return reminders_send(version=version) if version else 0
-
-
-@shared_task(bind=True, acks_late=True, max_retries=RENDER_MAX_RETRIES, ignore_result=True)
-def render_plan_document(self, document_id: int):
-    """Render a plan document; transient failures retry with back-off, then leave a clear message."""
-    try:
-        plan_render(document_id=document_id)
-    except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= self.max_retries:
-            logger.error(
-                "Plan document %s: giving up after %s attempts: %s", document_id, self.request.retries + 1, exc
-            )
-            plan_fail(
-                document_id=document_id,
-                message=_("Il servizio non era raggiungibile dopo %(n)s tentativi: %(error)s")
-                % {"n": self.request.retries + 1, "error": exc},
-            )
-            return None
-        # Returned, not raised: a worker schedules the retry; with no broker, apply() runs it at once in-process.
-        return self.retry(exc=exc, countdown=5 * 2**self.request.retries, throw=False)

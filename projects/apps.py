@@ -1,3 +1,5 @@
+"""The projects app: the offices' portfolios, their imports, and the proposals of phase 2."""
+
 from django.apps import AppConfig
 
 
@@ -7,7 +9,13 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registries of the lower apps are filled once the models are loaded.
-        from municipalities.profile import register_section
-        from projects.profile import municipality_projects
+        from municipalities.profile import comune_page
+        from phases.objective_page import objective_page
+        from projects.opendata import DATASETS
+        from projects.profile import municipality_projects, objective_projects
+        from psm_portal.lib.opendata import catalogue
 
-        register_section(municipality_projects, order=30)
+        comune_page.register(municipality_projects, order=30)
+        objective_page.register(objective_projects, order=10)
+        for order, dataset in enumerate(DATASETS, start=40):
+            catalogue.register(dataset, order=order)

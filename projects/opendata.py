@@ -6,9 +6,17 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.models import FundingSource, Project
 from psm_portal.lib.csvexport import csv_response
+from psm_portal.lib.opendata import Dataset
+
+# The entries in the open-data catalogue (registered by ``ProjectsConfig.ready``).
+DATASETS = [
+    Dataset(_("Progetti"), _("I progetti pubblicati del parco progettuale."), "projects:opendata_csv", "CSV"),
+    Dataset(_("Progetti (JSON)"), _("I progetti pubblicati, in JSON."), "projects:opendata_json", "JSON"),
+]
 
 FUNDING_COLUMNS = [f"funding_{source}" for source, _label in FundingSource.choices]
 HEADER = [

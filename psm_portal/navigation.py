@@ -22,7 +22,7 @@ MAIN_MENU = [
     MenuItem(_("Questionario"), "surveys:list", "questionario"),
     MenuItem(_("Progetti"), "projects:catalogue", "progetti"),
     MenuItem(_("Comuni"), "municipalities:list", "comuni"),
-    MenuItem(_("Piano"), "phases:plan", "piano"),
+    MenuItem(_("Piano"), "plan:list", "piano"),
 ]
 
 

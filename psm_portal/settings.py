@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "projects",
     "phases",
     "surveys",
+    "plan",
 ]
 
 MIDDLEWARE = [

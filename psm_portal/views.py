@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from psm_portal import opendata
 from psm_portal.celery import app as celery_app
+from psm_portal.lib import opendata
 
 
 @require_GET
@@ -24,7 +24,7 @@ def opendata_index(request):
         request,
         "opendata.html",
         {
-            "datasets": opendata.available_datasets(),
+            "datasets": opendata.catalogue.available(),
             "licence_name": opendata.LICENCE_NAME,
             "licence_url": opendata.LICENCE_URL,
         },

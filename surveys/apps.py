@@ -7,7 +7,10 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registries of the lower apps are filled once the models are loaded.
-        from municipalities.profile import register_section
+        from municipalities.profile import comune_page
+        from psm_portal.lib.opendata import catalogue
+        from surveys.opendata import datasets
         from surveys.profile import participation_section
 
-        register_section(participation_section, order=40)
+        comune_page.register(participation_section, order=40)
+        catalogue.register_provider(datasets, order=60)

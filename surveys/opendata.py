@@ -1,11 +1,12 @@
-"""The questionnaires' entries in the open-data catalogue: one CSV and one JSON per questionnaire with public results."""
+"""The questionnaires' entries in the open-data catalogue: one CSV and one JSON per questionnaire with public
+results (registered by ``SurveysConfig.ready``)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from psm_portal.opendata import Dataset
+from psm_portal.lib.opendata import Dataset
 from surveys.models import Questionnaire
 
 

@@ -1,10 +1,9 @@
-"""The process: phases, Vision, objectives, positions, istanze, plan documents.
+"""The process: phases, Vision, objectives, positions, istanze.
 
 Split by part (see STYLE.md: a module becomes a package past ~600 lines).
 """
 
 from phases.models.needs import Need, NeedAttachment, NeedStatus, NeedTheme
-from phases.models.plan import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from phases.models.process import (
     Indicator,
     Objective,
@@ -18,7 +17,6 @@ from phases.models.process import (
 )
 
 __all__ = [
-    "DraftSection",
     "Indicator",
     "Need",
     "NeedAttachment",
@@ -27,10 +25,6 @@ __all__ = [
     "Objective",
     "ObjectiveLevel",
     "Phase",
-    "PlanComment",
-    "PlanDocument",
-    "PlanKind",
-    "PlanStatus",
     "Position",
     "Reminder",
     "Stance",

@@ -17,6 +17,7 @@ from phases.forms import (
     PositionForm,
 )
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
+from phases.speakers import speaker_for
 from psm_portal.accounts.models import Office, Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.forms import errors_text
@@ -25,7 +26,7 @@ from psm_portal.lib.uploads import serve_private_file
 
 @login_required
 def my_positions(request):
-    speaker = services.speaker_for(request.user)
+    speaker = speaker_for(request.user)
     if speaker is None:
         raise PermissionDenied(_("Solo i sindaci e il personale degli uffici prendono posizione sulla Visione."))
     return redirect("phases:positions", kind=speaker.kind, key=speaker.key)
@@ -42,7 +43,7 @@ def _subject(kind: str, key: str):
 def _may_read_positions(user, kind: str, subject) -> bool:
     if is_team(user):
         return True
-    speaker = services.speaker_for(user)
+    speaker = speaker_for(user)
     return speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
 
 
@@ -51,7 +52,7 @@ def positions(request, kind: str, key: str):
     subject = _subject(kind, key)
     if not _may_read_positions(request.user, kind, subject):
         raise PermissionDenied(_("Puoi vedere e dare solo le posizioni del tuo comune o del tuo ufficio."))
-    speaker = services.speaker_for(request.user)
+    speaker = speaker_for(request.user)
     can_write = speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
     version = VisionVersion.objects.open_for_review().first() or VisionVersion.objects.published().first()
     allowed, message = services.review_gate(version)
@@ -96,7 +97,7 @@ def positions(request, kind: str, key: str):
 @require_POST
 def position_save(request, kind: str, key: str, target: str):
     subject = _subject(kind, key)
-    speaker = services.speaker_for(request.user)
+    speaker = speaker_for(request.user)
     if speaker is None or speaker.kind != kind or speaker.subject.pk != subject.pk:
         raise PermissionDenied(_("Puoi prendere posizione solo per il tuo comune o il tuo ufficio."))
     objective = None
@@ -132,7 +133,7 @@ def position_save(request, kind: str, key: str, target: str):
 def _may_download_position(user, position: Position) -> bool:
     if is_team(user) or user.role == Role.COUNCIL:
         return True
-    speaker = services.speaker_for(user)
+    speaker = speaker_for(user)
     if speaker is None:
         return False
     if speaker.kind == "comune":

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,10 @@ from phases.diffing import word_diff
 from phases.forms import (
     DiffForm,
 )
-from phases.models import Objective, ObjectiveLevel, Phase, Position, Stance, VisionVersion
+from phases.models import Objective, Phase, Position, Stance, VisionVersion
+from phases.objective_page import objective_page
 from phases.phases import FEATURE_ROLES, Feature
+from phases.speakers import speaker_for
 from phases.views.common import ROLE_LABELS, build_tree, tree_queryset
 from psm_portal.accounts.permissions import is_team
 
@@ -62,7 +63,7 @@ def vision(request):
             "version": version,
             "axes": axes,
             "review_open": allowed,
-            "speaker": services.speaker_for(request.user),
+            "speaker": speaker_for(request.user),
         },
     )
 
@@ -97,23 +98,6 @@ def vision_diff(request):
     )
 
 
-def _objective_projects(objective: Objective):
-    """Published projects serving the objective or, for an axis or a general objective, any specific
-    objective below it (drafts never: the page is public)."""
-    from projects.models import Project
-
-    served = Objective.objects.filter(level=ObjectiveLevel.SPECIFIC).filter(
-        Q(pk=objective.pk) | Q(sort_key__startswith=f"{objective.sort_key}.")
-    )
-    return (
-        Project.objects.published()
-        .serving(served)
-        .select_related("office")
-        .only("pk", "title", "cup", "status", "total_cost", "office__name")
-        .order_by("title", "pk")
-    )
-
-
 @require_GET
 def objective_detail(request, code: str):
     objective = get_object_or_404(Objective.objects.select_related("parent__parent"), code=code)
@@ -131,13 +115,12 @@ def objective_detail(request, code: str):
             .annotate(n=Count("id"))
         )
         stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
-    projects = Paginator(_objective_projects(objective), 20).get_page(request.GET.get("pagina"))
     return render(
         request,
         "phases/objective.html",
         {
             "objective": objective,
-            "projects": projects,
+            "sections": objective_page.collect(objective, request),
             "ancestors": ancestors,
             "indicators": objective.indicators.all(),
             "children": children,

@@ -82,13 +82,13 @@ SECTIONS = [
         _("Documenti del piano"),
         _("Proposta preliminare e piano finale in PDF."),
         (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE),
-        ((_("Documenti del piano"), "phases:plan_manage"),),
+        ((_("Documenti del piano"), "plan:manage"),),
     ),
     Section(
         _("Approvazione del piano"),
         _("Esamina e approva il piano finale e l'agenda annuale delle azioni."),
         (Role.COUNCIL,),
-        ((_("Piano da approvare"), "phases:council"),),
+        ((_("Piano da approvare"), "plan:council"),),
         _("Sarà disponibile nella fase Piano finale."),
     ),
     Section(

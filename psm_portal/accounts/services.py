@@ -44,7 +44,7 @@ def user_invite(
 
 
 def invitation_enqueue(*, user: User) -> None:
-    from psm_portal.accounts.tasks import send_invitation
+    from psm_portal.accounts.tasks import send_invitation  # the task imports this module
 
     transaction.on_commit(lambda: send_invitation.delay(user.pk))
 

@@ -51,9 +51,7 @@ def test_a_need_attachment_is_a_private_download_read_without_a_join(login, mayo
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     # The attachment is read alone; the need comes with its municipality in the permission check.
-    attachment_query = next(
-        q["sql"] for q in captured.captured_queries if '"phases_needattachment"' in q["sql"]
-    )
+    attachment_query = next(q["sql"] for q in captured.captured_queries if '"phases_needattachment"' in q["sql"])
     assert "JOIN" not in attachment_query
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from projects.factories import ProjectFactory
-from psm_portal.opendata import available_datasets
+from psm_portal.lib.opendata import catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_json(client, published_a, draft_a):
 
 
 def test_datasets_appear_in_the_open_data_catalogue(client):
-    urls = [item["url"] for item in available_datasets()]
+    urls = [item["url"] for item in catalogue.available()]
     assert "/opendata/progetti.csv" in urls and "/opendata/progetti.json" in urls
 
 

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from plan.views import discussion, public, reserved
+
+app_name = "plan"
+
+urlpatterns = [
+    path("piano/", public.plan_list, name="list"),
+    path("piano/<int:pk>/scarica/", public.plan_download, name="download"),
+    path("area-riservata/piano/", reserved.plan_manage, name="manage"),
+    path("area-riservata/piano/prepara/", reserved.plan_render_view, name="render"),
+    path("area-riservata/piano/<int:pk>/", reserved.plan_progress, name="progress"),
+    path("area-riservata/piano/<int:pk>/stato.json", reserved.plan_status, name="status"),
+    path("area-riservata/piano/<int:pk>/pubblica/", reserved.plan_publish_view, name="publish"),
+    path("area-riservata/piano/<int:pk>/ritira/", reserved.plan_unpublish_view, name="unpublish"),
+    path("area-riservata/piano/discussione/", discussion.plan_discussion, name="discussion"),
+    path(
+        "area-riservata/piano/discussione/copertura/", discussion.plan_discussion_coverage, name="discussion_coverage"
+    ),
+    path(
+        "area-riservata/piano/discussione/<slug:section>/",
+        discussion.plan_discussion_section,
+        name="discussion_section",
+    ),
+    path(
+        "area-riservata/piano/discussione/<slug:section>/rispondi/",
+        discussion.plan_discussion_reply,
+        name="discussion_reply",
+    ),
+]
