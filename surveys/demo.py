@@ -12,7 +12,8 @@ from municipalities.models import Municipality
 from surveys.answers import Structure, other_option_id
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Kind, Questionnaire
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 
 SLUG = "futuro-area-metropolitana"
 RESPONSES = 300

@@ -19,7 +19,7 @@ from municipalities.models import Municipality
 from psm_portal.lib.csvexport import safe_cell
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Response
-from surveys.services import spread_pending
+from surveys.spreading import spread_pending
 
 
 @dataclass(frozen=True)

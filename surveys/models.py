@@ -298,9 +298,10 @@ class Answer(models.Model):
 
 
 class Tally(models.Model):
-    """Running counts of the answers per cell (residence × age band), kept by ``response_submit`` in
-    the same transaction as the answers, so the results page sums a bounded number of rows instead
-    of scanning every answer. ``tally_rebuild`` recomputes them from the answers.
+    """Running counts of the answers per cell (residence × age band), added in the same transaction
+    that spreads a response into its answers (``surveys.spreading``), so the results page sums a
+    bounded number of rows instead of scanning every answer. ``tally_rebuild`` recomputes them from
+    the answers.
 
     Keys use 0 and "" rather than NULL so that the upsert's conflict target always matches:
     question 0 counts the responses themselves; option 0 with value 0 counts who answered a

@@ -1,5 +1,5 @@
-"""The running counts behind the results page (see ``Tally``): added as responses are spread into
-answers (``responses_spread``), rebuilt on demand."""
+"""The running counts behind the results page (see ``Tally``): the deltas of one response, their
+upsert as responses are spread into answers (``surveys.spreading``), and the rebuild from the answers."""
 
 from __future__ import annotations
 

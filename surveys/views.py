@@ -31,7 +31,8 @@ from surveys.answers import Structure, municipality_codes, published_questionnai
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
 from surveys.results import compute, participation_map
-from surveys.services import rate_limit_allows, response_submit, spread_soon
+from surveys.services import rate_limit_allows, response_submit
+from surveys.tasks import spread_soon
 
 COOKIE_SALT = "surveys.answered"
 STATE_SALT = "surveys.state"

@@ -134,7 +134,7 @@ def questionnaire_provider(kind: str) -> dict:
     from surveys.answers import Structure
     from surveys.models import Questionnaire
     from surveys.results import chart_data, compute
-    from surveys.services import SPREAD_ROUNDS
+    from surveys.spreading import SPREAD_ROUNDS
 
     questionnaire = Questionnaire.objects.with_public_results().order_by("-opens_at", "-pk").first()
     if questionnaire is None:
