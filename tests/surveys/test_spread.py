@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from psm_portal.celery import app as celery_app
 from psm_portal.lib import memo
-from surveys import exports, spreading, views
+from surveys import answering, exports, spreading
 from surveys.answers import Structure, forget_published, published_questionnaire
 from surveys.models import Answer, Kind, Questionnaire, Response, Tally
 from surveys.services import response_submit
@@ -93,8 +93,8 @@ def test_carried_answers_that_do_not_hold_fall_back_on_the_session(client, surve
     if tamper == "forged":
         carried = carried[:-3] + ("AAA" if not carried.endswith("AAA") else "BBB")
     elif tamper == "other questionnaire":
-        state = signing.loads(carried, salt=views.STATE_SALT)
-        carried = signing.dumps({**state, "questionnaire": survey.pk + 1}, salt=views.STATE_SALT, compress=True)
+        state = signing.loads(carried, salt=answering.STATE_SALT)
+        carried = signing.dumps({**state, "questionnaire": survey.pk + 1}, salt=answering.STATE_SALT, compress=True)
     else:
         carried = ""
     reply = client.post(url("section", survey.slug, 3), {**last, "stato": carried})
@@ -104,7 +104,7 @@ def test_carried_answers_that_do_not_hold_fall_back_on_the_session(client, surve
 
 def test_forged_carried_answers_without_a_session_store_nothing(survey, q, enqueued):
     last, carried = up_to_last_page(Client(), survey, q)
-    state = signing.loads(carried, salt=views.STATE_SALT)
+    state = signing.loads(carried, salt=answering.STATE_SALT)
     state["answers"][str(q(Kind.NUMBER).pk)] = 99999
     forged = signing.dumps(state, salt="another-salt", compress=True)
     stranger = Client()
