@@ -1,4 +1,5 @@
-"""The reserved area of the questionnaire: the team's builder, and promotion for the team and the offices."""
+"""The reserved area of the questionnaire: the team's builder and its export of the responses, and promotion
+(link, QR code, poster) for the team and the offices."""
 
 from __future__ import annotations
 
@@ -21,8 +22,7 @@ from psm_portal.lib.forms import errors_text
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure
-from surveys.builder_forms import QuestionForm, QuestionnaireForm, SectionEditForm
-from surveys.forms import SectionForm
+from surveys.forms import QuestionForm, QuestionnaireForm, SectionEditForm, SectionForm
 from surveys.models import Kind, Question, Questionnaire, Section
 from surveys.results import live_counts
 from surveys.services import (
