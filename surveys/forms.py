@@ -155,7 +155,8 @@ class SectionForm(forms.Form):
 
     # --- validation ------------------------------------------------------------
     def _value(self, q: Question):
-        """The answer as the form received it, or None when left blank. Raises ValueError for a non-number."""
+        """The answer as the form received it, or None when left blank. Raises ValidationError for a
+        ranking with a gap, ValueError for a number field holding something else than an integer."""
         data = self.cleaned_data
         name = q.field_name
         kind = q.kind
@@ -184,7 +185,9 @@ class SectionForm(forms.Form):
             chosen = [data.get(f"{name}_r{p}") for p in range(1, top + 1)]
             filled = [int(v) for v in chosen if v]
             if filled and any(not v for v in chosen[: len(filled)]):
-                raise ValueError(gettext("Riempi le posizioni in ordine, dalla prima, senza lasciare buchi."))
+                raise forms.ValidationError(
+                    gettext("Riempi le posizioni in ordine, dalla prima, senza lasciare buchi.")
+                )
             return filled or None
         if kind == Kind.MUNICIPALITY:
             return data.get(name) or None
@@ -199,9 +202,11 @@ class SectionForm(forms.Form):
             q = item["question"]
             try:
                 answers[q.pk] = self._value(q)
-            except ValueError as exc:
-                message = exc.args[0] if exc.args and "posizioni" in str(exc.args[0]) else None
-                self.add_error(item["names"][0], message or gettext("Scrivi un numero intero, senza punti né virgole."))
+            except forms.ValidationError as error:
+                self.add_error(item["names"][0], error)
+                answers[q.pk] = None
+            except ValueError:  # only int() of what the person typed in a number field raises it
+                self.add_error(item["names"][0], gettext("Scrivi un numero intero, senza punti né virgole."))
                 answers[q.pk] = None
         for item in self.items:
             q = item["question"]

@@ -129,16 +129,14 @@ def response_submit(
 # --- Builder ------------------------------------------------------------------
 
 
-class LockedError(ValidationError):
-    """A change that would corrupt the results already collected."""
-
-
+# What a question may no longer change once answers exist: the results would change meaning.
 LOCKED_FIELDS = ("kind", "max_choices", "allow_other", "rank_top", "min_value", "max_value", "condition_option")
 
 
 def ensure_unlocked(questionnaire: Questionnaire, what: str) -> None:
+    """Refuse (``ValidationError``) a change that would corrupt the results already collected."""
     if questionnaire.has_responses():
-        raise LockedError(
+        raise ValidationError(
             _(
                 "Il questionario ha già delle risposte: %(what)s cambierebbe il significato dei risultati. "
                 "Correggi solo i testi, oppure usa «Duplica come nuova versione»."
@@ -178,7 +176,7 @@ def question_save(*, question: Question, option_labels: list[str], actor) -> Que
                 if before.section_id != question.section_id:
                     changed.append("section")
                 if changed or len(labels) != len(existing):
-                    raise LockedError(
+                    raise ValidationError(
                         _(
                             "Il questionario ha già delle risposte: si possono correggere i testi, non cambiare "
                             "tipo, opzioni, limiti o condizioni. Usa «Duplica come nuova versione»."
@@ -196,7 +194,9 @@ def question_save(*, question: Question, option_labels: list[str], actor) -> Que
         questionnaire.touch()
         for option in existing[len(labels) :]:
             if option.answers.exists() or option.dependent_questions.exists():
-                raise LockedError(_("L'opzione «%(label)s» è usata: non si può togliere.") % {"label": option.label})
+                raise ValidationError(
+                    _("L'opzione «%(label)s» è usata: non si può togliere.") % {"label": option.label}
+                )
             option.delete()
         other = question.options.filter(is_other=True).first()
         wants_other = question.allow_other and question.kind in (Kind.SINGLE, Kind.MULTIPLE)

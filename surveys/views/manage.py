@@ -26,7 +26,6 @@ from surveys.forms import QuestionForm, QuestionnaireForm, SectionEditForm, Sect
 from surveys.models import Kind, Question, Questionnaire, Section
 from surveys.results import live_counts
 from surveys.services import (
-    LockedError,
     item_move,
     question_delete,
     question_save,
@@ -206,7 +205,7 @@ def publish(request, pk: int):
             copy = questionnaire_duplicate(questionnaire=questionnaire, actor=request.user)
             messages.success(request, _("Creata la versione %(n)d, in bozza.") % {"n": copy.version})
             return redirect("surveys:edit", copy.pk)
-    except (ValidationError, LockedError) as error:
+    except ValidationError as error:
         messages.error(request, errors_text(error))
     return redirect("surveys:edit", pk)
 
