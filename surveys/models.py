@@ -40,8 +40,6 @@ class Kind(models.TextChoices):
     YES_NO = "yes_no", _("Sì / No")
 
 
-# Kinds whose answers are options of the question.
-OPTION_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING, Kind.AGE_BAND, Kind.YES_NO}
 # Kinds whose options the team writes (the others get fixed options).
 EDITABLE_OPTION_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING}
 # Kinds an answer can be conditioned on.
@@ -187,14 +185,6 @@ class Question(models.Model):
     @property
     def field_name(self) -> str:
         return f"q{self.pk}"
-
-    @property
-    def has_options(self) -> bool:
-        return self.kind in OPTION_KINDS
-
-    @property
-    def is_open_text(self) -> bool:
-        return self.kind in OPEN_KINDS
 
     def scale(self) -> list[tuple[int, str]]:
         labels = self.likert_labels or DEFAULT_LIKERT_LABELS

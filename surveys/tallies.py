@@ -11,8 +11,6 @@ from django.db.models import Count, Max, Min, Sum
 
 from surveys.models import OTHER_MUNICIPALITY, Answer, Kind, Questionnaire, Response, Tally
 
-KEY = ("question_id", "option_id", "value")
-
 
 def cell_of(municipality_id: str | None, resident_elsewhere: bool, age_band_id: int | None) -> tuple[str, int]:
     return (municipality_id or (OTHER_MUNICIPALITY if resident_elsewhere else ""), age_band_id or 0)

@@ -23,7 +23,7 @@ from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure
 from surveys.forms import QuestionForm, QuestionnaireForm, SectionEditForm, SectionForm
-from surveys.models import Kind, Question, Questionnaire, Section
+from surveys.models import Question, Questionnaire, Section
 from surveys.results import live_counts
 from surveys.services import (
     item_move,
@@ -271,7 +271,7 @@ def poster(request, pk: int):
     qr_svg = _qr(questionnaire).svg_inline(scale=10, border=1)
     html = render_to_string(
         "surveys/manage/poster.html",
-        {"questionnaire": questionnaire, "link": public_link(questionnaire), "qr_svg": qr_svg, "kind_count": len(Kind)},
+        {"questionnaire": questionnaire, "link": public_link(questionnaire), "qr_svg": qr_svg},
     )
     pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
     reply = HttpResponse(pdf, content_type="application/pdf")
