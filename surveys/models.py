@@ -117,12 +117,9 @@ class Questionnaire(models.Model):
         return self.responses.exists()
 
     def touch(self) -> None:
-        """Mark the structure as changed, so cached copies of it are reloaded."""
-        from surveys.answers import forget_published
-
-        self.updated_at = timezone.now()
-        Questionnaire.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-        forget_published()
+        """Mark the structure as changed, so cached copies of it are reloaded: a new ``updated_at``
+        (``Structure.cached``), and the save signal drops the published questionnaire kept per process."""
+        self.save(update_fields=["updated_at"])
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from municipalities.models import Municipality
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
 from psm_portal.lib.forms import errors_text
@@ -170,8 +172,6 @@ def item_action(request, pk: int, what: str, item_pk: int, action: str):
 def preview(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     structure = Structure.load(questionnaire)
-    from municipalities.models import Municipality
-
     municipalities = list(Municipality.objects.only("istat_code", "name").order_by("name"))
     forms = [
         SectionForm(
@@ -239,8 +239,6 @@ def promote(request, pk: int):
 
 
 def _qr(questionnaire: Questionnaire):
-    import segno
-
     return segno.make(public_link(questionnaire), error="m")
 
 
@@ -265,7 +263,7 @@ def qr_code(request, pk: int, fmt: str):
 @staff_required
 @require_GET
 def poster(request, pk: int):
-    from weasyprint import HTML
+    from weasyprint import HTML  # a second to import: loaded by the one view that prints
 
     questionnaire = get_object_or_404(Questionnaire.objects.published(), pk=pk)
     qr_svg = _qr(questionnaire).svg_inline(scale=10, border=1)
