@@ -20,10 +20,10 @@ from surveys.services import (
     question_save,
     questionnaire_publish,
     response_submit,
-    responses_spread_all,
     results_publish,
     section_save,
 )
+from surveys.spreading import responses_spread_all
 
 SLUG = "futuro-area-metropolitana"
 RESPONSES = 300

@@ -1,3 +1,6 @@
+"""factory_boy factories of questionnaires, sections and questions, and ``every_kind_questionnaire``:
+a questionnaire with every kind of question, shared by the tests, the benchmarks and the demo seed."""
+
 from __future__ import annotations
 
 from datetime import timedelta
