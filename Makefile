@@ -4,20 +4,39 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install migrate seed worker serve gunicorn lint messages collectstatic bench clean
+.PHONY: run test install install-dev lock migrate seed worker serve gunicorn lint messages collectstatic bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "Serve Python 3.11 o successivo"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes, so `make run` is quick the second time.
+# The portal's packages, pinned with their hashes in requirements.txt. Reinstalled only when that file
+# changes, so `make run` is quick the second time.
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $(STAMP)
 
+# Tests and tooling on top: requirements-dev.txt pins everything in requirements.txt at the same versions.
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+# Deliberately recompile the pinned files after editing requirements.in or requirements-dev.in: every pin that
+# still fits is kept. `make lock LOCK_ARGS=--upgrade` moves everything to the newest releases,
+# `LOCK_ARGS="--upgrade-package django"` just one package.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: $(DEV_STAMP)
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -39,7 +58,7 @@ gunicorn: install
 collectstatic: install
 	$(BIN)/python manage.py collectstatic --noinput
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 
 # Italian is the source language: its catalogue repeats every msgid (msgen, from gettext);
@@ -51,14 +70,16 @@ messages: install
 	sed -i "0,/^#, fuzzy$$/{/^#, fuzzy$$/d}" locale/it/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-test: install
+test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and memory figures; each script prints its own and says which targets it met.
 # bench/questionnaire.py uses PostgreSQL and Redis on 127.0.0.1 and starts its own gunicorn there.
-bench: install
+bench: install-dev
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/phases_pages.py
 	$(BIN)/python bench/plan_pdf.py

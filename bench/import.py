@@ -1,4 +1,4 @@
-"""Benchmark of the projects import and catalogue (issue 5).
+"""Benchmark of the projects import and catalogue.
 
     .venv/bin/python bench/import.py            # SQLite in a temporary file
     DATABASE_URL=postgres://... .venv/bin/python bench/import.py   # an EMPTY database of your own
@@ -83,7 +83,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_municipalities", verbosity=0)
     from projects.models import ImportState, Project, ProjectImport, Publication
-    from projects.services import import_confirm, import_upload
+    from projects.services.imports import import_confirm, import_upload
     from psm_portal.accounts.factories import OfficeFactory, UserFactory
     from psm_portal.accounts.models import Role
 

@@ -180,7 +180,8 @@ def _questionnaire(responses: int) -> None:
     from surveys.answers import Structure
     from surveys.demo import random_answers
     from surveys.factories import every_kind_questionnaire
-    from surveys.services import response_submit, responses_spread_all
+    from surveys.services import response_submit
+    from surveys.spreading import responses_spread_all
 
     survey = every_kind_questionnaire(slug="bench-piano", title="Il futuro del territorio", results_published=True)
     structure = Structure.load(survey)

@@ -253,7 +253,7 @@ def percentile(values: list[float], p: float) -> float:
 def submission_bench(clients: int, submissions: int) -> dict:
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Answer, Kind, Questionnaire, Response
-    from surveys.services import responses_spread_all
+    from surveys.spreading import responses_spread_all
 
     questionnaire = Questionnaire.objects.filter(slug="bench-invio").first() or every_kind_questionnaire(
         slug="bench-invio", title="Bench: invio"

@@ -1,6 +1,7 @@
 """Demo content: a Vision open for review, four axes with objectives and indicators, positions and istanze.
 
-Idempotent: objects are found by their code or number; dates are relative to today.
+Idempotent: objects are found by their code or number; dates are relative to today. Made through the portal's
+services (objectives, istanze) or its model managers, never with the test factories (a development-only package).
 """
 
 from __future__ import annotations
@@ -12,9 +13,22 @@ from django.apps import apps
 from django.utils import timezone
 
 from municipalities.models import Municipality
-from phases.factories import IndicatorFactory, NeedFactory, ObjectiveFactory, VisionVersionFactory
-from phases.models import Need, NeedStatus, NeedTheme, Objective, Phase, Position, Stance, VisionStatus
+from phases.models import (
+    Indicator,
+    Need,
+    NeedStatus,
+    NeedTheme,
+    Objective,
+    ObjectiveLevel,
+    Phase,
+    Position,
+    Stance,
+    VisionStatus,
+    VisionVersion,
+)
 from phases.phases import PhaseKey
+from phases.predicates import phase_windows
+from phases.services import need_review, need_submit, objective_save
 from psm_portal.accounts.models import Office, User
 from psm_portal.lib.html import sanitize_html
 
@@ -142,6 +156,9 @@ TREE = [
     ),
 ]
 
+# What a node of the tree says when the demo has nothing more to say about it.
+PLACEHOLDER = "Descrizione dell'obiettivo."
+
 NEEDS = [
     (
         "083048",
@@ -181,45 +198,68 @@ def seed_phases() -> None:
         Phase.objects.filter(key=key).update(
             starts_at=start + timedelta(days=90 * index), ends_at=start + timedelta(days=90 * (index + 1))
         )
+    # The istanze below pass the listening phase's gate, which reads the dates through this memo.
+    phase_windows.clear()
+
+
+def _objective(actor, *, code: str, parent: Objective | None, order: int, title: str, description: str) -> Objective:
+    """The node with this code, or a new one saved as the team saves it."""
+    if existing := Objective.objects.filter(code=code).first():
+        return existing
+    level = ObjectiveLevel(parent.level + 1) if parent else ObjectiveLevel.AXIS
+    node = Objective(code=code, parent=parent, level=level, order=order, title=title, description=description)
+    return objective_save(objective=node, actor=actor)
 
 
 def seed_objectives() -> list[Objective]:
+    team = User.objects.filter(email="team@demo.psm.local").first()
     general = []
     for a_order, (a_code, a_title, generals) in enumerate(TREE, start=1):
-        axis = ObjectiveFactory(code=a_code, order=a_order, title=a_title, description=f"Asse strategico {a_code}.")
+        axis = _objective(
+            team, code=a_code, parent=None, order=a_order, title=a_title, description=f"Asse strategico {a_code}."
+        )
         for g_order, (g_code, g_title, specifics) in enumerate(generals, start=1):
-            objective = ObjectiveFactory(code=g_code, parent=axis, order=g_order, title=g_title)
+            objective = _objective(
+                team, code=g_code, parent=axis, order=g_order, title=g_title, description=PLACEHOLDER
+            )
             general.append(objective)
             for s_order, (s_code, s_title, indicators) in enumerate(specifics, start=1):
-                specific = ObjectiveFactory(code=s_code, parent=objective, order=s_order, title=s_title)
+                specific = _objective(
+                    team, code=s_code, parent=objective, order=s_order, title=s_title, description=PLACEHOLDER
+                )
                 if not specific.indicators.exists():
-                    for name, unit, baseline, target, year in indicators:
-                        IndicatorFactory(
-                            objective=specific, name=name, unit=unit, baseline=baseline, target=target, year=year
-                        )
+                    Indicator.objects.bulk_create(
+                        Indicator(objective=specific, name=name, unit=unit, baseline=baseline, target=target, year=year)
+                        for name, unit, baseline, target, year in indicators
+                    )
     return general
 
 
 def seed_versions():
+    """Two versions with a history in the past: the services stamp every step with the present moment."""
     now = timezone.now()
-    v1 = VisionVersionFactory(
+    v1, _created = VisionVersion.objects.get_or_create(
         number=1,
-        title="Messina 2030 — prima bozza",
-        text=sanitize_html(VISION_V1),
-        status=VisionStatus.ADOPTED,
-        opened_at=now - timedelta(days=60),
-        deadline=now - timedelta(days=40),
-        closed_at=now - timedelta(days=40),
-        adopted_at=now - timedelta(days=35),
+        defaults={
+            "title": "Messina 2030 — prima bozza",
+            "text": sanitize_html(VISION_V1),
+            "status": VisionStatus.ADOPTED,
+            "opened_at": now - timedelta(days=60),
+            "deadline": now - timedelta(days=40),
+            "closed_at": now - timedelta(days=40),
+            "adopted_at": now - timedelta(days=35),
+        },
     )
-    v2 = VisionVersionFactory(
+    v2, _created = VisionVersion.objects.get_or_create(
         number=2,
-        title="Messina 2030 — lo Stretto e le isole",
-        text=sanitize_html(VISION_V2),
-        status=VisionStatus.OPEN,
-        opened_at=now - timedelta(days=5),
-        deadline=now + timedelta(days=25),
-        notified_at=now - timedelta(days=5),
+        defaults={
+            "title": "Messina 2030 — lo Stretto e le isole",
+            "text": sanitize_html(VISION_V2),
+            "status": VisionStatus.OPEN,
+            "opened_at": now - timedelta(days=5),
+            "deadline": now + timedelta(days=25),
+            "notified_at": now - timedelta(days=5),
+        },
     )
     return v1, v2
 
@@ -252,22 +292,25 @@ def seed_positions(version, general: list[Objective]) -> int:
 
 
 def seed_needs() -> int:
+    """Each comune's mayor sends its istanze, and the team answers some of them."""
+    team = User.objects.filter(email="team@demo.psm.local").first()
     created = 0
     for istat, title, theme, codes, status, reply in NEEDS:
         municipality = Municipality.objects.filter(istat_code=istat).first()
         if municipality is None or Need.objects.filter(municipality=municipality, title=title).exists():
             continue
         mayor = User.objects.mayors_of(municipality).first()
-        need = NeedFactory(
-            municipality=municipality,
-            author=mayor,
+        if mayor is None:
+            continue
+        need = need_submit(
+            user=mayor,
             title=title,
+            description="Il comune chiede attenzione a questo bisogno.",
             theme=theme,
-            status=status,
-            reply=reply,
-            replied_at=timezone.now() if reply else None,
+            objectives=Objective.objects.filter(code__in=codes),
         )
-        need.objectives.set(Objective.objects.filter(code__in=codes))
+        if status != NeedStatus.RECEIVED or reply:
+            need_review(need=need, actor=team, status=status, tags="", reply=reply)
         created += 1
     return created
 

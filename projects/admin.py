@@ -1,3 +1,5 @@
+"""The Django admin of projects, their history, imports and proposals."""
+
 from django.contrib import admin
 
 from projects.models import FundingLine, Project, ProjectChange, ProjectImport, Proposal

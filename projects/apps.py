@@ -1,3 +1,5 @@
+"""The projects app: the offices' portfolios, their imports, and the proposals of phase 2."""
+
 from django.apps import AppConfig
 
 

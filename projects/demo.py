@@ -16,7 +16,7 @@ from django.utils import timezone
 from municipalities.models import Municipality
 from projects.models import FundingLine, Project, Proposal, Publication, Status
 from projects.objectives import specific_objectives
-from projects.services import project_set_publication
+from projects.services.projects import project_set_publication
 from psm_portal.accounts.models import Office, User
 
 DATA = Path(__file__).resolve().parent / "data" / "pnrr_cup_messina.csv"

@@ -1,3 +1,5 @@
+"""Factories of projects and proposals for the tests and the benchmarks (development only)."""
+
 from __future__ import annotations
 
 from decimal import Decimal

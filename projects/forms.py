@@ -1,3 +1,6 @@
+"""The forms of projects: a project (with its funding lines and objectives), an import's upload, a proposal,
+the team's decision on a proposal, and the catalogue's filters; amounts and dates written the Italian way."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from phases.models import Objective
+from projects import rules
 from projects.importer import CellError, parse_amount
-from projects.models import FundingSource, Project, Proposal, Status, cup_validator
+from projects.models import FundingSource, Project, Proposal, Status
 from projects.objectives import specific_objectives
 from psm_portal.accounts.models import Office
 from psm_portal.lib.money import format_number
@@ -127,23 +131,19 @@ class ProjectForm(forms.ModelForm):
                 self.initial[f"funding_{source}"] = amounts[source]
 
     def clean_cup(self) -> str:
-        cup = (self.cleaned_data.get("cup") or "").strip().upper().replace(" ", "")
+        cup = rules.normal_cup(self.cleaned_data.get("cup") or "")
         if cup:
-            cup_validator(cup)
+            rules.cup_validator(cup)
         return cup
 
     def clean(self):
         data = super().clean()
-        if not data.get("municipalities") and not data.get("whole_area"):
-            self.add_error("municipalities", _("Indica almeno un comune oppure l'intera area metropolitana."))
-        if "cup" in data and not data["cup"] and data.get("status") and data["status"] != Status.IDEA:
-            self.add_error("cup", _("Il CUP è obbligatorio, tranne che per le idee."))
-        for start, end, message in (
-            ("planned_start", "planned_end", _("La fine prevista è precedente all'inizio previsto.")),
-            ("actual_start", "actual_end", _("La fine effettiva è precedente all'inizio effettivo.")),
-        ):
-            if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, message)
+        breaches = [rules.place_required(data.get("municipalities"), data.get("whole_area"))]
+        if "cup" in data and data.get("status"):
+            breaches.append(rules.cup_required(data["cup"], data["status"]))
+        breaches += rules.dates_in_order(data)
+        for breach in filter(None, breaches):
+            self.add_error(breach.field, breach.message)
         return data
 
     def _post_clean(self):

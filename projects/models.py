@@ -5,59 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-CUP_PATTERN = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
-cup_validator = RegexValidator(
-    CUP_PATTERN,
-    _("Il CUP deve avere 15 caratteri: una lettera, due cifre, una lettera e undici cifre (es. B33C22000020006)."),
-)
+from municipalities.models import Municipality
+from phases.models import Objective
+from projects import rules
+from projects.choices import FundingSource, Origin, Priority, Publication, Status
+
 MONEY = {"max_digits": 15, "decimal_places": 2}
-
-
-class Status(models.TextChoices):
-    IDEA = "idea", _("idea")
-    PLANNED = "planned", _("programmato")
-    DESIGNED = "designed", _("progettato")
-    FUNDED = "funded", _("finanziato")
-    IN_PROGRESS = "in_progress", _("in corso")
-    COMPLETED = "completed", _("concluso")
-    SUSPENDED = "suspended", _("sospeso")
-
-
-class FundingSource(models.TextChoices):
-    PNRR = "pnrr", _("PNRR")
-    EU_COHESION = "eu_cohesion", _("fondi europei di coesione")
-    FSC = "fsc", _("Fondo Sviluppo e Coesione (FSC)")
-    STATE = "state", _("Stato")
-    REGION = "region", _("Regione")
-    METRO_CITY = "metro_city", _("Città Metropolitana")
-    MUNICIPALITY = "municipality", _("comune")
-    PRIVATE = "private", _("privati")
-    TO_BE_FOUND = "to_be_found", _("da reperire")
-
-
-class Priority(models.IntegerChoices):
-    HIGH = 1, _("alta")
-    MEDIUM = 2, _("media")
-    LOW = 3, _("bassa")
-
-
-class Origin(models.TextChoices):
-    PORTFOLIO = "portfolio", _("parco progettuale dell'ufficio")
-    NEED = "need", _("istanza di un comune")
-    WORKING_TABLE = "working_table", _("tavolo di lavoro")
-    PROPOSAL = "proposal", _("proposta")
-
-
-class Publication(models.TextChoices):
-    DRAFT = "draft", _("bozza")
-    PUBLISHED = "published", _("pubblicato")
 
 
 def office_scoped(queryset: models.QuerySet, user) -> models.QuerySet:
@@ -110,12 +71,12 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProjectQuerySet:
         return self.select_related("office").prefetch_related(
-            models.Prefetch("municipalities", queryset=_municipality_model().objects.only("istat_code", "name", "slug"))
+            models.Prefetch("municipalities", queryset=Municipality.objects.only("istat_code", "name", "slug"))
         )
 
     def with_objectives(self) -> ProjectQuerySet:
         return self.prefetch_related(
-            models.Prefetch("objectives", queryset=_objective_model().objects.only("pk", "code", "title", "sort_key"))
+            models.Prefetch("objectives", queryset=Objective.objects.only("pk", "code", "title", "sort_key"))
         )
 
     def serving(self, objectives) -> ProjectQuerySet:
@@ -124,22 +85,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(pk__in=through.objects.filter(objective__in=objectives).values("project_id"))
 
 
-def _objective_model():
-    from phases.models import Objective
-
-    return Objective
-
-
-def _municipality_model():
-    from municipalities.models import Municipality
-
-    return Municipality
-
-
 class Project(models.Model):
     title = models.CharField(_("titolo"), max_length=300)
     summary = models.TextField(_("sintesi"), blank=True, max_length=1000)
-    description = models.TextField(_("descrizione"), blank=True)
+    description = models.TextField(_("descrizione"), blank=True, max_length=20000)
     office = models.ForeignKey(
         "accounts.Office", verbose_name=_("ufficio"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -147,7 +96,7 @@ class Project(models.Model):
         _("CUP"),
         max_length=15,
         blank=True,
-        validators=[cup_validator],
+        validators=[rules.cup_validator],
         help_text=_("Codice Unico di Progetto: facoltativo solo per le idee."),
     )
     local_code = models.CharField(
@@ -203,7 +152,7 @@ class Project(models.Model):
                 name="project_local_code_unique_in_office",
                 violation_error_message=_("L'ufficio ha già un progetto con questo codice locale."),
             ),
-            models.CheckConstraint(condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="project_cup_format"),
+            models.CheckConstraint(condition=Q(cup="") | Q(cup__regex=rules.CUP_PATTERN), name="project_cup_format"),
             models.CheckConstraint(condition=~Q(cup="") | Q(status="idea"), name="project_cup_required_unless_idea"),
             models.CheckConstraint(
                 condition=Q(total_cost__isnull=True) | Q(total_cost__gte=0), name="project_total_cost_not_negative"
@@ -237,17 +186,8 @@ class Project(models.Model):
         return self.publication == Publication.PUBLISHED
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        errors = {}
-        if not self.cup and self.status != Status.IDEA:
-            errors["cup"] = _("Il CUP è obbligatorio, tranne che per le idee.")
-        for start, end, label in (
-            ("planned_start", "planned_end", _("La fine prevista è precedente all'inizio previsto.")),
-            ("actual_start", "actual_end", _("La fine effettiva è precedente all'inizio effettivo.")),
-        ):
-            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
-                errors[end] = label
+        breaches = [rules.cup_required(self.cup, self.status), *rules.dates_in_order(vars(self))]
+        errors = {breach.field: breach.message for breach in breaches if breach}
         if errors:
             raise ValidationError(errors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from projects.models import ImportState, ProjectImport
-from projects.services import import_apply, import_validate
+from projects.services.imports import import_apply, import_validate
 
 
 @shared_task(acks_late=True)

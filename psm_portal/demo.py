@@ -1,12 +1,15 @@
-"""Demo data for ``manage.py seed_demo``: one user per role, a few offices. Idempotent."""
+"""Demo data for ``manage.py seed_demo``: one user per role, a few offices. Idempotent.
+
+Made with the portal's own model managers, never with the test factories (a development-only package).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from municipalities.models import Municipality
-from psm_portal.accounts.factories import DEMO_PASSWORD, OfficeFactory, UserFactory
-from psm_portal.accounts.models import Role, User
+from psm_portal.accounts.demo import DEMO_PASSWORD
+from psm_portal.accounts.models import Office, Role, User
 
 OFFICES = [
     ("viabilita", "Viabilità e infrastrutture", "Ing. Giovanni Russo"),
@@ -42,9 +45,11 @@ DEMO_USERS = [
 ]
 
 
-def seed_offices() -> dict[str, object]:
+def seed_offices() -> dict[str, Office]:
     return {
-        code: OfficeFactory(code=code, name=name, head=head, email=f"{code}@cittametropolitana.me.it")
+        code: Office.objects.get_or_create(
+            code=code, defaults={"name": name, "head": head, "email": f"{code}@cittametropolitana.me.it"}
+        )[0]
         for code, name, head in OFFICES
     }
 
@@ -54,8 +59,10 @@ def seed_users(offices: dict) -> list[User]:
     for demo in DEMO_USERS:
         user = User.objects.filter(email=demo.email).first()
         if user is None:
-            user = UserFactory(
-                email=demo.email,
+            # An account with a password already set: the team's invitation service would e-mail a link instead.
+            user = User.objects.create_user(
+                demo.email,
+                DEMO_PASSWORD,
                 full_name=demo.full_name,
                 role=demo.role,
                 office=offices.get(demo.office_code),

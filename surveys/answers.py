@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from municipalities.models import Municipality
 from psm_portal.lib.memo import Memo
 from psm_portal.lib.money import format_number
 from surveys.models import OTHER_MUNICIPALITY, Kind, Question, Questionnaire, Section
@@ -41,8 +42,6 @@ _structures = Memo("surveys.structures", CACHE_SECONDS)
 
 def municipality_codes() -> frozenset[str]:
     """The 108 ISTAT codes: reference data loaded once per process (not kept while the table is empty)."""
-    from municipalities.models import Municipality
-
     return _municipality_codes.get_or_load(
         None, lambda: frozenset(Municipality.objects.values_list("istat_code", flat=True)), keep=bool
     )
@@ -58,6 +57,7 @@ def forget_published(**_kwargs) -> None:
     _published.clear()
 
 
+# Any save of a questionnaire, ``Questionnaire.touch`` included, drops the copies kept in this process.
 post_save.connect(forget_published, sender=Questionnaire, dispatch_uid="surveys.forget_published.save")
 post_delete.connect(forget_published, sender=Questionnaire, dispatch_uid="surveys.forget_published.delete")
 

@@ -1,3 +1,5 @@
+"""The citizen questionnaire's app: its name, and the section it adds to a comune's page once the apps are loaded."""
+
 from django.apps import AppConfig
 
 

@@ -1,5 +1,9 @@
 """Demo content for ``manage.py seed_demo``: a published questionnaire with every kind of question
-and a few hundred generated responses, with results public. Idempotent."""
+and a few hundred generated responses, with results public. Idempotent.
+
+Built through the questionnaire builder's services, never with the test factories (a development-only package);
+``add_every_kind_of_question`` is the shape the demo and the tests share.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,17 @@ from datetime import timedelta
 from django.utils import timezone
 
 from municipalities.models import Municipality
+from psm_portal.accounts.models import User
 from surveys.answers import Structure, other_option_id
-from surveys.factories import every_kind_questionnaire
-from surveys.models import Kind, Questionnaire
-from surveys.services import response_submit, responses_spread_all
+from surveys.models import Kind, Question, Questionnaire, Section
+from surveys.services import (
+    question_save,
+    questionnaire_publish,
+    response_submit,
+    results_publish,
+    section_save,
+)
+from surveys.spreading import responses_spread_all
 
 SLUG = "futuro-area-metropolitana"
 RESPONSES = 300
@@ -24,6 +35,77 @@ WISHES = [
     "Più lavoro per i giovani, per non dover partire.",
     "Treni veloci tra Messina e Palermo.",
 ]
+PRIVACY_NOTICE = "Titolare del trattamento: Città Metropolitana di Messina. Le risposte sono anonime."
+
+
+def add_every_kind_of_question(questionnaire: Questionnaire, *, actor: User | None = None) -> Questionnaire:
+    """Three sections with every kind of question, a condition inside a section and one across sections,
+    added to a questionnaire that has none yet, as the builder adds them."""
+
+    def add_section(title: str) -> Section:
+        return section_save(section=Section(questionnaire=questionnaire, title=title), actor=actor)
+
+    def add_question(section: Section, kind: str, text: str, options: tuple[str, ...] = (), **fields) -> Question:
+        return question_save(
+            question=Question(section=section, kind=kind, text=text, **fields), option_labels=list(options), actor=actor
+        )
+
+    about = add_section("Chi sei")
+    add_question(about, Kind.MUNICIPALITY, "In quale comune vivi?")
+    add_question(about, Kind.AGE_BAND, "Quanti anni hai?")
+    commuter = add_question(about, Kind.YES_NO, "Ti sposti ogni giorno per studio o lavoro?")
+    add_question(
+        about,
+        Kind.NUMBER,
+        "Quanti minuti impieghi per lo spostamento?",
+        help_text="Solo andata, in minuti.",
+        min_value=0,
+        max_value=300,
+        condition_option=commuter.options.get(label="Sì"),
+    )
+    priorities = add_section("Priorità")
+    transport = add_question(
+        priorities,
+        Kind.SINGLE,
+        "Quale mezzo usi di più?",
+        ("Auto", "Autobus", "Treno", "Nave o aliscafo"),
+        allow_other=True,
+    )
+    add_question(
+        priorities,
+        Kind.MULTIPLE,
+        "Quali temi ti stanno più a cuore?",
+        ("Trasporti", "Lavoro", "Ambiente", "Turismo", "Scuola"),
+        allow_other=True,
+        max_choices=3,
+    )
+    add_question(
+        priorities,
+        Kind.RANKING,
+        "Metti in ordine le priorità per i prossimi tre anni",
+        ("Strade", "Porti", "Scuole", "Dissesto idrogeologico", "Digitale"),
+        rank_top=3,
+    )
+    add_question(
+        priorities,
+        Kind.SINGLE,
+        "Quanto spesso prendi la nave?",
+        ("Mai", "Qualche volta l'anno", "Ogni mese", "Ogni settimana"),
+        widget="select",
+        required=False,
+    )
+    opinions = add_section("Opinioni")
+    add_question(opinions, Kind.LIKERT, "Il territorio metropolitano è ben collegato")
+    add_question(
+        opinions,
+        Kind.SHORT_TEXT,
+        "Quale linea di trasporto useresti se ci fosse?",
+        required=False,
+        condition_option=transport.options.get(label="Autobus"),
+    )
+    add_question(opinions, Kind.SHORT_TEXT, "In una parola, il tuo territorio", required=False)
+    add_question(opinions, Kind.LONG_TEXT, "Che cosa dovrebbe cambiare nei prossimi anni?", required=False)
+    return questionnaire
 
 
 def random_answers(structure: Structure, rng: random.Random, municipalities: list, weights: list) -> dict:
@@ -66,18 +148,22 @@ def random_answers(structure: Structure, rng: random.Random, municipalities: lis
 def seed(stdout) -> None:
     questionnaire = Questionnaire.objects.filter(slug=SLUG).first()
     if questionnaire is None:
+        team = User.objects.filter(email="team@demo.psm.local").first()
         today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        questionnaire = every_kind_questionnaire(
+        questionnaire = Questionnaire.objects.create(
             slug=SLUG,
             title="Il futuro dell'area metropolitana",
             introduction=(
                 "Dieci minuti per dire come vivi il territorio e che cosa ti aspetti dal Piano Strategico "
                 "Metropolitano nei prossimi tre anni."
             ),
+            privacy_notice=PRIVACY_NOTICE,
             opens_at=today - timedelta(days=10),
             closes_at=today + timedelta(days=60),
-            results_published=True,
         )
+        add_every_kind_of_question(questionnaire, actor=team)
+        questionnaire_publish(questionnaire=questionnaire, actor=team)
+        results_publish(questionnaire=questionnaire, actor=team)
     if questionnaire.responses.exists():
         stdout.write(f"Questionario dimostrativo già presente: /questionario/{SLUG}/")
         return

@@ -14,12 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from municipalities.models import Municipality
 from psm_portal.lib.csvexport import safe_cell
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Response
-from surveys.services import spread_pending
+from surveys.spreading import spread_pending
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,6 @@ def csv_lines(structure: Structure) -> Iterator[str]:
 
 def _xlsx_cell(sheet, value):
     """Texts go in as string cells, so "=HYPERLINK(…)" stays a text and needs no apostrophe."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if not isinstance(value, str):
         return value  # numbers, the day as a date, None for an empty cell
     cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -167,8 +167,6 @@ def _xlsx_cell(sheet, value):
 
 
 def xlsx_bytes(structure: Structure) -> bytes:
-    from openpyxl import Workbook
-
     cols = columns(structure, include_open=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Risposte"))

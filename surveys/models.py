@@ -40,8 +40,6 @@ class Kind(models.TextChoices):
     YES_NO = "yes_no", _("Sì / No")
 
 
-# Kinds whose answers are options of the question.
-OPTION_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING, Kind.AGE_BAND, Kind.YES_NO}
 # Kinds whose options the team writes (the others get fixed options).
 EDITABLE_OPTION_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING}
 # Kinds an answer can be conditioned on.
@@ -119,12 +117,9 @@ class Questionnaire(models.Model):
         return self.responses.exists()
 
     def touch(self) -> None:
-        """Mark the structure as changed, so cached copies of it are reloaded."""
-        from surveys.answers import forget_published
-
-        self.updated_at = timezone.now()
-        Questionnaire.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-        forget_published()
+        """Mark the structure as changed, so cached copies of it are reloaded: a new ``updated_at``
+        (``Structure.cached``), and the save signal drops the published questionnaire kept per process."""
+        self.save(update_fields=["updated_at"])
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
@@ -187,14 +182,6 @@ class Question(models.Model):
     @property
     def field_name(self) -> str:
         return f"q{self.pk}"
-
-    @property
-    def has_options(self) -> bool:
-        return self.kind in OPTION_KINDS
-
-    @property
-    def is_open_text(self) -> bool:
-        return self.kind in OPEN_KINDS
 
     def scale(self) -> list[tuple[int, str]]:
         labels = self.likert_labels or DEFAULT_LIKERT_LABELS
@@ -298,9 +285,10 @@ class Answer(models.Model):
 
 
 class Tally(models.Model):
-    """Running counts of the answers per cell (residence × age band), kept by ``response_submit`` in
-    the same transaction as the answers, so the results page sums a bounded number of rows instead
-    of scanning every answer. ``tally_rebuild`` recomputes them from the answers.
+    """Running counts of the answers per cell (residence × age band), added in the same transaction
+    that spreads a response into its answers (``surveys.spreading``), so the results page sums a
+    bounded number of rows instead of scanning every answer. ``tally_rebuild`` recomputes them from
+    the answers.
 
     Keys use 0 and "" rather than NULL so that the upsert's conflict target always matches:
     question 0 counts the responses themselves; option 0 with value 0 counts who answered a

@@ -12,7 +12,7 @@ from psm_portal.lib.plan_data import digest, table_rows, unavailable
 from surveys.answers import Structure
 from surveys.models import Option, Question, Questionnaire, Response, Tally
 from surveys.results import chart_data, compute
-from surveys.services import SPREAD_ROUNDS
+from surveys.spreading import SPREAD_ROUNDS
 
 
 def questionnaire_provider(kind: str) -> dict:

@@ -18,7 +18,7 @@ from municipalities.models import Municipality
 from psm_portal.lib.money import format_number
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Question, Questionnaire, Response, Tally
-from surveys.services import READER_ROUNDS, spread_pending
+from surveys.spreading import READER_ROUNDS, spread_pending
 from surveys.tallies import municipality_value
 
 BAR_WIDTH = 820  # SVG units of the longest bar (the chart is 1000 wide)

@@ -5,28 +5,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from psm_portal.audit.services import audit_record
-from psm_portal.lib.memo import Memo
-from surveys.answers import Structure, check, check_all, other_option_id
-from surveys.answers import municipality_codes as reference_codes
+from surveys.answers import Structure, check_all
 from surveys.models import (
     AGE_BANDS,
     EDITABLE_OPTION_KINDS,
     OTHER_MUNICIPALITY,
     YES_NO,
-    Answer,
     Kind,
     Option,
     Question,
@@ -34,9 +30,6 @@ from surveys.models import (
     Response,
     Section,
 )
-from surveys.tallies import Deltas, cell_of, response_deltas, tally_add
-
-logger = logging.getLogger(__name__)
 
 # --- Abuse --------------------------------------------------------------------
 
@@ -69,31 +62,6 @@ def rate_limit_allows(*, questionnaire: Questionnaire, ip: str) -> bool:
 
 
 # --- Responses ----------------------------------------------------------------
-
-
-def _answer_rows(structure: Structure, answers: Mapping[int, object]) -> list[Answer]:
-    """The rows of ``surveys_answer`` for one response (ids only: no related object is loaded)."""
-    rows: list[Answer] = []
-    for pk, value in answers.items():
-        question = structure.questions[pk]
-        kind = question.kind
-        if kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
-            rows.append(Answer(question_id=pk, option_id=value["option"], text=value.get("other", "")))
-        elif kind == Kind.MULTIPLE:
-            other = other_option_id(question)
-            for option in value["options"]:
-                text = value.get("other", "") if option == other else ""
-                rows.append(Answer(question_id=pk, option_id=option, text=text))
-        elif kind == Kind.RANKING:
-            for position, option in enumerate(value, start=1):
-                rows.append(Answer(question_id=pk, option_id=option, rank=position))
-        elif kind in (Kind.LIKERT, Kind.NUMBER):
-            rows.append(Answer(question_id=pk, number=value))
-        elif kind == Kind.MUNICIPALITY:
-            rows.append(Answer(question_id=pk, municipality_id=None if value == OTHER_MUNICIPALITY else value))
-        else:
-            rows.append(Answer(question_id=pk, text=value))
-    return rows
 
 
 def _insert_response(response: Response, payload: dict) -> None:
@@ -130,8 +98,8 @@ def response_submit(
     """Store one anonymous response with all its answers at once, or nothing (``ValidationError``).
 
     The answers are kept on the response as sent (``pending``) and spread into ``Answer`` rows and
-    running counts by ``responses_spread``, in batches, soon after (see ``spread_soon``). Every
-    reader of answers or counts spreads what is still pending first, so nothing is ever missing.
+    running counts soon after, in batches (``surveys.spreading``). Every reader of answers or counts
+    spreads what is still pending first, so nothing is ever missing.
     """
     now = now or timezone.now()
     if not questionnaire.is_open(now):
@@ -158,143 +126,17 @@ def response_submit(
     return response
 
 
-# --- Spreading responses into answers and counts --------------------------------
-
-SPREAD_BATCH = 500
-SPREAD_ROUNDS = 200  # a bound on one call: 100,000 responses
-READER_ROUNDS = 4  # what one page view may spread when no worker has (2,000 responses)
-# Set when this process asks for a run, for SURVEYS_SPREAD_DELAY_SECONDS: see ``spread_soon``.
-_spread_asked = Memo("surveys.spread_asked", lambda: settings.SURVEYS_SPREAD_DELAY_SECONDS)
-
-
-def _readable(structure: Structure, payload, codes) -> dict[int, object] | None:
-    """The answers of a pending response as ``_answer_rows`` takes them, each still valid for the
-    questionnaire as it is now; None when any is not (it is then left pending, for a person to see)."""
-    try:
-        values = {int(k): v for k, v in payload.items() if int(k) in structure.questions and v is not None}
-    except (AttributeError, TypeError, ValueError):
-        return None
-    for pk, value in values.items():
-        if check(structure.questions[pk], value, codes) is not None:
-            return None
-    return values
-
-
-def _spread_batch(*, questionnaire_id: int | None, after, limit: int) -> tuple[int, int, object]:
-    """One transaction: up to ``limit`` pending responses after the key ``after``, in key order.
-    Returns (rows read, responses spread, last key read)."""
-    pending = Response.objects.pending()
-    if questionnaire_id is not None:
-        pending = pending.filter(questionnaire_id=questionnaire_id)
-    if after is not None:
-        pending = pending.filter(pk__gt=after)
-    codes = reference_codes()
-    # Rows are locked as they are read (PostgreSQL) or the transaction holds the write lock from
-    # its start (SQLite, IMMEDIATE): no other run can spread them meanwhile.
-    with transaction.atomic():
-        rows = list(
-            pending.select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("pk", "questionnaire_id", "municipality_id", "resident_elsewhere", "age_band_id", "pending")[
-                :limit
-            ]
-        )
-        if not rows:
-            return 0, 0, after
-        questionnaires = Questionnaire.objects.in_bulk({row[1] for row in rows})
-        answers: list[Answer] = []
-        deltas: dict[int, Deltas] = {}
-        ids = []
-        for pk, questionnaire_pk, municipality_id, resident_elsewhere, age_band_id, payload in rows:
-            structure = Structure.cached(questionnaires[questionnaire_pk])
-            values = _readable(structure, payload, codes)
-            if values is None:
-                logger.error("Questionnaire response %s: its pending answers are not valid any more", pk)
-                continue
-            for answer in _answer_rows(structure, values):
-                answer.response_id = pk
-                answers.append(answer)
-            cell = cell_of(municipality_id, resident_elsewhere, age_band_id)
-            response_deltas(structure, values, cell, deltas.setdefault(questionnaire_pk, Deltas()))
-            ids.append(pk)
-        Response.objects.filter(pk__in=ids).update(pending=None)
-        Answer.objects.bulk_create(answers, batch_size=2000)
-        for questionnaire_pk in sorted(deltas):
-            tally_add(questionnaire=questionnaires[questionnaire_pk], deltas=deltas[questionnaire_pk])
-    return len(rows), len(ids), rows[-1][0]
-
-
-def responses_spread(*, questionnaire_id: int | None = None, limit: int = SPREAD_BATCH) -> int:
-    """Write up to ``limit`` pending responses out as ``Answer`` rows and add their counts, in one
-    transaction; returns how many. Rows another transaction is spreading are skipped, not waited for.
-
-    Answers to a question deleted since (possible only while a questionnaire has no spread answers)
-    are dropped. A response with an answer that is not valid for the questionnaire as it is now
-    (an option removed before the first answers, by a process that still had the old structure)
-    is logged and left pending: it never holds back the others, nor fails the batch."""
-    return _spread_batch(questionnaire_id=questionnaire_id, after=None, limit=limit)[1]
-
-
-def responses_spread_all(*, questionnaire_id: int | None = None, rounds: int = SPREAD_ROUNDS) -> int:
-    """Spread the pending responses (of one questionnaire, or of all), batch after batch in key order,
-    so rows left pending are passed over rather than read again."""
-    total, after = 0, None
-    for _round in range(rounds):
-        read, spread, after = _spread_batch(questionnaire_id=questionnaire_id, after=after, limit=SPREAD_BATCH)
-        total += spread
-        if read < SPREAD_BATCH:
-            break
-    return total
-
-
-def spread_pending(questionnaire: Questionnaire, *, rounds: int = READER_ROUNDS) -> None:
-    """Before reading a questionnaire's answers or counts: spread what is still pending (one query
-    when, as usual, nothing is). A page view spreads at most ``READER_ROUNDS`` batches (a worker
-    passes more), and a database error here is logged, not shown: the page then reads what is
-    already spread."""
-    if not Response.objects.pending().filter(questionnaire=questionnaire).exists():
-        return
-    try:
-        responses_spread_all(questionnaire_id=questionnaire.pk, rounds=rounds)
-    except DatabaseError:
-        logger.exception("Questionnaire %s: its pending responses could not be spread", questionnaire.pk)
-
-
-def spread_soon() -> None:
-    """Ask a worker to spread the pending responses in a moment.
-
-    A process asks at most once per ``SURVEYS_SPREAD_DELAY_SECONDS``, for a run that starts after
-    that delay: a response that did not ask was stored before the run it relies on starts. With
-    tasks run in-process (no Redis) the spreading happens at once. A broker that is down only
-    delays the spreading (readers spread what is pending): it never fails the citizen's submission.
-    """
-    if _spread_asked.get():
-        return  # a run is already asked for, and starts after this response was stored
-    from psm_portal.celery import app
-    from surveys.tasks import spread_responses
-
-    eager = app.conf.task_always_eager
-    if not eager:  # with tasks run in-process, every response is spread at once
-        _spread_asked.set(None, True)
-    try:
-        spread_responses.apply_async(countdown=0 if eager else settings.SURVEYS_SPREAD_DELAY_SECONDS + 1)
-    except Exception:
-        logger.exception("Questionnaire responses: the spreading could not be enqueued")
-
-
 # --- Builder ------------------------------------------------------------------
 
 
-class LockedError(ValidationError):
-    """A change that would corrupt the results already collected."""
-
-
+# What a question may no longer change once answers exist: the results would change meaning.
 LOCKED_FIELDS = ("kind", "max_choices", "allow_other", "rank_top", "min_value", "max_value", "condition_option")
 
 
 def ensure_unlocked(questionnaire: Questionnaire, what: str) -> None:
+    """Refuse (``ValidationError``) a change that would corrupt the results already collected."""
     if questionnaire.has_responses():
-        raise LockedError(
+        raise ValidationError(
             _(
                 "Il questionario ha già delle risposte: %(what)s cambierebbe il significato dei risultati. "
                 "Correggi solo i testi, oppure usa «Duplica come nuova versione»."
@@ -334,7 +176,7 @@ def question_save(*, question: Question, option_labels: list[str], actor) -> Que
                 if before.section_id != question.section_id:
                     changed.append("section")
                 if changed or len(labels) != len(existing):
-                    raise LockedError(
+                    raise ValidationError(
                         _(
                             "Il questionario ha già delle risposte: si possono correggere i testi, non cambiare "
                             "tipo, opzioni, limiti o condizioni. Usa «Duplica come nuova versione»."
@@ -352,7 +194,9 @@ def question_save(*, question: Question, option_labels: list[str], actor) -> Que
         questionnaire.touch()
         for option in existing[len(labels) :]:
             if option.answers.exists() or option.dependent_questions.exists():
-                raise LockedError(_("L'opzione «%(label)s» è usata: non si può togliere.") % {"label": option.label})
+                raise ValidationError(
+                    _("L'opzione «%(label)s» è usata: non si può togliere.") % {"label": option.label}
+                )
             option.delete()
         other = question.options.filter(is_other=True).first()
         wants_other = question.allow_other and question.kind in (Kind.SINGLE, Kind.MULTIPLE)

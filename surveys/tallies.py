@@ -1,5 +1,5 @@
-"""The running counts behind the results page (see ``Tally``): added as responses are spread into
-answers (``responses_spread``), rebuilt on demand."""
+"""The running counts behind the results page (see ``Tally``): the deltas of one response, their
+upsert as responses are spread into answers (``surveys.spreading``), and the rebuild from the answers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 
 from surveys.models import OTHER_MUNICIPALITY, Answer, Kind, Questionnaire, Response, Tally
-
-KEY = ("question_id", "option_id", "value")
 
 
 def cell_of(municipality_id: str | None, resident_elsewhere: bool, age_band_id: int | None) -> tuple[str, int]:

@@ -89,7 +89,7 @@ def test_the_moved_models_keep_their_rows_files_and_audit_log(transactional_db, 
     document = PlanDocument.objects.get(kind="draft", version=1)
     assert document.is_published and document.sha256 == "ab" * 32
     assert document.file.read() == b"%PDF-1.7 piano"
-    assert document.get_absolute_url() == "/area-riservata/piano/1/"
+    assert document.get_absolute_url() == f"/area-riservata/piano/{document.pk}/"
     comments = {c.body: c for c in PlanComment.objects.filter(document=document)}
     assert comments["Dal comune"].municipality == messina and comments["Dall'ufficio"].office == office
     assert Office._meta.db_table == "accounts_office" and PlanDocument._meta.db_table == "plan_plandocument"

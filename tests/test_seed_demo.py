@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -12,6 +15,7 @@ from municipalities.models import Municipality
 from psm_portal.accounts.factories import DEMO_PASSWORD
 from psm_portal.accounts.models import Office, Role, User
 from psm_portal.demo import DEMO_USERS, OFFICES
+from tests.requirements import ROOT, development_only_modules
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +57,41 @@ def test_demo_users_sign_in(client):
     _seed()
     response = client.post(reverse("accounts:login"), {"username": "team@demo.psm.local", "password": DEMO_PASSWORD})
     assert response["Location"] == reverse("accounts:dashboard")
+
+
+# A fresh interpreter where every module that only requirements-dev.txt installs fails to import,
+# as in a virtual environment made from requirements.txt alone.
+WITHOUT_DEVELOPMENT_PACKAGES = """
+import sys
+
+sys.modules.update(dict.fromkeys(sys.argv[1].split(",")))  # None there: `import factory` raises
+import django
+
+django.setup()
+from django.core.management import call_command
+
+call_command("migrate", verbosity=0)
+call_command("seed_demo")
+"""
+
+
+def test_seed_demo_needs_no_development_package(tmp_path):
+    blocked = development_only_modules()
+    assert {"factory", "faker", "pytest"} <= blocked
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"} and not key.startswith("AWS_")
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "psm_portal.settings", "VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DEVELOPMENT_PACKAGES, ",".join(sorted(blocked))],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Dati dimostrativi pronti." in result.stdout
+    assert (tmp_path / "db.sqlite3").exists()

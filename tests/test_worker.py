@@ -152,7 +152,7 @@ def test_a_real_worker_sends_the_invitation(worker, team_user, client):
 
 def test_a_real_worker_spreads_the_responses(transactional_db, worker, settings):
     """A submission asks for a run after the delay; the worker writes the answers and the counts."""
-    from surveys import services
+    from surveys import services, tasks
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Answer, Response, Tally
     from tests.surveys.conftest import Q, full_answers
@@ -161,7 +161,7 @@ def test_a_real_worker_spreads_the_responses(transactional_db, worker, settings)
     for _ in range(3):
         services.response_submit(questionnaire=survey, answers=full_answers(Q(survey)))
     settings.SURVEYS_SPREAD_DELAY_SECONDS = 0
-    services.spread_soon()
+    tasks.spread_soon()
     assert Response.objects.pending().count() == 3  # the web process only enqueued the run
     _wait_for(
         lambda: True if not Response.objects.pending().exists() else None, worker, "risposte distribuite dal worker"

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import factory
 
+from psm_portal.accounts.demo import DEMO_PASSWORD
 from psm_portal.accounts.models import Office, Role, User
-
-DEMO_PASSWORD = "demo-psm-messina"
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):

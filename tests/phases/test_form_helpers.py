@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from phases.forms import OpenReviewForm, PhaseDatesForm
-from surveys.builder_forms import QuestionnaireForm
+from surveys.forms import QuestionnaireForm
 
 FORMS = [(PhaseDatesForm, "starts_at"), (OpenReviewForm, "deadline"), (QuestionnaireForm, "opens_at")]
 

@@ -20,7 +20,8 @@ from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.factories import every_kind_questionnaire
 from surveys.models import Option, Tally
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from surveys.tallies import tally_rebuild
 from tests.plan.synthetic import PROVIDERS
 

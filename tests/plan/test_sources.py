@@ -27,7 +27,8 @@ from surveys import plan_section as surveys_section
 from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.factories import every_kind_questionnaire
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from tests.plan.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -271,11 +272,11 @@ def test_each_provider_s_queries_do_not_grow_with_the_data():
 
 def test_the_questionnaire_section_counts_every_stored_response(monkeypatch):
     """In the worker the section spreads all that is pending, past what one page view would."""
-    from surveys import services
+    from surveys import spreading
     from surveys.models import Response
 
-    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
-    count = 2 * services.READER_ROUNDS + 3
+    monkeypatch.setattr(spreading, "SPREAD_BATCH", 2)
+    count = 2 * spreading.READER_ROUNDS + 3
     _questionnaire(responses=count)
     section = surveys_section.questionnaire_provider("draft")
     assert section["responses"] == count

@@ -147,7 +147,7 @@ def test_model_constraints_guard_the_cup():
 
 
 def test_history_labels_follow_the_active_language():
-    from projects.views import _readable_history
+    from projects.views.public import _readable_history
 
     change = ProjectChange(changes={"municipalities": [[], ["083048"]], "title": ["Prima", "Dopo"]})
     with translation.override("en"):
@@ -183,7 +183,7 @@ def test_a_no_change_update_sends_no_write_query(office_a_user, office_a, messin
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from projects.services import project_update
+    from projects.services.projects import project_update
 
     funding = {"pnrr": Decimal("1000000"), "metro_city": Decimal("234567.89")}
     project = ProjectFactory(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from projects.importer import plan_from_bytes
+from projects.importer import read_import
 from projects.models import FundingLine, ImportState, Project, ProjectChange, ProjectImport, Status
 from projects.template import template_workbook
 from tests.projects.conftest import csv_bytes, good_row, xlsx_bytes
@@ -26,8 +26,8 @@ def nothing_written() -> bool:
     return not (Project.objects.exists() or FundingLine.objects.exists() or ProjectChange.objects.exists())
 
 
-def messages(plan) -> list[str]:
-    return [f"{e.row}|{e.column}|{e.message}" for e in plan.errors]
+def messages(preview) -> list[str]:
+    return [f"{e.row}|{e.column}|{e.message}" for e in preview.errors]
 
 
 # --- The corpus of bad files -----------------------------------------------------------------------
@@ -116,9 +116,9 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_file_gives_the_right_message_and_writes_nothing(case, office_a):
     data, expected = BAD_FILES[case]
-    plan = plan_from_bytes(data, office=office_a)
-    assert not plan.ok
-    found = messages(plan)
+    preview = read_import(data, office=office_a)
+    assert not preview.ok
+    found = messages(preview)
     for row, text in expected:
         assert any(m.startswith(f"{row}|") and text in m for m in found), (case, found)
     assert nothing_written()
@@ -143,12 +143,12 @@ def test_bad_file_through_the_office_pages(case, login, office_a_user, upload, c
 
 
 def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, office_a_user, upload, monkeypatch):
-    from projects import services
+    from projects.services import imports
 
     def explode(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(services, "plan_from_bytes", explode)
+    monkeypatch.setattr(imports, "read_import", explode)
     response = upload(login(office_a_user), csv_bytes([good_row(1)]))
     batch = ProjectImport.objects.get()
     assert response.url == batch.get_absolute_url()
@@ -158,27 +158,28 @@ def test_an_unexpected_failure_of_the_check_leaves_an_invalid_batch(login, offic
 
 @pytest.mark.parametrize("make", [csv_bytes, xlsx_bytes])
 def test_too_many_rows_are_refused_without_reading_them_all(make, office_a, monkeypatch):
-    from projects import importer
+    from projects.importer import reading
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 20)
+    monkeypatch.setattr(reading, "MAX_ROWS", 20)
     read = []
-    real_blank = importer._blank
-    monkeypatch.setattr(importer, "_blank", lambda cell: read.append(cell) or real_blank(cell))
-    plan = plan_from_bytes(make([good_row(n) for n in range(1, 26)]), office=office_a)
-    assert messages(plan) == [
+    real_blank = reading.blank
+    monkeypatch.setattr(reading, "blank", lambda cell: read.append(cell) or real_blank(cell))
+    preview = read_import(make([good_row(n) for n in range(1, 26)]), office=office_a)
+    assert messages(preview) == [
         "0||Il file ha più di 20 righe: se ne possono importare al massimo 20 per volta; dividilo in più file."
     ]
     # The first cell of each row read is its CUP: reading stopped at the 21st project.
     assert "B33C22000000021" in read and "B33C22000000022" not in read
-    assert plan_from_bytes(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
+    assert read_import(make([good_row(n) for n in range(1, 21)]), office=office_a).ok  # 20 rows are fine
 
 
-def test_build_plan_refuses_too_many_rows_with_the_same_message(office_a, monkeypatch):
-    from projects import importer
+def test_build_preview_refuses_too_many_rows_with_the_same_message(office_a, monkeypatch):
+    from projects.importer import ImportFileError, reading
+    from projects.importer.preview import build_preview
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 2)
-    with pytest.raises(importer.ImportFileError) as refused:
-        importer.build_plan(["CUP"], [(n, [f"B33C2200000000{n}"]) for n in range(2, 5)], office=office_a)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
+    with pytest.raises(ImportFileError) as refused:
+        build_preview(["CUP"], [(n, [f"B33C2200000000{n}"]) for n in range(2, 5)], office=office_a)
     assert str(refused.value) == (
         "Il file ha più di 2 righe: se ne possono importare al massimo 2 per volta; dividilo in più file."
     )
@@ -186,8 +187,8 @@ def test_build_plan_refuses_too_many_rows_with_the_same_message(office_a, monkey
 
 def test_file_messages_follow_the_active_language(office_a):
     with translation.override("en"):
-        plan = plan_from_bytes(PNG, office=office_a)
-    assert plan.errors[0].message.startswith("The file is not a spreadsheet")
+        preview = read_import(PNG, office=office_a)
+    assert preview.errors[0].message.startswith("The file is not a spreadsheet")
 
 
 def test_a_20_mb_file_is_refused_with_a_clear_message(login, office_a_user, upload):
@@ -206,7 +207,7 @@ def test_an_empty_upload_is_refused(login, office_a_user, upload):
 
 def test_every_error_has_row_column_and_message(office_a):
     data = csv_bytes([good_row(1, cup="XX"), good_row(2, istat="000000", cost="-5")])
-    errors = plan_from_bytes(data, office=office_a).errors
+    errors = read_import(data, office=office_a).errors
     assert [(e.row, e.column) for e in errors] == [(2, "CUP"), (3, "Codici ISTAT dei comuni"), (3, "Costo totale")]
 
 
@@ -230,10 +231,10 @@ def test_every_real_pnrr_cup_is_accepted_by_code_and_by_name(office_a):
         header=["CUP", "Titolo Progetto", "DEN_COMUNE"],
     )
     for data in (by_code, by_name):
-        plan = plan_from_bytes(data, office=office_a)
-        assert plan.errors == []
-        assert plan.to_create == 74
-        assert {tuple(r.municipality_codes) for r in plan.rows} == {(r["istat_code"],) for r in rows}
+        preview = read_import(data, office=office_a)
+        assert preview.errors == []
+        assert preview.to_create == 74
+        assert {tuple(r.municipality_codes) for r in preview.rows} == {(r["istat_code"],) for r in rows}
 
 
 def test_our_template_with_its_instructions_sheet(office_a):
@@ -241,9 +242,9 @@ def test_our_template_with_its_instructions_sheet(office_a):
 
     workbook = load_workbook(io.BytesIO(template_workbook()))
     assert workbook.sheetnames == ["Progetti", "Istruzioni"]
-    plan = plan_from_bytes(template_workbook(), office=office_a)  # the example row imports as it is
-    assert plan.errors == []
-    row = plan.rows[0]
+    preview = read_import(template_workbook(), office=office_a)  # the example row imports as it is
+    assert preview.errors == []
+    row = preview.rows[0]
     assert row.fields["cup"] == "B33C22000020006"
     assert row.fields["total_cost"] == Decimal("1250000.00")
     assert row.funding == {"pnrr": Decimal("1000000.00"), "metro_city": Decimal("250000.00")}
@@ -252,8 +253,8 @@ def test_our_template_with_its_instructions_sheet(office_a):
 
 
 def test_xlsx_with_instructions_first_finds_the_projects_sheet(office_a):
-    plan = plan_from_bytes(xlsx_bytes([good_row(1)], instructions=True), office=office_a)
-    assert plan.errors == [] and plan.to_create == 1
+    preview = read_import(xlsx_bytes([good_row(1)], instructions=True), office=office_a)
+    assert preview.errors == [] and preview.to_create == 1
 
 
 def test_opencoesione_export(office_a):
@@ -289,9 +290,9 @@ def test_opencoesione_export(office_a):
         "20211231",
         "Trasporti",
     ]
-    plan = plan_from_bytes(csv_bytes([row], header=header), office=office_a)
-    assert plan.errors == []
-    parsed = plan.rows[0]
+    preview = read_import(csv_bytes([row], header=header), office=office_a)
+    assert preview.errors == []
+    parsed = preview.rows[0]
     assert parsed.fields["status"] == Status.COMPLETED
     assert parsed.fields["local_code"] == "1MISE123"
     assert parsed.fields["total_cost"] == Decimal("650000.50")
@@ -302,7 +303,7 @@ def test_opencoesione_export(office_a):
     }
     assert parsed.municipality_codes == ["083048", "083056"]
     assert parsed.fields["actual_start"].isoformat() == "2019-03-15"
-    assert "«OC_TEMA_SINTETICO»" in plan.notes[0]
+    assert "«OC_TEMA_SINTETICO»" in preview.notes[0]
 
 
 def test_pnrr_export_comma_separated_with_bom(office_a):
@@ -312,9 +313,9 @@ def test_pnrr_export_comma_separated_with_bom(office_a):
         '"B33C22000020006","Scuola ""Verga"", adeguamento","Lavori, anche estivi","1.234.567,89","1.500.000","ALI\' TERME",'
         '"01/09/2023"\r\n'
     )
-    plan = plan_from_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"), office=office_a)
-    assert plan.errors == []
-    parsed = plan.rows[0]
+    preview = read_import(b"\xef\xbb\xbf" + text.encode("utf-8"), office=office_a)
+    assert preview.errors == []
+    parsed = preview.rows[0]
     assert parsed.fields["title"] == 'Scuola "Verga", adeguamento'
     assert parsed.funding == {"pnrr": Decimal("1234567.89")}
     assert parsed.fields["total_cost"] == Decimal("1500000.00")
@@ -327,13 +328,13 @@ def test_latin1_semicolon_file_with_accents(office_a):
         header=["CUP", "Titolo", "Comune", "Costo totale"],
         encoding="cp1252",  # Latin-1 as Windows writes it, with the euro sign
     )
-    plan = plan_from_bytes(data, office=office_a)
-    assert plan.errors == []
-    assert plan.rows[0].fields["title"] == "Città più verde"
-    assert plan.rows[0].fields["total_cost"] == Decimal("12000.00")
-    assert plan.rows[0].municipality_codes == ["083084"]
+    preview = read_import(data, office=office_a)
+    assert preview.errors == []
+    assert preview.rows[0].fields["title"] == "Città più verde"
+    assert preview.rows[0].fields["total_cost"] == Decimal("12000.00")
+    assert preview.rows[0].municipality_codes == ["083084"]
     pure_latin1 = csv_bytes([["B41B22000930006", "Alì", "Alì"]], header=["CUP", "Titolo", "Comune"], encoding="latin-1")
-    assert plan_from_bytes(pure_latin1, office=office_a).rows[0].fields["title"] == "Alì"
+    assert read_import(pure_latin1, office=office_a).rows[0].fields["title"] == "Alì"
 
 
 @pytest.mark.parametrize(
@@ -357,6 +358,6 @@ def test_whole_area_and_ideas_without_cup(office_a):
         [["IDEA-1", "Piste ciclabili", "idea", "intera area metropolitana"]],
         header=["Codice locale", "Titolo", "Stato", "Comuni"],
     )
-    plan = plan_from_bytes(data, office=office_a)
-    assert plan.errors == []
-    assert plan.rows[0].fields["whole_area"] is True and plan.rows[0].fields.get("cup", "") == ""
+    preview = read_import(data, office=office_a)
+    assert preview.errors == []
+    assert preview.rows[0].fields["whole_area"] is True and preview.rows[0].fields.get("cup", "") == ""

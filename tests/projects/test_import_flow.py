@@ -64,12 +64,12 @@ def test_reimporting_the_same_file_creates_no_duplicate(login, office_a_user, up
 
 def test_update_by_cup_records_what_changed(office_a_user, office_a):
     project = ProjectFactory(office=office_a, cup="B33C22000000001", title="Vecchio titolo", total_cost=Decimal("10"))
-    from projects.importer import plan_from_bytes
-    from projects.services import import_plan_apply
+    from projects.importer import read_import
+    from projects.services.bulk import import_write_rows
 
-    plan = plan_from_bytes(csv_bytes([good_row(1, title="Nuovo titolo")]), office=office_a)
-    assert plan.to_update == 1 and plan.rows[0].project_id == project.pk
-    import_plan_apply(plan=plan, office=office_a, actor=office_a_user)
+    preview = read_import(csv_bytes([good_row(1, title="Nuovo titolo")]), office=office_a)
+    assert preview.to_update == 1 and preview.rows[0].project_id == project.pk
+    import_write_rows(preview=preview, office=office_a, actor=office_a_user)
     project.refresh_from_db()
     assert project.title == "Nuovo titolo"
     change = project.changes.get()
@@ -79,36 +79,36 @@ def test_update_by_cup_records_what_changed(office_a_user, office_a):
 
 
 def test_update_by_local_code_when_there_is_no_cup(office_a):
-    from projects.importer import plan_from_bytes
+    from projects.importer import read_import
 
     existing = ProjectFactory(office=office_a, cup="", status="idea", local_code="IDEA-7")
     data = csv_bytes(
         [["IDEA-7", "Idea aggiornata", "idea", "083048"]], header=["Codice locale", "Titolo", "Stato", "COD_COMUNE"]
     )
-    plan = plan_from_bytes(data, office=office_a)
-    assert plan.errors == [] and plan.rows[0].project_id == existing.pk
+    preview = read_import(data, office=office_a)
+    assert preview.errors == [] and preview.rows[0].project_id == existing.pk
 
 
 def test_a_cup_of_another_office_is_an_error(office_a, office_b):
-    from projects.importer import plan_from_bytes
+    from projects.importer import read_import
 
     ProjectFactory(office=office_b, cup="B33C22000000001")
-    plan = plan_from_bytes(csv_bytes([good_row(1)]), office=office_a)
-    assert plan.errors[0].message == "il CUP B33C22000000001 è già di un progetto di un altro ufficio"
+    preview = read_import(csv_bytes([good_row(1)]), office=office_a)
+    assert preview.errors[0].message == "il CUP B33C22000000001 è già di un progetto di un altro ufficio"
 
 
 @pytest.mark.parametrize("dropped", ["Codice locale", "CUP"])
 def test_reimport_without_a_code_column_keeps_the_code(office_a, dropped):
-    from projects.importer import plan_from_bytes
-    from projects.services import import_plan_apply
+    from projects.importer import read_import
+    from projects.services.bulk import import_write_rows
 
     row = good_row(1, status="idea")  # without a CUP column only ideas pass the check
-    import_plan_apply(plan=plan_from_bytes(csv_bytes([row]), office=office_a), office=office_a, actor=None)
+    import_write_rows(preview=read_import(csv_bytes([row]), office=office_a), office=office_a, actor=None)
     keep = [i for i, name in enumerate(HEADER) if name != dropped]
     data = csv_bytes([[row[i] for i in keep]], header=[HEADER[i] for i in keep])
-    plan = plan_from_bytes(data, office=office_a)
-    assert plan.errors == [] and plan.to_update == 1
-    import_plan_apply(plan=plan, office=office_a, actor=None)
+    preview = read_import(data, office=office_a)
+    assert preview.errors == [] and preview.to_update == 1
+    import_write_rows(preview=preview, office=office_a, actor=None)
     project = Project.objects.get()
     assert (project.cup, project.local_code) == ("B33C22000000001", "LOC-1")
     assert project.changes.count() == 1  # only the creation: the second file changed nothing
@@ -137,16 +137,16 @@ def test_all_or_none_when_writing_fails(login, office_a_user, upload, confirm, m
     upload(client, csv_bytes([good_row(n) for n in range(1, 6)]))
     batch = ProjectImport.objects.get()
 
-    from projects import services
+    from projects.services import bulk
 
-    real_insert = services._insert_rows
+    real_insert = bulk._insert_rows
 
     def explode(model, *args, **kwargs):
         if model is ProjectChange:  # the last write of the import fails
             raise RuntimeError("disk full")
         return real_insert(model, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_insert_rows", explode)
+    monkeypatch.setattr(bulk, "_insert_rows", explode)
     response = confirm(client, batch)  # the failure is shown on the batch's page, not as a 500
     assert response.status_code == 302 and response.url == batch.get_absolute_url()
     batch.refresh_from_db()
@@ -184,7 +184,7 @@ def test_status_endpoint_reports_progress(login, office_a_user, upload):
 def test_progress_of_a_running_task_comes_from_the_cache(login, office_a_user, office_a):
     from django.core.files.base import ContentFile
 
-    from projects.services import _reporter
+    from projects.services.imports import _reporter
 
     batch = ProjectImport(office=office_a, uploaded_by=office_a_user, original_name="grande.csv")
     batch.file.save("grande.csv", ContentFile(b"x"), save=True)

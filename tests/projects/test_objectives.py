@@ -12,10 +12,10 @@ from django.urls import reverse
 from phases.factories import ObjectiveFactory
 from phases.models import Objective
 from projects.factories import ProjectFactory
-from projects.importer import plan_from_bytes
+from projects.importer import read_import
 from projects.models import ChangeKind, Project, ProjectImport, Publication
 from projects.objectives import resolve_objective_codes
-from projects.services import import_plan_apply
+from projects.services.bulk import import_write_rows
 from tests.conftest import CAST
 from tests.projects.conftest import csv_bytes
 from tests.projects.test_editing import form_data
@@ -88,19 +88,19 @@ def test_import_links_the_objectives_and_records_them(login, office_a_user, tree
 
 def test_reimport_replaces_the_objectives_and_a_file_without_the_column_keeps_them(office_a, tree):
     project = ProjectFactory(office=office_a, cup="B33C22000020006", objectives=[tree["A1.1"]])
-    plan = plan_from_bytes(objectives_file(("B33C22000020006", "A1.2,B1.1")), office=office_a)
-    assert plan.ok and plan.to_update == 1
-    import_plan_apply(plan=plan, office=office_a, actor=None)
+    preview = read_import(objectives_file(("B33C22000020006", "A1.2,B1.1")), office=office_a)
+    assert preview.ok and preview.to_update == 1
+    import_write_rows(preview=preview, office=office_a, actor=None)
     assert codes(project) == ["A1.2", "B1.1"]
     change = project.changes.get(kind=ChangeKind.IMPORTED)
     assert change.changes["objectives"] == [["A1.1"], ["A1.2", "B1.1"]]
 
     without = csv_bytes([["B33C22000020006", "Strada 1", "083048"]], header=OBJECTIVES_HEADER[:3])
-    import_plan_apply(plan=plan_from_bytes(without, office=office_a), office=office_a, actor=None)
+    import_write_rows(preview=read_import(without, office=office_a), office=office_a, actor=None)
     assert codes(project) == ["A1.2", "B1.1"]
 
-    emptied = plan_from_bytes(objectives_file(("B33C22000020006", "")), office=office_a)
-    import_plan_apply(plan=emptied, office=office_a, actor=None)
+    emptied = read_import(objectives_file(("B33C22000020006", "")), office=office_a)
+    import_write_rows(preview=emptied, office=office_a, actor=None)
     assert codes(project) == []
 
 
@@ -127,10 +127,10 @@ def test_bad_codes_are_errors_and_nothing_is_written(login, office_a_user, tree,
 def test_the_import_looks_objectives_up_once(office_a, tree, django_assert_max_num_queries):
     rows = [(f"B33C220000{n:05d}", "A1.1,A1.2") for n in range(1, 41)]
     with django_assert_max_num_queries(10) as small:
-        plan_from_bytes(objectives_file(*rows[:2]), office=office_a)
+        read_import(objectives_file(*rows[:2]), office=office_a)
     with django_assert_max_num_queries(len(small)):
-        plan = plan_from_bytes(objectives_file(*rows), office=office_a)
-    assert plan.ok and all(len(row.objectives) == 2 for row in plan.rows)
+        preview = read_import(objectives_file(*rows), office=office_a)
+    assert preview.ok and all(len(row.objectives) == 2 for row in preview.rows)
 
 
 # --- Edit form and history -------------------------------------------------------------------------

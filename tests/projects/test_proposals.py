@@ -131,3 +131,37 @@ def test_proposal_list_query_count(login, team_user, stakeholder_user, django_as
     client = login(team_user)
     with django_assert_max_num_queries(8):
         client.get(reverse("projects:proposals"))
+
+
+def test_deciding_a_decided_proposal_is_a_validation_error(team_user, mayor_a, messina):
+    from django.core.exceptions import ValidationError
+
+    from projects.services.proposals import proposal_decline
+
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
+    proposal_decline(actor=team_user, proposal=proposal, reason="No")
+    with pytest.raises(ValidationError) as refused:
+        proposal_decline(actor=team_user, proposal=proposal, reason="Ancora no")
+    assert refused.value.messages == ["La proposta è già stata decisa."]
+    with pytest.raises(ValidationError) as refused:
+        proposal_decline(actor=team_user, proposal=ProposalFactory(proposer=mayor_a), reason=" ")
+    assert refused.value.messages == ["Scrivi la motivazione: il proponente la leggerà."]
+
+
+def test_a_decision_that_comes_second_shows_the_message(login, team_user, mayor_a, messina, monkeypatch):
+    """Two members of the team decide at once: the second reads why nothing happened, not a 500."""
+    from projects.services.proposals import proposal_decline
+
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
+    url = reverse("projects:proposal_detail", args=[proposal.pk])
+
+    def decided_meanwhile(**kwargs):
+        proposal_decline(**{**kwargs, "reason": "Deciso da un collega"})
+        return proposal_decline(**kwargs)
+
+    monkeypatch.setattr("projects.views.proposals.proposal_decline", decided_meanwhile)
+    response = login(team_user).post(url, {"decision": "decline", "reason": "Fuori perimetro"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "La proposta è già stata decisa." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.reason == "Deciso da un collega"

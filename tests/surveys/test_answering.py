@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from phases.models import Phase
 from surveys.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
@@ -98,6 +98,18 @@ def test_ranking_positions_must_be_filled_in_order(client, survey, q):
     data[f"q{ranking.pk}_r1"] = data[f"q{ranking.pk}_r2"]
     html = client.post(url("section", survey.slug, 2), data).content.decode()
     assert "Ogni voce può occupare una sola posizione." in html
+
+
+def test_a_ranking_with_a_gap_is_explained_in_english_too(client, survey, q):
+    """The message is the form's own, not picked out of the Italian text of an error."""
+    answer_through_pages(client, survey, section_posts(q)[:1])
+    ranking = q(Kind.RANKING)
+    data = dict(section_posts(q)[1])
+    data[f"q{ranking.pk}_r1"] = ""
+    with translation.override("en"):
+        html = client.post(url("section", survey.slug, 2), data).content.decode()
+    assert "Fill in the positions in order, from the first, without leaving gaps." in html
+    assert "Enter a whole number" not in html
 
 
 def test_other_without_text_puts_the_message_by_the_text_field(client, survey, q):

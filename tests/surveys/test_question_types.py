@@ -10,7 +10,8 @@ from surveys.answers import Structure, check, check_all
 from surveys.factories import QuestionFactory
 from surveys.models import Answer, Kind, Response
 from surveys.results import compute
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from tests.surveys.conftest import LIPARI, MESSINA, full_answers
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.urls import reverse
 from psm_portal.accounts.models import Role, User
 from surveys.answers import municipality_codes
 from surveys.models import Answer, Kind, Response
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from tests.conftest import CAST
 from tests.surveys.conftest import LIPARI, full_answers
 

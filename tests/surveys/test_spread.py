@@ -16,12 +16,13 @@ from django.urls import reverse
 
 from psm_portal.celery import app as celery_app
 from psm_portal.lib import memo
-from surveys import exports, services, views
+from surveys import answering, exports, spreading
 from surveys.answers import Structure, forget_published, published_questionnaire
 from surveys.models import Answer, Kind, Questionnaire, Response, Tally
-from surveys.services import response_submit, responses_spread, responses_spread_all, spread_soon
+from surveys.services import response_submit
+from surveys.spreading import responses_spread, responses_spread_all
 from surveys.tallies import tally_rebuild
-from surveys.tasks import spread_responses
+from surveys.tasks import spread_responses, spread_soon
 from tests.surveys.conftest import MESSINA, full_answers, section_posts
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,8 @@ def test_carried_answers_that_do_not_hold_fall_back_on_the_session(client, surve
     if tamper == "forged":
         carried = carried[:-3] + ("AAA" if not carried.endswith("AAA") else "BBB")
     elif tamper == "other questionnaire":
-        state = signing.loads(carried, salt=views.STATE_SALT)
-        carried = signing.dumps({**state, "questionnaire": survey.pk + 1}, salt=views.STATE_SALT, compress=True)
+        state = signing.loads(carried, salt=answering.STATE_SALT)
+        carried = signing.dumps({**state, "questionnaire": survey.pk + 1}, salt=answering.STATE_SALT, compress=True)
     else:
         carried = ""
     reply = client.post(url("section", survey.slug, 3), {**last, "stato": carried})
@@ -103,7 +104,7 @@ def test_carried_answers_that_do_not_hold_fall_back_on_the_session(client, surve
 
 def test_forged_carried_answers_without_a_session_store_nothing(survey, q, enqueued):
     last, carried = up_to_last_page(Client(), survey, q)
-    state = signing.loads(carried, salt=views.STATE_SALT)
+    state = signing.loads(carried, salt=answering.STATE_SALT)
     state["answers"][str(q(Kind.NUMBER).pk)] = 99999
     forged = signing.dumps(state, salt="another-salt", compress=True)
     stranger = Client()
@@ -210,11 +211,11 @@ def test_unreadable_pending_responses_are_logged_and_hold_back_no_other(survey, 
         "single: a value of the wrong kind": {single: 7},
         "a key that is not a question": {"x": 1},
     }.get(payload, payload)
-    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
+    monkeypatch.setattr(spreading, "SPREAD_BATCH", 2)
     responses = [response_submit(questionnaire=survey, answers=full_answers(q)) for _ in range(6)]
     bad = sorted(r.pk for r in responses)[:2]  # spread in key order: these come first in every pass
     Response.objects.filter(pk__in=bad).update(pending=payload)
-    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+    with caplog.at_level(logging.ERROR, logger="surveys.spreading"):
         assert responses_spread_all() == 4
     assert all(str(pk) in caplog.text for pk in bad)
     assert set(Response.objects.pending().values_list("pk", flat=True)) == set(bad)
@@ -229,7 +230,7 @@ def test_a_response_choosing_an_option_removed_meanwhile_fails_no_reader(client,
     response_submit(questionnaire=survey, answers=full_answers(q))
     Response.objects.update(pending={**Response.objects.get().pending, str(single.pk): {"option": 123456}})
     survey.set_results_published(True)
-    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+    with caplog.at_level(logging.ERROR, logger="surveys.spreading"):
         reply = client.get(url("results", survey.slug))
     assert reply.status_code == 200
     assert Response.objects.pending().count() == 1 and not Answer.objects.exists()
@@ -244,15 +245,15 @@ def test_a_database_error_while_spreading_leaves_the_page_readable(client, surve
     def broken(**kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(services, "_spread_batch", broken)
-    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+    monkeypatch.setattr(spreading, "_spread_batch", broken)
+    with caplog.at_level(logging.ERROR, logger="surveys.spreading"):
         reply = client.get(url("results", survey.slug))
     assert reply.status_code == 200 and "could not be spread" in caplog.text
 
 
 def test_a_page_view_spreads_a_bounded_number_of_batches(client, survey, q, monkeypatch):
-    monkeypatch.setattr(services, "SPREAD_BATCH", 2)
-    for _ in range(2 * services.READER_ROUNDS + 1):
+    monkeypatch.setattr(spreading, "SPREAD_BATCH", 2)
+    for _ in range(2 * spreading.READER_ROUNDS + 1):
         response_submit(questionnaire=survey, answers=full_answers(q))
     survey.set_results_published(True)
     client.get(url("results", survey.slug))
@@ -311,7 +312,7 @@ def test_a_broker_that_is_down_never_fails_a_submission(client, survey, q, monke
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(spread_responses, "apply_async", down)
-    with caplog.at_level(logging.ERROR, logger="surveys.services"):
+    with caplog.at_level(logging.ERROR, logger="surveys.tasks"):
         last, carried = up_to_last_page(client, survey, q)
         reply = client.post(url("section", survey.slug, 3), {**last, "stato": carried})
     assert reply["Location"] == url("thanks", survey.slug)

@@ -16,7 +16,8 @@ from surveys import tallies
 from surveys.answers import Structure
 from surveys.demo import random_answers
 from surveys.models import Kind, Tally
-from surveys.services import response_submit, responses_spread_all
+from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from surveys.tallies import tally_rebuild
 from tests.surveys.conftest import full_answers
 

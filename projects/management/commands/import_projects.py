@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.importer import plan_from_bytes
-from projects.services import import_plan_write
+from projects.importer import read_import
+from projects.services.imports import import_write
 from psm_portal.accounts.models import Office
 
 
@@ -27,21 +27,21 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             self._fail(f"File non trovato: {file}")
-        plan = plan_from_bytes(path.read_bytes(), office=found)
-        for note in plan.notes:
+        preview = read_import(path.read_bytes(), office=found)
+        for note in preview.notes:
             self.stdout.write(note)
-        if plan.errors:
-            for error in plan.errors:
+        if preview.errors:
+            for error in preview.errors:
                 where = f"riga {error.row}, colonna «{error.column}»: " if error.row else ""
                 self.stderr.write(f"{where}{error.message}")
-            count = len(plan.errors)
+            count = len(preview.errors)
             self._fail(f"{count} {'errore' if count == 1 else 'errori'}: nessun progetto importato.")
         if dry_run:
             self.stdout.write(
-                f"Prova senza scrittura: {plan.to_create} progetti da creare, {plan.to_update} da aggiornare."
+                f"Prova senza scrittura: {preview.to_create} progetti da creare, {preview.to_update} da aggiornare."
             )
             return
-        created, updated = import_plan_write(plan=plan, office=found, actor=None, file_name=path.name, audited=found)
+        created, updated = import_write(preview=preview, office=found, actor=None, file_name=path.name, audited=found)
         self.stdout.write(self.style.SUCCESS(f"Importati: {created} progetti creati, {updated} aggiornati."))
 
     def _fail(self, message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.services import import_purge_stale
+from projects.services.imports import import_purge_stale
 
 
 class Command(BaseCommand):

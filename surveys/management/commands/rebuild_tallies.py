@@ -1,3 +1,5 @@
+"""``manage.py rebuild_tallies [slug ...]``: recompute the running counts of questionnaires from their answers."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

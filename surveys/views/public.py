@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
@@ -27,34 +25,13 @@ from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.params import as_int
 from surveys import exports
+from surveys.answering import STATE_FIELD, AnswerState
 from surveys.answers import Structure, municipality_codes, published_questionnaire
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
 from surveys.results import compute, participation_map
-from surveys.services import rate_limit_allows, response_submit, spread_soon
-
-COOKIE_SALT = "surveys.answered"
-STATE_SALT = "surveys.state"
-STATE_FIELD = "stato"
-
-
-def _session_key(questionnaire: Questionnaire) -> str:
-    return f"surveys:{questionnaire.pk}"
-
-
-def _cookie_name(questionnaire: Questionnaire) -> str:
-    return f"psm_questionario_{questionnaire.pk}"
-
-
-def _answered_token(request, questionnaire: Questionnaire) -> str | None:
-    """What the signed cookie set at the submission holds: the id of the answers sent ("1" before ids)."""
-    return request.get_signed_cookie(_cookie_name(questionnaire), default=None, salt=COOKIE_SALT)
-
-
-def _already_answered(request, questionnaire: Questionnaire) -> bool:
-    if not settings.SURVEYS_ONE_PER_BROWSER:
-        return False
-    return _answered_token(request, questionnaire) is not None
+from surveys.services import rate_limit_allows, response_submit
+from surveys.tasks import spread_soon
 
 
 def _client_ip(request) -> str:
@@ -110,15 +87,16 @@ def questionnaire_list(request):
     )
 
 
-def _refusal(request, questionnaire: Questionnaire) -> HttpResponse | None:
+def _refusal(request, state: AnswerState) -> HttpResponse | None:
     """The page that says why this browser cannot answer now, or None when it can."""
+    questionnaire = state.questionnaire
     closed = _closed_message(questionnaire)
     if closed:
         return render(request, "surveys/closed.html", {"questionnaire": questionnaire, "message": closed}, status=403)
-    if _already_answered(request, questionnaire):
+    if state.already_answered():
         # The answers just sent, if the thank-you page was not loaded, are forgotten now.
-        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-            _forget_spent(request, questionnaire)
+        if state.has_session():
+            state.forget_spent()
         return render(request, "surveys/already.html", {"questionnaire": questionnaire})
     return None
 
@@ -126,13 +104,12 @@ def _refusal(request, questionnaire: Questionnaire) -> HttpResponse | None:
 @require_http_methods(["GET", "POST"])
 def start(request, slug: str):
     questionnaire = _published(slug)
-    if refusal := _refusal(request, questionnaire):
+    state = AnswerState(request, questionnaire)
+    if refusal := _refusal(request, state):
         return refusal
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        # A random id, so that once these answers are sent the browser's cookie names them as sent.
-        state = {"id": secrets.token_urlsafe(12), "privacy": True, "answers": {}, "done": []}
-        request.session[_session_key(questionnaire)] = state
+        state.begin()
         return redirect("surveys:section", slug, 1)
     sections = [section.title for section in Structure.cached(questionnaire).sections]
     return _uncached(
@@ -140,45 +117,11 @@ def start(request, slug: str):
     )
 
 
-def _spent(request, questionnaire: Questionnaire, state: dict) -> bool:
-    """These answers were sent already (by this browser: its cookie names them)."""
-    return bool(state.get("id")) and state["id"] == _answered_token(request, questionnaire)
-
-
-def _stored(request, questionnaire: Questionnaire) -> dict | None:
-    """The answers given so far, kept in the session from one section to the next."""
-    key = _session_key(questionnaire)
-    state = request.session.get(key)
-    if not state or not state.get("privacy"):
-        return None
-    if _spent(request, questionnaire, state):
-        request.session.pop(key, None)  # a browser shared by several people shows nobody the last answers
-        return None
-    return state
-
-
-def _carry(questionnaire: Questionnaire, state: dict) -> str:
-    """The answers given so far, signed into the last section's form: sending it needs no session read."""
-    return signing.dumps({**state, "questionnaire": questionnaire.pk}, salt=STATE_SALT, compress=True)
-
-
-def _carried(request, questionnaire: Questionnaire) -> dict | None:
-    """The answers the last section's form carried back, if its signature holds (else None)."""
-    try:
-        state = signing.loads(request.POST.get(STATE_FIELD, ""), salt=STATE_SALT, max_age=settings.SESSION_COOKIE_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(state, dict) or state.get("questionnaire") != questionnaire.pk or not state.get("privacy"):
-        return None
-    if _spent(request, questionnaire, state):
-        return None
-    return state
-
-
 @require_http_methods(["GET", "POST"])
 def section(request, slug: str, number: int):
     questionnaire = _published(slug)
-    if refusal := _refusal(request, questionnaire):
+    state = AnswerState(request, questionnaire)
+    if refusal := _refusal(request, state):
         return refusal
     structure = Structure.cached(questionnaire)
     sections = structure.sections
@@ -187,17 +130,13 @@ def section(request, slug: str, number: int):
     is_last = number == len(sections)
     # The last section's form carries the earlier answers: sending it reads and writes no session
     # (the thank-you page then forgets them). A form without them falls back on the session.
-    state = (is_last and request.method == "POST" and _carried(request, questionnaire)) or _stored(
-        request, questionnaire
-    )
-    if state is None:
+    if not state.load(carried=is_last and request.method == "POST"):
         messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
         return redirect("surveys:start", slug)
-    done = set(state.get("done", []))
-    first_missing = next((n for n in range(1, len(sections) + 1) if n not in done), len(sections))
+    first_missing = state.first_missing(len(sections))
     if number > first_missing:
         return redirect("surveys:section", slug, first_missing)
-    previous = {int(k): v for k, v in state["answers"].items()}
+    previous = state.answers
     current = sections[number - 1]
     needs_municipalities = any(q.kind == Kind.MUNICIPALITY for q in current.questions.all())
     municipalities = (
@@ -213,22 +152,18 @@ def section(request, slug: str, number: int):
     if request.method == "POST":
         if form.honeypot_filled:
             # A bot: it is told nothing, and nothing is kept.
-            request.session.pop(_session_key(questionnaire), None)
+            state.discard()
             return redirect("surveys:thanks", slug)
         if form.is_valid():
             previous.update(form.answers)
             if is_last:
-                return _submit(request, questionnaire, structure, previous, state.get("id") or "1")
-            state["answers"] = {str(k): v for k, v in previous.items()}
-            state["done"] = sorted(done | {number})
-            request.session[_session_key(questionnaire)] = state
+                return _submit(request, state, structure, previous)
+            state.save_section(number, previous)
             return redirect("surveys:section", slug, number + 1)
     elif not form.items:
         # Every question of this section depends on answers not given: nothing to ask here.
         previous.update(form.answers)
-        state["answers"] = {str(k): v for k, v in previous.items()}
-        state["done"] = sorted(done | {number})
-        request.session[_session_key(questionnaire)] = state
+        state.save_section(number, previous)
         if number < len(sections):
             return redirect("surveys:section", slug, number + 1)
     return _uncached(
@@ -243,21 +178,11 @@ def section(request, slug: str, number: int):
                 "count": len(sections),
                 "percent": round(100 * (number - 1) / len(sections)),
                 "is_last": is_last,
-                "carried": _carry(questionnaire, state) if is_last else "",
+                "carried": state.carry() if is_last else "",
                 "carried_field": STATE_FIELD,
             },
         )
     )
-
-
-def _forget(request, questionnaire: Questionnaire) -> None:
-    """Drop the answers from the session. A session that held nothing else is deleted (the middleware
-    then drops its cookie); one that holds more (a signed-in user) keeps the rest."""
-    key = _session_key(questionnaire)
-    if set(request.session.keys()) <= {key}:
-        request.session.flush()
-    else:
-        request.session.pop(key, None)
 
 
 @lru_cache(maxsize=256)
@@ -273,13 +198,8 @@ def _uncached(reply: HttpResponse) -> HttpResponse:
     return reply
 
 
-def _forget_spent(request, questionnaire: Questionnaire) -> None:
-    state = request.session.get(_session_key(questionnaire))
-    if state and _spent(request, questionnaire, state):
-        _forget(request, questionnaire)
-
-
-def _submit(request, questionnaire: Questionnaire, structure: Structure, answers: dict, token: str):
+def _submit(request, state: AnswerState, structure: Structure, answers: dict):
+    questionnaire = state.questionnaire
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
@@ -292,20 +212,12 @@ def _submit(request, questionnaire: Questionnaire, structure: Structure, answers
         )
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
-        request.session.pop(_session_key(questionnaire), None)
+        state.discard()
         messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
         return redirect("surveys:start", questionnaire.slug)
     spread_soon()
     reply = HttpResponseRedirect(_thanks_path(questionnaire.slug, get_language(), get_script_prefix()))
-    reply.set_signed_cookie(
-        _cookie_name(questionnaire),
-        token,
-        salt=COOKIE_SALT,
-        max_age=settings.SURVEYS_COOKIE_DAYS * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    state.mark_answered(reply)
     return reply
 
 
@@ -313,7 +225,7 @@ def _submit(request, questionnaire: Questionnaire, structure: Structure, answers
 def thanks(request, slug: str):
     questionnaire = _published(slug)
     # The answers just sent are forgotten here, the page the browser loads right after sending them.
-    _forget_spent(request, questionnaire)
+    AnswerState(request, questionnaire).forget_spent()
     return render(request, "surveys/thanks.html", {"questionnaire": questionnaire})
 
 

@@ -1,9 +1,11 @@
-"""The reserved area of the questionnaire: the team's builder, and promotion for the team and the offices."""
+"""The reserved area of the questionnaire: the team's builder and its export of the responses, and promotion
+(link, QR code, poster) for the team and the offices."""
 
 from __future__ import annotations
 
 import io
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,18 +17,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from municipalities.models import Municipality
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
 from psm_portal.lib.forms import errors_text
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answers import Structure
-from surveys.builder_forms import QuestionForm, QuestionnaireForm, SectionEditForm
-from surveys.forms import SectionForm
-from surveys.models import Kind, Question, Questionnaire, Section
+from surveys.forms import QuestionForm, QuestionnaireForm, SectionEditForm, SectionForm
+from surveys.models import Question, Questionnaire, Section
 from surveys.results import live_counts
 from surveys.services import (
-    LockedError,
     item_move,
     question_delete,
     question_save,
@@ -171,8 +172,6 @@ def item_action(request, pk: int, what: str, item_pk: int, action: str):
 def preview(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     structure = Structure.load(questionnaire)
-    from municipalities.models import Municipality
-
     municipalities = list(Municipality.objects.only("istat_code", "name").order_by("name"))
     forms = [
         SectionForm(
@@ -206,7 +205,7 @@ def publish(request, pk: int):
             copy = questionnaire_duplicate(questionnaire=questionnaire, actor=request.user)
             messages.success(request, _("Creata la versione %(n)d, in bozza.") % {"n": copy.version})
             return redirect("surveys:edit", copy.pk)
-    except (ValidationError, LockedError) as error:
+    except ValidationError as error:
         messages.error(request, errors_text(error))
     return redirect("surveys:edit", pk)
 
@@ -240,8 +239,6 @@ def promote(request, pk: int):
 
 
 def _qr(questionnaire: Questionnaire):
-    import segno
-
     return segno.make(public_link(questionnaire), error="m")
 
 
@@ -266,13 +263,13 @@ def qr_code(request, pk: int, fmt: str):
 @staff_required
 @require_GET
 def poster(request, pk: int):
-    from weasyprint import HTML
+    from weasyprint import HTML  # a second to import: loaded by the one view that prints
 
     questionnaire = get_object_or_404(Questionnaire.objects.published(), pk=pk)
     qr_svg = _qr(questionnaire).svg_inline(scale=10, border=1)
     html = render_to_string(
         "surveys/manage/poster.html",
-        {"questionnaire": questionnaire, "link": public_link(questionnaire), "qr_svg": qr_svg, "kind_count": len(Kind)},
+        {"questionnaire": questionnaire, "link": public_link(questionnaire), "qr_svg": qr_svg},
     )
     pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
     reply = HttpResponse(pdf, content_type="application/pdf")

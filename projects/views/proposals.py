@@ -1,0 +1,90 @@
+"""The reserved area's proposals: mayors and stakeholders propose projects in phase 2, the PSM team decides."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from phases.phases import Feature
+from phases.predicates import gate, phase_required
+from projects.forms import DecisionForm, ProposalForm
+from projects.models import Proposal
+from projects.services.proposals import proposal_accept, proposal_decline, proposal_merge, proposal_submit
+from projects.views.common import paginate
+from psm_portal.accounts.models import Role
+from psm_portal.accounts.permissions import role_required
+
+
+@role_required(Role.MAYOR, Role.STAKEHOLDER, Role.TEAM)
+@require_GET
+def proposals(request):
+    items = Proposal.objects.visible_to(request.user).select_related("proposer", "municipality", "project")
+    state = request.GET.get("esito", "")
+    if state and request.user.is_team:
+        items = items.filter(state=state)
+    return render(
+        request,
+        "projects/proposals.html",
+        {
+            "page": paginate(request, items),
+            "gate": gate(Feature.PROPOSE_PROJECTS),
+            "state": state,
+            "states": Proposal._meta.get_field("state").choices,
+        },
+    )
+
+
+@phase_required(Feature.PROPOSE_PROJECTS)
+@require_http_methods(["GET", "POST"])
+def proposal_new(request):
+    form = ProposalForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposal = proposal_submit(
+            proposer=request.user,
+            title=data["title"],
+            description=data["description"],
+            municipality=data.get("municipality"),
+            estimated_cost=data.get("estimated_cost"),
+        )
+        messages.success(request, _("Proposta inviata al team PSM. Qui vedrai la sua decisione."))
+        return redirect("projects:proposal_detail", pk=proposal.pk)
+    return render(request, "projects/proposal_form.html", {"form": form})
+
+
+@role_required(Role.MAYOR, Role.STAKEHOLDER, Role.TEAM)
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request, pk: int):
+    proposal = get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related("proposer", "municipality", "project"), pk=pk
+    )
+    form = None
+    if request.user.is_team and proposal.is_open:
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return _decide(request, proposal, form.cleaned_data)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Solo il team PSM decide sulle proposte, una volta sola."))
+    return render(request, "projects/proposal_detail.html", {"proposal": proposal, "form": form})
+
+
+def _decide(request, proposal: Proposal, data: dict):
+    decision, reason = data["decision"], (data.get("reason") or "").strip()
+    try:
+        if decision == DecisionForm.ACCEPT:
+            project = proposal_accept(actor=request.user, proposal=proposal, office=data["office"], reason=reason)
+            messages.success(request, _("Proposta accolta: è diventata un progetto in bozza dell'ufficio."))
+            return redirect(project)
+        if decision == DecisionForm.MERGE:
+            proposal_merge(actor=request.user, proposal=proposal, project=data["project_obj"], reason=reason)
+            messages.success(request, _("Proposta unita al progetto."))
+        else:
+            proposal_decline(actor=request.user, proposal=proposal, reason=reason)
+            messages.success(request, _("Proposta non accolta: il proponente leggerà la motivazione."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("projects:proposal_detail", pk=proposal.pk)
