@@ -1,3 +1,5 @@
+"""The Django admin of the comuni (the shapes of their boundaries read only)."""
+
 from django.contrib import admin
 
 from municipalities.models import Municipality

@@ -1,3 +1,5 @@
+"""The comuni's app: its name, and its entry in the open-data catalogue once the apps are loaded."""
+
 from django.apps import AppConfig
 
 

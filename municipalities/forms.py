@@ -1,3 +1,5 @@
+"""The forms of the comuni: the search box and sort order of their list."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,3 +1,6 @@
+"""The Django admin of the process: phases, Vision versions, objectives with their indicators, positions,
+reminders and istanze."""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,6 @@
+"""The process's app: its name, and the sections and datasets it adds to the lower apps' registries (the comune's
+page, the open-data catalogue) once the apps are loaded."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""Factories of the process (Vision versions, objectives, indicators, positions, istanze) for the tests and the
+benchmarks (development only)."""
+
 from __future__ import annotations
 
 from datetime import timedelta

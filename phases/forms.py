@@ -1,3 +1,7 @@
+"""The forms of the process: a phase's dates, a Vision version and the opening of its review, an objective with
+its indicators, a position, the choice of two versions to compare, an istanza, the team's review of it and the
+filters of the istanze received."""
+
 from __future__ import annotations
 
 import re

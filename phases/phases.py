@@ -1,4 +1,4 @@
-"""What each phase of the plan opens, declared in one place (as adhocracy4's ``phases.py``).
+"""The three phases, the features they open and the roles that take part in each, declared in one place.
 
 Every gated view and form asks ``phases.predicates`` — never these tables directly.
 """

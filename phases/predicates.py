@@ -1,4 +1,6 @@
-"""The one question every gated view and form asks: does the active phase allow this now?"""
+"""The one question every gated view and form asks: does the active phase allow this now? ``is_open`` answers it,
+``gate`` adds the Italian message with the dates, ``phase_required`` decorates a view with it and with the roles
+of ``FEATURE_ROLES``."""
 
 from __future__ import annotations
 

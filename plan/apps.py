@@ -1,3 +1,5 @@
+"""The plan documents' app: the preliminary proposal and the final plan as PDF, and the draft's discussion."""
+
 from django.apps import AppConfig
 
 

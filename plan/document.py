@@ -23,6 +23,7 @@ from typing import NamedTuple
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -262,7 +263,7 @@ def render_plan_pdf(
     progress: Callable[[int], None] | None = None,
 ) -> RenderedPlan:
     """Render one plan document to PDF bytes; raises PlanRenderError when data or templates cannot be rendered."""
-    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    # WeasyPrint (a second to import, and native libraries) loads in the process that renders, not in every web one.
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 

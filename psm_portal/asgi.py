@@ -1,11 +1,5 @@
-"""
-ASGI config for psm_portal project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""The ASGI entry point, ``application``, for an ASGI server (the portal is served by gunicorn through
+``wsgi.py``)."""
 
 import os
 

@@ -1,3 +1,5 @@
+"""What every page's template gets: the plan's title and years, the main menu and the language switcher."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""The site's addresses: health check and admin outside the language prefix, then every app's ``urls.py``."""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path

@@ -1,3 +1,5 @@
+"""The site's own views, above every app: the home page, the open-data index, the admin's login and ``/healthz``."""
+
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login

@@ -1,7 +1,5 @@
-"""The process: phases, Vision, objectives, positions, istanze.
-
-Split by part (see STYLE.md: a module becomes a package past ~600 lines).
-"""
+"""The models of the process, imported from here: ``process`` (phases, the Vision and its versions, the objectives
+tree, positions, reminders) and ``needs`` (istanze and their attachments)."""
 
 from phases.models.needs import Need, NeedAttachment, NeedStatus, NeedTheme
 from phases.models.process import (

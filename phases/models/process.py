@@ -1,3 +1,6 @@
+"""The models of the process: the phases and their dates, the Vision's versions and their review, the objectives
+tree with its indicators, the positions of comuni and offices, and the reminders sent to mayors."""
+
 from __future__ import annotations
 
 from django.conf import settings

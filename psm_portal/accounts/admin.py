@@ -1,3 +1,5 @@
+"""The Django admin of users and offices."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 

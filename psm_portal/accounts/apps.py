@@ -1,3 +1,5 @@
+"""The accounts app: the people who sign in, their roles and the offices they belong to."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The authentication backend: e-mail login, and every admin permission for the PSM team."""
+
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend

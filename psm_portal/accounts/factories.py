@@ -1,3 +1,5 @@
+"""Factories of offices and users for the tests and the benchmarks (development only)."""
+
 from __future__ import annotations
 
 import factory

@@ -1,3 +1,6 @@
+"""The forms of the accounts: sign in by e-mail, the team's invitation of a new user, the filters of the users'
+list."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,3 +1,5 @@
+"""Celery tasks of the accounts: thin, they take ids and call services."""
+
 from __future__ import annotations
 
 from smtplib import SMTPException

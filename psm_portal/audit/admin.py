@@ -1,3 +1,5 @@
+"""The Django admin of the audit log: read only."""
+
 from django.contrib import admin
 
 from psm_portal.audit.models import AuditEvent

@@ -1,3 +1,5 @@
+"""The audit log's app: formal acts with who, when, before and after."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The one write of the audit log: ``audit_record``, called by the services inside their own transaction."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
-"""Small typed readers of environment variables (as healthchecks' hc/settings.py does)."""
+"""Small typed readers of environment variables for the settings: a boolean, an integer, a string, a comma list;
+an absent or empty variable gives the default."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""Text folded for searching: lower case, no accents, one spelling of the apostrophe."""
+
 from __future__ import annotations
 
 import unicodedata

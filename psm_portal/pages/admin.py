@@ -1,3 +1,5 @@
+"""The Django admin of the informative pages."""
+
 from django.contrib import admin
 
 from psm_portal.pages.models import SitePage

@@ -1,3 +1,5 @@
+"""The informative pages' app: accessibility statement, privacy, legal notes."""
+
 from django.apps import AppConfig
 
 

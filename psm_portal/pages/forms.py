@@ -1,3 +1,5 @@
+"""The form of an informative page: its title and its text, sanitised before it is stored."""
+
 from __future__ import annotations
 
 from django import forms

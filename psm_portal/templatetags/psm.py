@@ -1,3 +1,6 @@
+"""The portal's template tags and filters: amounts and numbers the Italian way, the page's ``<title>``, the map
+of the comuni, links that change one parameter of the query string."""
+
 from __future__ import annotations
 
 from django import template

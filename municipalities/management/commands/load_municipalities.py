@@ -1,3 +1,5 @@
+"""``manage.py load_municipalities``: loads or updates the 108 comuni from the reference files (idempotent)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,3 +1,6 @@
+"""``manage.py render_plan``: prepares the preliminary proposal or the final plan as PDF in this process, and
+optionally publishes it."""
+
 from __future__ import annotations
 
 from django.core.files.storage import default_storage

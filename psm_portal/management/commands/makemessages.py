@@ -1,3 +1,5 @@
+"""``manage.py makemessages`` without fuzzy matching."""
+
 from django.core.management.commands import makemessages
 
 

@@ -1,3 +1,5 @@
+"""``manage.py seed_demo``: the comuni if missing, then each app's demo data through its own ``demo.py``."""
+
 from __future__ import annotations
 
 from importlib import import_module
