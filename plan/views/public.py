@@ -26,9 +26,11 @@ def plan_download(request, pk: int):
     document = get_object_or_404(PlanDocument.objects.defer("snapshot"), pk=pk, status=PlanStatus.READY)
     if not document.is_published and not can_download_unpublished(request.user):
         raise Http404(_("Documento non trovato."))
+    if not document.file:
+        raise Http404(_("Il file del documento non è disponibile."))
     try:
         handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
         raise Http404(_("Il file del documento non è disponibile."))
     response = FileResponse(handle, as_attachment=True, filename=document.filename, content_type="application/pdf")
     response["X-Content-SHA256"] = document.sha256
