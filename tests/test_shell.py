@@ -39,6 +39,13 @@ INLINE_STYLE = re.compile(r"\sstyle=", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
 
 
+def html_of(response, status: int = 200) -> str:
+    """The page's HTML, once its status is the expected one (a redirect or an error page would pass a test
+    that only looks for what is missing)."""
+    assert response.status_code == status, (response.request["PATH_INFO"], response.status_code)
+    return response.content.decode()
+
+
 def _csp_directives(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
@@ -75,24 +82,25 @@ def test_reserved_pages_have_no_inline_code(login, team_user, url):
 @pytest.mark.parametrize("who", CAST[1:])
 def test_reserved_area_of_each_role_has_no_inline_code(cast, login, who):
     response = login(cast(who)).get(reverse("accounts:dashboard"))
-    _assert_no_inline_code(response.content.decode(), who)
+    _assert_no_inline_code(html_of(response), who)
 
 
 def test_form_errors_have_no_inline_code(client):
     response = client.post(reverse("accounts:login"), {"username": "x", "password": ""})
-    _assert_no_inline_code(response.content.decode(), "login with errors")
+    _assert_no_inline_code(html_of(response), "login with errors")  # the form again, with its errors
 
 
 def test_security_headers(client):
     response = client.get("/")
+    assert response.status_code == 200
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_italian_by_default_english_under_en(client):
-    italian = client.get("/").content.decode()
-    english = client.get("/en/").content.decode()
+    italian = html_of(client.get("/"))
+    english = html_of(client.get("/en/"))
     assert '<html lang="it">' in italian
     assert '<html lang="en">' in english
     assert 'hreflang="en" href="/en/"' in italian
@@ -100,28 +108,28 @@ def test_italian_by_default_english_under_en(client):
 
 
 def test_language_switch_links_to_the_same_page(client):
-    html = client.get("/comuni/083048/").content.decode()
+    html = html_of(client.get("/comuni/083048/"))
     assert 'href="/en/comuni/083048/" lang="en" hreflang="en"' in html
     assert 'href="/comuni/083048/" lang="it" hreflang="it" aria-current="true"' in html
-    english = client.get("/en/comuni/083048/").content.decode()
+    english = html_of(client.get("/en/comuni/083048/"))
     assert 'href="/comuni/083048/" lang="it" hreflang="it"' in english
     assert 'href="/en/comuni/083048/" lang="en" hreflang="en" aria-current="true"' in english
 
 
 def test_language_switch_keeps_the_query(client):
-    html = client.get("/comuni/?q=lipari").content.decode()
+    html = html_of(client.get("/comuni/?q=lipari"))
     assert 'href="/en/comuni/?q=lipari"' in html
 
 
 def test_skiplinks_point_at_existing_targets(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     assert '<div class="skiplinks">' in html
     assert 'href="#main-container"' in html and 'id="main-container"' in html
     assert 'href="#footer"' in html and 'id="footer"' in html
 
 
 def test_main_menu_items_in_order(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     labels = re.findall(r'<li class="nav-item"><a class="nav-link[^"]*" href="[^"]+"[^>]*><span>([^<]+)</span>', html)
     expected = ["Il processo", "Visione", "Questionario", "Progetti", "Comuni", "Piano"]
     # Every item whose page exists is there, in the declared order; Comuni always is.
@@ -130,28 +138,28 @@ def test_main_menu_items_in_order(client):
 
 
 def test_menu_marks_the_current_section(client):
-    html = client.get("/comuni/083048/").content.decode()
+    html = html_of(client.get("/comuni/083048/"))
     assert 'class="nav-link active" href="/comuni/" aria-current="page"' in html
 
 
 def test_menu_marks_the_current_section_in_english(client):
-    html = client.get("/en/comuni/083048/").content.decode()
+    html = html_of(client.get("/en/comuni/083048/"))
     assert 'class="nav-link active" href="/en/comuni/" aria-current="page"' in html
 
 
 def test_reserved_area_marks_no_public_section(login, team_user):
-    html = login(team_user).get("/area-riservata/fasi/").content.decode()
+    html = html_of(login(team_user).get("/area-riservata/fasi/"))
     assert 'aria-current="page"><span>Il processo</span>' not in html
     assert 'class="nav-link active"' not in html
 
 
 def test_public_section_is_still_current_on_its_own_page(client):
-    html = client.get("/fasi/").content.decode()
+    html = html_of(client.get("/fasi/"))
     assert 'class="nav-link active" href="/fasi/" aria-current="page"><span>Il processo</span>' in html
 
 
 def test_menu_buttons_have_accessible_names(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     assert 'aria-label="Apri il menu"' in html
     assert 'class="btn close-menu" type="button" aria-label="Chiudi il menu"' in html
     for button in re.findall(r"<button[^>]*>.*?</button>", html, re.DOTALL):
@@ -160,7 +168,7 @@ def test_menu_buttons_have_accessible_names(client):
 
 
 def test_footer_links_to_the_three_pages_and_open_data(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     footer = html[html.index('<footer class="it-footer" id="footer">') :]
     for url, label in [
         ("/accessibilita/", "Dichiarazione di accessibilità"),
@@ -172,37 +180,35 @@ def test_footer_links_to_the_three_pages_and_open_data(client):
 
 
 def test_no_cookie_banner(client):
-    html = client.get("/").content.decode().lower()
+    html = html_of(client.get("/")).lower()
     assert "cookiebar" not in html and "cookie-bar" not in html
     response = client.get("/")
+    assert response.status_code == 200
     assert not response.cookies  # an anonymous visit sets no cookie at all
 
 
 def test_home_explains_the_three_phases(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     for phase in ("Ascolto e Schema generale", "Agenda strategica", "Piano finale"):
         assert phase in html
     assert 'id="processo"' in html
 
 
 def test_theme_assets_are_local(client):
-    html = client.get("/").content.decode()
+    html = html_of(client.get("/"))
     assert "/static/css/bootstrap-italia.min.css" in html
     assert "/static/js/bootstrap-italia.bundle.min.js" in html
     assert "cdn" not in html.lower()
 
 
 def test_unknown_page_is_a_friendly_404(client):
-    response = client.get("/non-esiste/")
-    assert response.status_code == 404
-    html = response.content.decode()
+    html = html_of(client.get("/non-esiste/"), 404)
     assert "Pagina non trovata" in html and '<html lang="it">' in html
 
 
 def test_refused_page_says_why(login, council_user):
-    response = login(council_user).get(reverse("accounts:users"))
-    assert response.status_code == 403
-    assert "Questa pagina è riservata ad altri ruoli" in response.content.decode()
+    html = html_of(login(council_user).get(reverse("accounts:users")), 403)
+    assert "Questa pagina è riservata ad altri ruoli" in html
 
 
 def test_a_403_shows_its_own_reason(login, mayor_a, messina):
@@ -228,7 +234,7 @@ def test_informative_pages_exist(client, slug):
 
 
 def test_accessibility_statement_has_the_feedback_mechanism(client):
-    html = client.get("/accessibilita/").content.decode()
+    html = html_of(client.get("/accessibilita/"))
     assert "Meccanismo di feedback" in html and "mailto:" in html
 
 
@@ -245,7 +251,7 @@ def test_only_the_team_edits_a_page(cast, login, who):
     else:
         assert response.status_code == (302 if who == "anonymous" else 403)
         assert page.body == before
-    public = login(cast(who)).get("/privacy/").content.decode()
+    public = html_of(login(cast(who)).get("/privacy/"))
     assert (url in public) == (who == "team_user")
 
 
@@ -258,7 +264,8 @@ def test_page_html_is_sanitised(login, team_user):
     response = client.post(
         reverse("pages:edit", args=["note-legali"]), {"title": "Note legali", "body": body}, follow=True
     )
-    assert "La pagina «Note legali» è stata aggiornata." in response.content.decode()
+    assert response.redirect_chain == [("/note-legali/", 302)]
+    assert "La pagina «Note legali» è stata aggiornata." in html_of(response)
     stored = SitePage.objects.get(slug="note-legali").body
     assert "<script" not in stored and "alert" not in stored
     assert "onclick" not in stored and "onerror" not in stored and "<img" not in stored

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -389,3 +390,51 @@ def test_a_reply_goes_back_to_the_page_of_its_thread(pagina, query, login, team_
     with in_phase("agenda"):
         response = team.post(reply, {"thread": "comune-083048", "body": "Ancora."})
     assert response["Location"] == f"{url}#comune-083048"
+
+
+COMMENTERS = {"mayor_a", "mayor_b", "office_a_user", "office_b_user"}
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_only_mayors_and_office_staff_post_on_the_published_draft(name, cast, login, draft):
+    """The page refuses the others with the right status (anonymous to the login page, the stakeholder because the
+    discussion is not for their role, team and council because they only read and reply); the service, reached
+    without the page, takes the same people and no one else."""
+    from plan.services import plan_comment_add
+
+    user = cast(name)
+    with in_phase("agenda"):
+        response = login(user).post(reverse("plan:discussion"), {"section": "intro", "body": "Dalla pagina"})
+    html = response.content.decode()
+    if name in COMMENTERS:
+        assert response.status_code == 302 and response["Location"].endswith("#sezione-intro")
+    elif name == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('plan:discussion')}"
+    elif name == "stakeholder_user":
+        assert response.status_code == 403 and "Questa pagina è riservata ad altri ruoli." in html
+    else:
+        assert response.status_code == 403 and "Commentano i sindaci e gli uffici della Città Metropolitana." in html
+    assert PlanComment.objects.filter(body="Dalla pagina").exists() is (name in COMMENTERS)
+    if name in COMMENTERS:
+        comment = plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
+        assert comment.author == user
+    else:
+        with pytest.raises(ValidationError, match="Commentano i sindaci per il loro comune e gli uffici"):
+            plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
+    assert PlanComment.objects.filter(author__isnull=False).count() == (2 if name in COMMENTERS else 0)
+
+
+def test_who_comments_the_draft_is_declared_once_as_mayors_and_offices(client):
+    """Why a pin beside the behaviour: a role added to ``FEATURE_ROLES[COMMENT_DRAFT_PLAN]`` (a stakeholder, say)
+    changes nothing the cast can do on the draft, because ``speaker_for`` speaks only for a mayor's comune or a
+    staff member's office and the discussion's pages are for the reserved area's readers; so the test above
+    stays green. The set is what ``PlanComment.participant_of`` and the public process page read, and that page
+    would promise the new role a say it does not have: both are checked here."""
+    from phases.phases import FEATURE_ROLES, Feature
+    from psm_portal.accounts.models import Role
+
+    assert FEATURE_ROLES[Feature.COMMENT_DRAFT_PLAN] == {Role.MAYOR, Role.OFFICE}
+    html = client.get(reverse("phases:timeline")).content.decode()
+    said = re.findall(r"<li>Commentare la proposta preliminare di piano — <em>([^<]*)</em></li>", html)
+    assert said == ["Sindaco o delegato comunale, Personale di un ufficio della Città Metropolitana"]

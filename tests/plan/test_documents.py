@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from municipalities.models import Municipality
 from phases.models import Phase
 from plan import document as plan_document
 from plan import services
-from plan.document import canonical_json, render_plan_pdf, snapshot_hash
+from plan.document import RenderedPlan, canonical_json, render_plan_pdf, snapshot_hash
 from plan.models import PlanDocument, PlanKind, PlanStatus
 from plan.services import plan_publish, plan_render, plan_request, plan_snapshot
 from plan.tasks import render_plan_document
@@ -23,7 +24,7 @@ from psm_portal.celery import app as celery_app
 from psm_portal.lib.money import format_euro, format_number
 from surveys.results import participation_map
 from tests.plan import synthetic
-from tests.plan.conftest import outline_titles, pdf_text
+from tests.plan.conftest import RENDER_PROGRESS, STUB_PAGES, outline_titles, pdf_text, stub_render_plan_pdf
 from tests.plan.synthetic import VISION_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -138,31 +139,70 @@ def test_sections_without_a_provider_are_marked_not_yet_available(media):
 
 def test_two_renders_of_identical_data_give_the_same_bytes(full_plan, media):
     snapshot = plan_snapshot(kind="final")
-    first = render_plan_pdf(snapshot, kind="final", version=2, created=CREATED)
+    reported: list[int] = []
+    first = render_plan_pdf(snapshot, kind="final", version=2, created=CREATED, progress=reported.append)
     second = render_plan_pdf(snapshot, kind="final", version=2, created=CREATED)
     assert first.pdf == second.pdf
     assert first.sha256 == second.sha256
-    # And a document rendered again after its worker died gives the file already stored.
+    assert reported == list(RENDER_PROGRESS)  # as the stub renderer of the lifecycle tests reports
+
+
+def test_a_document_rendered_again_after_its_worker_died_gives_the_file_already_stored(full_plan, media, stub_renderer):
+    """The service renders again from the frozen snapshot and the request's date: the stub, like WeasyPrint
+    (previous test), gives the same bytes for the same inputs, and the file is not stored twice."""
     document = _render_ready("draft")
     PlanDocument.objects.filter(pk=document.pk).update(status=PlanStatus.RENDERING)
     again = plan_render(document_id=document.pk)
+    assert len(stub_renderer) == 2  # laid out again, not skipped
     assert again.sha256 == document.sha256
     assert again.file.name == document.file.name
     assert len(list((media / "piano").iterdir())) == 1
 
 
+def test_the_stub_renderer_stands_for_the_real_one():
+    """The lifecycle tests lay out their PDFs with ``stub_render_plan_pdf``: it takes what the real one takes,
+    reports the same progress and returns the same type, with a real PDF that depends on the same inputs."""
+
+    def parameters(function):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(stub_render_plan_pdf) == parameters(render_plan_pdf)
+    snapshot = {"kind": "draft", "sections": {"plan": {"available": True}}}
+    reported: list[int] = []
+    result = stub_render_plan_pdf(snapshot, kind="draft", version=1, created=CREATED, progress=reported.append)
+    assert isinstance(result, RenderedPlan) and reported == list(RENDER_PROGRESS)
+    reader, _pages = pdf_text(result.pdf)
+    assert len(reader.pages) == result.pages == STUB_PAGES
+    assert result.sha256 == hashlib.sha256(result.pdf).hexdigest()
+    assert stub_render_plan_pdf(snapshot, kind="draft", version=1, created=CREATED).pdf == result.pdf
+    assert stub_render_plan_pdf(snapshot, kind="draft", version=2, created=CREATED).sha256 != result.sha256
+    other = {"kind": "draft", "sections": {}}
+    assert stub_render_plan_pdf(other, kind="draft", version=1, created=CREATED).sha256 != result.sha256
+
+
+def test_the_stubbed_render_reports_progress_and_stores_the_pdf(stub_renderer, media):
+    document = _render_ready("draft")
+    assert [call["progress"] for call in stub_renderer] == [list(RENDER_PROGRESS)]
+    assert (stub_renderer[0]["kind"], stub_renderer[0]["version"]) == ("draft", 1)
+    assert stub_renderer[0]["created"] == document.requested_at
+    data = (media / document.file.name).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == document.sha256 and document.size == len(data)
+    assert document.pages == STUB_PAGES and document.progress == 100
+
+
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_request_over_identical_data_returns_the_existing_document(media, team_user, monkeypatch):
     # The request compares fingerprints only: it never builds the snapshot.
     def no_snapshot(kind):
         raise AssertionError("the web request built the snapshot")
 
-    monkeypatch.setattr(services, "collect", no_snapshot)
-    first, created = plan_request(kind="draft", user=team_user, enqueue=False)
-    again, created_again = plan_request(kind="draft", user=team_user, enqueue=False)
+    with monkeypatch.context() as patch:  # undone alone: the stub renderer stays
+        patch.setattr(services, "collect", no_snapshot)
+        first, created = plan_request(kind="draft", user=team_user, enqueue=False)
+        again, created_again = plan_request(kind="draft", user=team_user, enqueue=False)
     assert created and not created_again
     assert again.pk == first.pk
     assert first.snapshot is None and first.content_hash == "" and len(first.data_fingerprint) == 64
-    monkeypatch.undo()
     # The worker freezes what it renders.
     first = plan_render(document_id=first.pk)
     assert first.status == PlanStatus.READY
@@ -180,6 +220,7 @@ def test_a_request_over_identical_data_returns_the_existing_document(media, team
     assert "Tavoli di lavoro rinnovati." in str(second.snapshot)
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_change_that_does_not_reach_the_document_renders_nothing_new(media, team_user):
     """A project saved again changes the fingerprint (its ``updated_at``) but not the content."""
     from projects.factories import ProjectFactory
@@ -242,6 +283,7 @@ def test_data_that_cannot_be_printed_fails_with_a_clear_message(media, settings,
     assert document.error == "Importo non valido nei dati del piano: tanti"
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_ready_document_is_never_rendered_again(media, monkeypatch):
     document = _render_ready("draft")
     monkeypatch.setattr(services, "render_plan_pdf", lambda *a, **k: pytest.fail("rendered twice"))
@@ -251,6 +293,7 @@ def test_a_ready_document_is_never_rendered_again(media, monkeypatch):
     assert document.status == PlanStatus.READY and document.attempts == 1
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_worker_that_lost_its_claim_cannot_finish(media):
     document, _ = plan_request(kind="draft", enqueue=False)
     original = services.render_plan_pdf
@@ -273,6 +316,7 @@ def test_a_worker_that_lost_its_claim_cannot_finish(media):
     assert len(list((media / "piano").iterdir())) == 1
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_transient_failures_are_retried(media, monkeypatch):
     document, _ = plan_request(kind="draft", enqueue=False)
     calls = []
@@ -305,6 +349,7 @@ def test_after_the_last_retry_the_failure_is_recorded(media, monkeypatch):
     assert document.error == "Il servizio non era raggiungibile dopo 4 tentativi: database unavailable"
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_with_no_broker_the_request_renders_in_process(media, django_capture_on_commit_callbacks):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True  # the embedded default, whatever this test run's environment
@@ -318,6 +363,7 @@ def test_with_no_broker_the_request_renders_in_process(media, django_capture_on_
     assert document.status == PlanStatus.READY and document.progress == 100
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_render_plan_command_prints_path_and_sha(media, capsys):
     call_command("render_plan", "--kind", "final", "--publish")
     out = capsys.readouterr().out
@@ -394,23 +440,25 @@ def vision_not_approved(kind: str) -> dict:
     return {"available": False, "note": "La Visione è in revisione."}
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_storage_that_refuses_the_pdf_fails_the_document_with_a_message(media, monkeypatch):
     from django.core.files.storage import FileSystemStorage
 
     def refuse(self, name, content):
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
-    document, _ = plan_request(kind="draft", enqueue=False)
-    document = plan_render(document_id=document.pk)
+    with monkeypatch.context() as patch:  # undone alone: the stub renderer stays
+        patch.setattr(FileSystemStorage, "_save", refuse)
+        document, _ = plan_request(kind="draft", enqueue=False)
+        document = plan_render(document_id=document.pk)
     assert document.status == PlanStatus.FAILED  # not left «rendering» for ever
     assert document.error.startswith("Il PDF è stato impaginato ma non si può salvare: PermissionError")
     assert document.finished_at is not None and not document.file
     # Failed documents are not reused: asking again makes a new version.
-    monkeypatch.undo()
     assert plan_request(kind="draft", enqueue=False)[1]
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_transient_storage_error_is_left_to_the_retry(media, monkeypatch):
     from django.core.files.storage import FileSystemStorage
 
@@ -425,6 +473,7 @@ def test_a_transient_storage_error_is_left_to_the_retry(media, monkeypatch):
     assert document.status == PlanStatus.RENDERING and document.error == ""
 
 
+@pytest.mark.usefixtures("stub_renderer")
 @pytest.mark.parametrize("status, stamp", [(PlanStatus.QUEUED, "requested_at"), (PlanStatus.RENDERING, "started_at")])
 def test_a_stuck_document_is_enqueued_again_by_the_next_request(
     status, stamp, media, settings, django_capture_on_commit_callbacks
@@ -454,6 +503,7 @@ def test_the_stale_limit_defaults_to_the_broker_s_visibility_timeout():
     assert settings.PSM_PLAN_STALE_SECONDS == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -486,6 +536,7 @@ def test_the_content_hash_covers_the_map_shapes():
     assert snapshot_hash(plan_snapshot(kind="draft")) != before
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_the_fingerprint_is_taken_again_when_the_data_are_frozen(media):
     from plan.sections import fingerprint
 
@@ -499,6 +550,7 @@ def test_the_fingerprint_is_taken_again_when_the_data_are_frozen(media):
     assert PlanDocument.objects.count() == 1
 
 
+@pytest.mark.usefixtures("stub_renderer")
 def test_a_document_frozen_over_the_data_of_another_live_request_becomes_its_twin(media):
     agenda = Phase.objects.filter(key="agenda")
     description = agenda.get().description
@@ -515,6 +567,7 @@ def test_a_document_frozen_over_the_data_of_another_live_request_becomes_its_twi
     assert plan_request(kind="draft", enqueue=False) == (first, False)
 
 
+@pytest.mark.usefixtures("stub_renderer")
 @pytest.mark.parametrize("clashes, status", [(1, PlanStatus.READY), (99, PlanStatus.FAILED)])
 def test_a_clash_with_no_twin_freezes_again_or_fails_cleanly(clashes, status, media, monkeypatch):
     from django.db import IntegrityError
