@@ -6,8 +6,7 @@ Who stops them, layer by layer (each checked here, because a break in one is hid
   account (``user_can_authenticate``), so the request is anonymous and ``login_required`` sends it to the login
   page. ``role_required`` and ``phase_required`` have no check of their own: they rely on this one;
 - the writes: ``need_submit`` refuses an inactive mayor, ``speaker_for`` (positions, comments on the draft)
-  speaks for nobody when the user is inactive;
-- ``predicates.allowed_for`` answers no for an inactive user.
+  speaks for nobody when the user is inactive.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from phases.models import Need, Position
-from phases.phases import Feature
-from phases.predicates import allowed_for
 from phases.services import need_submit, position_submit
 from phases.speakers import speaker_for
 from psm_portal.accounts.factories import DEMO_PASSWORD
@@ -96,10 +93,3 @@ def test_the_positions_service_refuses_an_inactive_mayor_or_office_user(mayor_a,
         with pytest.raises(ValidationError, match="Solo i sindaci e il personale degli uffici"):
             position_submit(version=open_version, user=user, objective=None, stance="agree")
     assert not Position.objects.exists()
-
-
-def test_allowed_for_refuses_an_inactive_user(mayor_a, office_a_user, listening_now):
-    for user, feature in ((mayor_a, Feature.SEND_NEEDS), (office_a_user, Feature.REVIEW_VISION)):
-        assert allowed_for(user, feature)
-        user.is_active = False
-        assert not allowed_for(user, feature)
