@@ -340,8 +340,6 @@ def test_a_comment_with_a_bad_hidden_section_says_so(section, login, mayor_a, dr
 
 
 def test_each_thread_has_its_own_reply_form_with_unique_ids(login, team_user, mayor_a, office_a_user, draft):
-    import re
-
     with in_phase("agenda"):
         login(mayor_a).post(reverse("plan:discussion"), {"section": "intro", "body": "Dal comune"})
         login(office_a_user).post(reverse("plan:discussion"), {"section": "intro", "body": "Dall'ufficio"})
