@@ -17,6 +17,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phases.phases import Feature
+from phases.predicates import gate
 from plan.document import PlanRenderError, canonical_json, render_plan_pdf
 from plan.models import DraftSection, PlanComment, PlanDocument, PlanKind, PlanStatus
 from plan.sections import collect
@@ -284,6 +286,13 @@ def _ensure_discussed(document: PlanDocument) -> None:
         raise ValidationError(_("Si commenta solo la proposta preliminare pubblicata."))
 
 
+def _ensure_open() -> None:
+    """The discussion follows the phase that opens it, whoever calls the service (the views check it first)."""
+    status = gate(Feature.COMMENT_DRAFT_PLAN)
+    if not status.open:
+        raise ValidationError(status.message)
+
+
 def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
     """Add a comment to the thread of the user's municipality (mayor) or office on one section of the draft."""
     _ensure_discussed(document)
@@ -295,6 +304,7 @@ def plan_comment_add(*, document: PlanDocument, section: str, user, body: str):
     participant = PlanComment.participant_of(user)
     if participant is None:
         raise ValidationError(_("Commentano i sindaci per il loro comune e gli uffici per il loro ufficio."))
+    _ensure_open()
     comment = PlanComment.objects.create(document=document, section=section, author=user, body=body, **participant)
     return comment
 
@@ -303,6 +313,7 @@ def plan_comment_reply(*, document: PlanDocument, section: str, thread: str, use
     """The PSM team answers in a municipality's or office's thread (``thread`` as ``PlanComment.thread_key``)."""
     if not is_team(user):
         raise ValidationError(_("Risponde nelle discussioni solo il team PSM."))
+    _ensure_open()
     _ensure_discussed(document)
     participant = PlanComment.participant_of_thread(thread)
     body = (body or "").strip()

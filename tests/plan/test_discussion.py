@@ -291,7 +291,7 @@ def test_a_reply_checks_the_thread_without_loading_its_comments(team_user, mayor
             document=draft, section="intro", author=user, body="Commento", **PlanComment.participant_of(user)
         )
     for thread in ("comune-083048", f"ufficio-{office_a_user.office_id}"):
-        with CaptureQueriesContext(connection) as queries:
+        with in_phase("agenda"), CaptureQueriesContext(connection) as queries:
             reply = plan_comment_reply(document=draft, section="intro", thread=thread, user=team_user, body="Visto.")
         assert reply.thread_key == thread and reply.from_team
         reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
@@ -414,12 +414,13 @@ def test_only_mayors_and_office_staff_post_on_the_published_draft(name, cast, lo
     else:
         assert response.status_code == 403 and "Commentano i sindaci e gli uffici della Città Metropolitana." in html
     assert PlanComment.objects.filter(body="Dalla pagina").exists() is (name in COMMENTERS)
-    if name in COMMENTERS:
-        comment = plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
-        assert comment.author == user
-    else:
-        with pytest.raises(ValidationError, match="Commentano i sindaci per il loro comune e gli uffici"):
-            plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
+    with in_phase("agenda"):
+        if name in COMMENTERS:
+            comment = plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
+            assert comment.author == user
+        else:
+            with pytest.raises(ValidationError, match="Commentano i sindaci per il loro comune e gli uffici"):
+                plan_comment_add(document=draft, section="vision", user=user, body="Dal servizio")
     assert PlanComment.objects.filter(author__isnull=False).count() == (2 if name in COMMENTERS else 0)
 
 
@@ -436,3 +437,18 @@ def test_who_comments_the_draft_is_declared_once_as_mayors_and_offices(client):
     html = client.get(reverse("phases:timeline")).content.decode()
     said = re.findall(r"<li>Commentare la proposta preliminare di piano — <em>([^<]*)</em></li>", html)
     assert said == ["Sindaco o delegato comunale, Personale di un ufficio della Città Metropolitana"]
+
+
+@pytest.mark.parametrize("phase", ["listening", "final"])
+def test_the_services_refuse_comments_and_replies_outside_phase_two(phase, mayor_a, team_user, draft):
+    """The gate holds in the services too, not only in the views that call them."""
+    from plan.services import plan_comment_add, plan_comment_reply
+
+    with in_phase("agenda"):
+        plan_comment_add(document=draft, section="intro", user=mayor_a, body="In tempo")
+    with in_phase(phase):
+        with pytest.raises(ValidationError, match="commentare la proposta preliminare"):
+            plan_comment_add(document=draft, section="intro", user=mayor_a, body="Fuori tempo")
+        with pytest.raises(ValidationError, match="commentare la proposta preliminare"):
+            plan_comment_reply(document=draft, section="intro", thread="comune-083048", user=team_user, body="No")
+    assert list(PlanComment.objects.values_list("body", flat=True)) == ["In tempo"]
