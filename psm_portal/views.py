@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import sys
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,6 +67,39 @@ def healthz(request):
     healthy = state["database"] == "ok"
     state["status"] = "ok" if healthy and state["broker"] != "error" else ("degraded" if healthy else "error")
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+# Seconds a client is asked to wait before trying again while the database is unreachable.
+DATABASE_DOWN_RETRY_AFTER = 30
+
+
+def _database_unreachable(exc: BaseException | None) -> bool:
+    """True when ``exc``, or an error it was raised from or while handling, says the database is unreachable."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def server_error(request):
+    """The site's ``handler500``: a 503 maintenance page when the database is down, Django's 500 page otherwise.
+
+    Django calls it for an exception raised anywhere in the request, in a middleware as in a view, while the
+    exception is being handled. The page is a standalone template rendered without the request: no context
+    processor, session or user is read, so nothing in it needs the database.
+    """
+    if not _database_unreachable(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    # The language from the address alone: the middleware that would set it may not have run.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = HttpResponse(loader.get_template("503.html").render({"LANGUAGE_CODE": language}), status=503)
+    response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
 
 
 def admin_login(request, extra_context=None):
