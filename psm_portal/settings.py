@@ -94,7 +94,15 @@ WSGI_APPLICATION = "psm_portal.wsgi.application"
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # A kept connection is checked before each request reuses it (so the first requests after a database restart
+    # do not fail on a dead socket), and an unreachable server is given up quickly: the 503 page, not a hang.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -208,6 +216,21 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "psm")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Periodic tasks, sent by one `celery beat` for the whole site (make beat; deploy/psm-beat.service).
+# Each part of the portal adds its own entry here (the sweeper of stuck jobs, the clearing of expired sessions).
+# An entry's "expires" drops runs that wait in the queue longer than their period (no pile-up while workers are down).
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 60)
+# /healthz reports the worker "stale" (status "degraded", still 200) when its last heartbeat is older than this.
+WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WORKER_HEARTBEAT_SECONDS)
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {
+        "task": "psm_portal.tasks.heartbeat",
+        "schedule": WORKER_HEARTBEAT_SECONDS,
+        "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
 # --- Cache --------------------------------------------------------------------
 if REDIS_URL:

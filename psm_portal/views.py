@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 
+import redis
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -9,13 +10,14 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils.cache import add_never_cache_headers
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from psm_portal import tasks
 from psm_portal.celery import app as celery_app
 from psm_portal.lib import opendata
 
@@ -48,6 +50,20 @@ def _database_state() -> str:
     return "ok"
 
 
+def _cache_state() -> str:
+    """Redis holds the sessions and the rate limits: ping it, with a short timeout, when it is configured."""
+    if not settings.REDIS_URL:
+        return "local"
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except Exception:
+        return "error"
+    finally:
+        client.close()
+    return "ok"
+
+
 def _broker_state() -> str:
     if celery_app.conf.task_always_eager:
         return "eager"
@@ -59,14 +75,42 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _worker_state(*, cache_state: str) -> dict:
+    """The age of the last worker heartbeat (``psm_portal.tasks.heartbeat``, run by Celery beat)."""
+    age = None
+    if cache_state != "error":
+        try:
+            age = tasks.heartbeat_age()
+        except Exception:
+            age = None
+    if age is None:
+        state = "unknown"
+    else:
+        state = "ok" if age <= settings.WORKER_HEARTBEAT_STALE_SECONDS else "stale"
+    return {"state": state, "heartbeat_age_seconds": None if age is None else round(age)}
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the portal can serve requests (the database answers), 503 otherwise."""
-    state = {"database": _database_state(), "broker": _broker_state()}
-    healthy = state["database"] == "ok"
-    state["status"] = "ok" if healthy and state["broker"] != "error" else ("degraded" if healthy else "error")
-    return JsonResponse(state, status=200 if healthy else 503)
+    """Which dependency works: 503 when the database or Redis (sessions, rate limits) is unreachable, so the
+    load balancer stops sending citizens here; 200 "degraded" when only the broker or the worker is behind."""
+    cache_state = _cache_state()
+    state = {
+        "database": _database_state(),
+        "cache": cache_state,
+        "broker": _broker_state(),
+        "worker": _worker_state(cache_state=cache_state),
+    }
+    failed = [name for name in ("database", "cache", "broker") if state[name] == "error"]
+    unusable = "database" in failed or "cache" in failed
+    # Without a worker (eager tasks) there is no heartbeat to expect.
+    worker_behind = state["worker"]["state"] == "stale" or (
+        state["worker"]["state"] == "unknown" and state["broker"] != "eager"
+    )
+    state["failed"] = failed
+    state["status"] = "error" if unusable else ("degraded" if failed or worker_behind else "ok")
+    return JsonResponse(state, status=503 if unusable else 200)
 
 
 # Seconds a client is asked to wait before trying again while the database is unreachable.

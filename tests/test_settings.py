@@ -149,3 +149,15 @@ def test_env_helpers(monkeypatch):
     assert envint("PSM_TEST_MISSING", 7) == 7
     assert envlist("PSM_TEST_LIST", []) == ["a.example", "b.example"]
     assert envstr("PSM_TEST_MISSING", "predefinito") == "predefinito"
+
+
+def test_postgresql_connections_are_checked_before_reuse_and_give_up_quickly(tmp_path):
+    """After a database restart the kept connections are replaced, and an unreachable server is a quick 503."""
+    env = {"DATABASE_URL": "postgres://psm:segreta@db.example:5432/psm"}
+    checks, timeout = _settings_of(
+        env,
+        tmp_path,
+        "[settings.DATABASES['default']['CONN_HEALTH_CHECKS'], settings.DATABASES['default']['OPTIONS']['connect_timeout']]",
+    )
+    assert checks is True
+    assert 0 < timeout <= 10
