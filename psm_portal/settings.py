@@ -215,6 +215,16 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "psm")
 # With acks_late a task must survive redelivery; Redis redelivers after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    # kombu's Redis transport with channels that close cleanly when Redis dies under a running task: with the
+    # stock one a celery 5.7.0 worker exits ("'NoneType' object has no attribute 'hostname'") and never comes
+    # back (https://github.com/celery/kombu/pull/1733 + https://github.com/celery/celery/pull/10242; see
+    # psm_portal/lib/broker.py). With a rediss:// URL add ?ssl_cert_reqs=required: kombu turns TLS on by itself
+    # only for a transport named "rediss".
+    CELERY_BROKER_TRANSPORT = "psm_portal.lib.broker:Transport"
+# A worker whose broker is down keeps trying to reconnect (every 2, 4, … 30 s) for as long as it takes, instead
+# of giving up after 100 tries (about 46 minutes) and exiting.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 
 # Periodic tasks, sent by one `celery beat` for the whole site (make beat; deploy/psm-beat.service).

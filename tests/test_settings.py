@@ -161,3 +161,16 @@ def test_postgresql_connections_are_checked_before_reuse_and_give_up_quickly(tmp
     )
     assert checks is True
     assert 0 < timeout <= 10
+
+
+def test_with_redis_the_broker_uses_the_portal_transport_and_retries_for_ever(tmp_path):
+    """The transport that keeps the worker alive through a Redis outage (psm_portal/lib/broker.py)."""
+    transport, retries, eager_transport = _settings_of(
+        {"REDIS_URL": "redis://cache.example:6379/3"},
+        tmp_path,
+        "[app.conf.broker_transport, app.conf.broker_connection_max_retries, None]",
+    )
+    assert transport == "psm_portal.lib.broker:Transport"
+    assert retries is None
+    # Without Redis the tasks run in-process on the memory transport.
+    assert _settings_of({}, tmp_path, "app.conf.broker_transport") is None
