@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "phases",
     "surveys",
     "plan",
+    # After psm_portal, whose mediabackup command replaces dbbackup's.
+    "dbbackup",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +196,31 @@ STORAGES = {
         )
     },
 }
+
+# --- Backups (django-dbbackup: make backup / make restore; README "Backup and restore") ---------------------
+# The database (pg_dump/pg_restore on PostgreSQL, SQLite's backup API) and the uploaded files, each a compressed
+# file named with the date, go to BACKUP_DIR, or to a bucket (BACKUP_BUCKET_NAME, by default the media's own)
+# under BACKUP_BUCKET_PREFIX when AWS_STORAGE_BUCKET_NAME is set. `--clean` keeps the newest BACKUP_KEEP of each.
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_BUCKET_NAME = envstr("BACKUP_BUCKET_NAME", AWS_STORAGE_BUCKET_NAME)
+BACKUP_BUCKET_PREFIX = envstr("BACKUP_BUCKET_PREFIX", "backups").strip("/")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["dbbackup"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_default_storage["OPTIONS"], "bucket_name": BACKUP_BUCKET_NAME, "location": BACKUP_BUCKET_PREFIX},
+    }
+else:
+    STORAGES["dbbackup"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_DIR},
+    }
+# The media backup leaves out the backups themselves when they share the media's bucket.
+BACKUP_MEDIA_SKIP_PREFIX = BACKUP_BUCKET_PREFIX if AWS_STORAGE_BUCKET_NAME == BACKUP_BUCKET_NAME != "" else ""
+DBBACKUP_HOSTNAME = "psm"  # one name for every machine: `make restore` takes the newest, whoever wrote it
+DBBACKUP_CLEANUP_KEEP = envint("BACKUP_KEEP", 14)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+DBBACKUP_SEND_EMAIL = False  # a failed backup fails its command (non-zero exit): the scheduler reports it
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 # Largest spreadsheet an office may upload to import projects (10,000 rows are about 3 MB).

@@ -174,3 +174,20 @@ def test_with_redis_the_broker_uses_the_portal_transport_and_retries_for_ever(tm
     assert retries is None
     # Without Redis the tasks run in-process on the memory transport.
     assert _settings_of({}, tmp_path, "app.conf.broker_transport") is None
+
+
+def test_backups_go_to_a_local_folder_or_to_the_bucket(tmp_path):
+    local = _settings_of({"BACKUP_DIR": str(tmp_path / "b")}, tmp_path, "settings.STORAGES['dbbackup']")
+    assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert local["OPTIONS"]["location"] == str(tmp_path / "b")
+
+    bucket = {"AWS_STORAGE_BUCKET_NAME": "psm-media", "AWS_S3_ENDPOINT_URL": "https://s3.example"}
+    storage, skip = _settings_of(bucket, tmp_path, "[settings.STORAGES['dbbackup'], settings.BACKUP_MEDIA_SKIP_PREFIX]")
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (storage["OPTIONS"]["bucket_name"], storage["OPTIONS"]["location"]) == ("psm-media", "backups")
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example"
+    assert skip == "backups"  # the media backup must not contain the earlier backups
+
+    other = {**bucket, "BACKUP_BUCKET_NAME": "psm-backups"}
+    storage, skip = _settings_of(other, tmp_path, "[settings.STORAGES['dbbackup'], settings.BACKUP_MEDIA_SKIP_PREFIX]")
+    assert (storage["OPTIONS"]["bucket_name"], skip) == ("psm-backups", "")
