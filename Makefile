@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev lock migrate seed worker serve gunicorn lint messages collectstatic bench clean
+.PHONY: run test install install-dev lock migrate seed worker beat serve gunicorn lint messages collectstatic backup restore bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "Serve Python 3.11 o successivo"; exit 1; }
@@ -52,6 +52,12 @@ run: seed
 worker: install
 	$(BIN)/celery -A psm_portal worker --loglevel=INFO --concurrency=2
 
+# The periodic tasks (CELERY_BEAT_SCHEDULE in settings: the worker's heartbeat, …). One beat for the whole site;
+# its schedule file lives in VAR_DIR.
+beat: install
+	mkdir -p $${VAR_DIR:-var}
+	$(BIN)/celery -A psm_portal beat --loglevel=INFO
+
 gunicorn: install
 	$(BIN)/gunicorn psm_portal.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
 
@@ -60,6 +66,18 @@ collectstatic: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Backup of the database and of the uploaded files (django-dbbackup) to BACKUP_DIR or the bucket, keeping the
+# newest BACKUP_KEEP of each; README "Backup and restore".
+backup: install
+	$(BIN)/python manage.py dbbackup --compress --clean --noinput
+	$(BIN)/python manage.py mediabackup --compress --clean --noinput
+
+# Restore the newest backups (or DB_BACKUP=<file> MEDIA_BACKUP=<file>, names from `manage.py listbackups`); it asks
+# before overwriting: RESTORE_ARGS=--noinput to skip the questions.
+restore: install
+	$(BIN)/python manage.py dbrestore --uncompress $(RESTORE_ARGS) $(if $(DB_BACKUP),--input-filename=$(DB_BACKUP))
+	$(BIN)/python manage.py mediarestore --uncompress --replace $(RESTORE_ARGS) $(if $(MEDIA_BACKUP),--input-filename=$(MEDIA_BACKUP))
 
 # Italian is the source language: its catalogue repeats every msgid (msgen, from gettext);
 # the English one is translated by hand. Needs Debian's gettext.

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "phases",
     "surveys",
     "plan",
+    # After psm_portal, whose mediabackup command replaces dbbackup's.
+    "dbbackup",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +96,15 @@ WSGI_APPLICATION = "psm_portal.wsgi.application"
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # A kept connection is checked before each request reuses it (so the first requests after a database restart
+    # do not fail on a dead socket), and an unreachable server is given up quickly: the 503 page, not a hang.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -186,6 +196,31 @@ STORAGES = {
         )
     },
 }
+
+# --- Backups (django-dbbackup: make backup / make restore; README "Backup and restore") ---------------------
+# The database (pg_dump/pg_restore on PostgreSQL, SQLite's backup API) and the uploaded files, each a compressed
+# file named with the date, go to BACKUP_DIR, or to a bucket (BACKUP_BUCKET_NAME, by default the media's own)
+# under BACKUP_BUCKET_PREFIX when AWS_STORAGE_BUCKET_NAME is set. `--clean` keeps the newest BACKUP_KEEP of each.
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_BUCKET_NAME = envstr("BACKUP_BUCKET_NAME", AWS_STORAGE_BUCKET_NAME)
+BACKUP_BUCKET_PREFIX = envstr("BACKUP_BUCKET_PREFIX", "backups").strip("/")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["dbbackup"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_default_storage["OPTIONS"], "bucket_name": BACKUP_BUCKET_NAME, "location": BACKUP_BUCKET_PREFIX},
+    }
+else:
+    STORAGES["dbbackup"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_DIR},
+    }
+# The media backup leaves out the backups themselves when they share the media's bucket.
+BACKUP_MEDIA_SKIP_PREFIX = BACKUP_BUCKET_PREFIX if AWS_STORAGE_BUCKET_NAME == BACKUP_BUCKET_NAME != "" else ""
+DBBACKUP_HOSTNAME = "psm"  # one name for every machine: `make restore` takes the newest, whoever wrote it
+DBBACKUP_CLEANUP_KEEP = envint("BACKUP_KEEP", 14)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+DBBACKUP_SEND_EMAIL = False  # a failed backup fails its command (non-zero exit): the scheduler reports it
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 # Largest spreadsheet an office may upload to import projects (10,000 rows are about 3 MB).
@@ -207,7 +242,32 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "psm")
 # With acks_late a task must survive redelivery; Redis redelivers after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    # kombu's Redis transport with channels that close cleanly when Redis dies under a running task: with the
+    # stock one a celery 5.7.0 worker exits ("'NoneType' object has no attribute 'hostname'") and never comes
+    # back (https://github.com/celery/kombu/pull/1733 + https://github.com/celery/celery/pull/10242; see
+    # psm_portal/lib/broker.py). With a rediss:// URL add ?ssl_cert_reqs=required: kombu turns TLS on by itself
+    # only for a transport named "rediss".
+    CELERY_BROKER_TRANSPORT = "psm_portal.lib.broker:Transport"
+# A worker whose broker is down keeps trying to reconnect (every 2, 4, … 30 s) for as long as it takes, instead
+# of giving up after 100 tries (about 46 minutes) and exiting.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
+
+# Periodic tasks, sent by one `celery beat` for the whole site (make beat; deploy/psm-beat.service).
+# Each part of the portal adds its own entry here (the sweeper of stuck jobs, the clearing of expired sessions).
+# An entry's "expires" drops runs that wait in the queue longer than their period (no pile-up while workers are down).
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 60)
+# /healthz reports the worker "stale" (status "degraded", still 200) when its last heartbeat is older than this.
+WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WORKER_HEARTBEAT_SECONDS)
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {
+        "task": "psm_portal.tasks.heartbeat",
+        "schedule": WORKER_HEARTBEAT_SECONDS,
+        "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
 # --- Cache --------------------------------------------------------------------
 if REDIS_URL:

@@ -10,6 +10,9 @@ admin.site.site_header = "Portale PSM Messina — amministrazione"
 admin.site.site_title = "Portale PSM"
 admin.site.login = views.admin_login
 
+# An unreachable database gives a 503 maintenance page with Retry-After, from any middleware or view.
+handler500 = "psm_portal.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

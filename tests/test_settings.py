@@ -149,3 +149,45 @@ def test_env_helpers(monkeypatch):
     assert envint("PSM_TEST_MISSING", 7) == 7
     assert envlist("PSM_TEST_LIST", []) == ["a.example", "b.example"]
     assert envstr("PSM_TEST_MISSING", "predefinito") == "predefinito"
+
+
+def test_postgresql_connections_are_checked_before_reuse_and_give_up_quickly(tmp_path):
+    """After a database restart the kept connections are replaced, and an unreachable server is a quick 503."""
+    env = {"DATABASE_URL": "postgres://psm:segreta@db.example:5432/psm"}
+    checks, timeout = _settings_of(
+        env,
+        tmp_path,
+        "[settings.DATABASES['default']['CONN_HEALTH_CHECKS'], settings.DATABASES['default']['OPTIONS']['connect_timeout']]",
+    )
+    assert checks is True
+    assert 0 < timeout <= 10
+
+
+def test_with_redis_the_broker_uses_the_portal_transport_and_retries_for_ever(tmp_path):
+    """The transport that keeps the worker alive through a Redis outage (psm_portal/lib/broker.py)."""
+    transport, retries, eager_transport = _settings_of(
+        {"REDIS_URL": "redis://cache.example:6379/3"},
+        tmp_path,
+        "[app.conf.broker_transport, app.conf.broker_connection_max_retries, None]",
+    )
+    assert transport == "psm_portal.lib.broker:Transport"
+    assert retries is None
+    # Without Redis the tasks run in-process on the memory transport.
+    assert _settings_of({}, tmp_path, "app.conf.broker_transport") is None
+
+
+def test_backups_go_to_a_local_folder_or_to_the_bucket(tmp_path):
+    local = _settings_of({"BACKUP_DIR": str(tmp_path / "b")}, tmp_path, "settings.STORAGES['dbbackup']")
+    assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert local["OPTIONS"]["location"] == str(tmp_path / "b")
+
+    bucket = {"AWS_STORAGE_BUCKET_NAME": "psm-media", "AWS_S3_ENDPOINT_URL": "https://s3.example"}
+    storage, skip = _settings_of(bucket, tmp_path, "[settings.STORAGES['dbbackup'], settings.BACKUP_MEDIA_SKIP_PREFIX]")
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (storage["OPTIONS"]["bucket_name"], storage["OPTIONS"]["location"]) == ("psm-media", "backups")
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example"
+    assert skip == "backups"  # the media backup must not contain the earlier backups
+
+    other = {**bucket, "BACKUP_BUCKET_NAME": "psm-backups"}
+    storage, skip = _settings_of(other, tmp_path, "[settings.STORAGES['dbbackup'], settings.BACKUP_MEDIA_SKIP_PREFIX]")
+    assert (storage["OPTIONS"]["bucket_name"], skip) == ("psm-backups", "")
