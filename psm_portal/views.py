@@ -42,7 +42,7 @@ def opendata_index(request):
     )
 
 
-# The two probes below catch every exception on purpose: whatever breaks, /healthz answers with the state (a
+# The probes below catch every exception on purpose: whatever breaks, /healthz answers with the state (a
 # load balancer reads it) instead of failing with it.
 def _database_state() -> str:
     try:
