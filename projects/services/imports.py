@@ -9,6 +9,8 @@ the task, or a resumption while an old worker still runs, never writes the rows 
 from __future__ import annotations
 
 import logging
+import os
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -32,6 +34,9 @@ from psm_portal.audit.services import audit_record
 logger = logging.getLogger(__name__)
 
 RUNNING = (ImportState.VALIDATING, ImportState.IMPORTING)
+# Test hook: seconds to sleep after each progress report (one lands inside the write's transaction), so a fault
+# test can kill a worker mid-import.
+STEP_DELAY_ENV = "PROJECTS_IMPORT_STEP_DELAY"
 # Resumptions after which an import that keeps losing its worker (killed for memory, say) ends as failed.
 RESUME_LIMIT = 3
 
@@ -49,10 +54,13 @@ def import_progress(batch: ProjectImport) -> tuple[int, int]:
 
 def _reporter(batch: ProjectImport, *, start: float = 0.0, share: float = 1.0) -> Callable[[int, int], None]:
     """A progress callback for one stage of the work: ``share`` of the bar, starting at ``start``."""
+    delay = float(os.environ.get(STEP_DELAY_ENV) or 0)
 
     def report(done: int, total: int) -> None:
         if total:
             cache.set(_progress_key(batch.pk), (round(total * (start + share * done / total)), total), timeout=3600)
+        if delay:
+            time.sleep(delay)
 
     return report
 
