@@ -111,3 +111,51 @@ def test_projects_written_meanwhile_by_another_import_give_a_clear_message(
         "CUP o codici locali: nessuna riga è stata importata. Carica di nuovo il file per vedere le differenze."
     )
     assert list(Project.objects.values_list("title", flat=True)) == ["Scritto nel frattempo"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_batch", [True, False], ids=["one-upload-twice", "two-uploads-of-one-file"])
+def test_two_confirmations_in_two_threads_start_one_import(same_batch, office_a_user, office_a, monkeypatch):
+    """Really at once, each with its own database connection (PostgreSQL: SQLite's test database is one file)."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+    from django.db import connection, connections
+
+    from projects.services.imports import import_confirm
+    from projects.tasks import apply_import
+
+    if connection.vendor != "postgresql":
+        pytest.skip("due connessioni contemporanee: serve PostgreSQL")
+    batches = []
+    for _ in range(1 if same_batch else 2):
+        batch = ProjectImport(office=office_a, uploaded_by=office_a_user, original_name="p.csv", state="preview")
+        batch.file.save("p.csv", ContentFile(csv_bytes([good_row(1)])), save=True)
+        batches.append(batch)
+    targets = batches * 2 if same_batch else batches
+    sent, refused = [], []
+    monkeypatch.setattr(apply_import, "delay", lambda pk: sent.append(pk))
+    barrier = threading.Barrier(2)
+
+    def confirm(batch):
+        try:
+            barrier.wait(timeout=10)
+            import_confirm(batch=ProjectImport.objects.get(pk=batch.pk))
+        except ValidationError as error:
+            refused.append(error.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(batch,)) for batch in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(sent) == 1 and len(refused) == 1
+    assert refused[0] == (
+        "L'importazione di questo file è già in corso: segui qui il suo avanzamento."
+        if same_batch
+        else "È già in corso un'altra importazione per questo ufficio: attendi che finisca, poi conferma questa."
+    )
+    assert ProjectImport.objects.filter(state=ImportState.IMPORTING).count() == 1
