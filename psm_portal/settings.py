@@ -216,17 +216,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # later (the worker's child process is killed). A job whose claim is older than its claim timeout has lost its
 # worker (killed, out of memory, machine gone): the sweeper, a periodic task run by Celery beat every
 # PSM_SWEEP_SECONDS (or `manage.py sweep_jobs` by cron, or by hand with no worker), resumes it from the start.
-# Measured on 2 busy CPUs: an import of 20,000 rows takes 9-16 s (check + write), the full plan (194 pages) 25 s;
-# the limits leave ten times that and more for a slow disk, bucket or database. Keep
-# time limit + 30 s < claim timeout < CELERY_VISIBILITY_TIMEOUT.
+# Measured on 2 busy CPUs: an import of 20,000 rows takes 9-16 s (check + write), the full plan (194 pages) 25 s,
+# spreading 3.2 ms a response (a worker's longest run, 100,000 responses, 320 s); the limits leave ten times the
+# first two for a slow disk, bucket or database. Keep time limit + 30 s < claim timeout < CELERY_VISIBILITY_TIMEOUT.
 PROJECTS_IMPORT_TIME_LIMIT = envint("PROJECTS_IMPORT_TIME_LIMIT", 300)
 PROJECTS_IMPORT_STALE_SECONDS = envint("PROJECTS_IMPORT_STALE_SECONDS", 600)
 PSM_PLAN_RENDER_TIME_LIMIT = envint("PSM_PLAN_RENDER_TIME_LIMIT", 600)
 # A document still queued or rendering, untouched by any worker for this long, is resumed (by the sweeper, or
 # by the next request over the same data).
 PSM_PLAN_STALE_SECONDS = envint("PSM_PLAN_STALE_SECONDS", 900)
-SURVEYS_SPREAD_TIME_LIMIT = envint("SURVEYS_SPREAD_TIME_LIMIT", 300)
-SURVEYS_SPREAD_STALE_SECONDS = envint("SURVEYS_SPREAD_STALE_SECONDS", 600)
+SURVEYS_SPREAD_TIME_LIMIT = envint("SURVEYS_SPREAD_TIME_LIMIT", 600)
+SURVEYS_SPREAD_STALE_SECONDS = envint("SURVEYS_SPREAD_STALE_SECONDS", 900)
 PSM_SWEEP_SECONDS = envint("PSM_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     # "expires": sweeps queued while no worker runs are dropped, not run one after the other on its return.
