@@ -21,7 +21,7 @@ from plan.services import plan_request
 from plan.tasks import render_plan_document
 from tests.conftest import skip_or_fail
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _require_broker_and_postgres():
