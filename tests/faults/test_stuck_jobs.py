@@ -40,8 +40,9 @@ ROWS = 300
 
 
 @pytest.fixture
-def services(tmp_path, monkeypatch):
-    """A private Redis, a private queue, a shared media folder, and the environment of the portal's processes."""
+def services(transactional_db, tmp_path, monkeypatch):
+    """A private Redis, a private queue, a shared media folder, and the environment of the portal's processes
+    (``transactional_db`` named here, so the 108 comuni are loaded again after an earlier test's flush)."""
     if connection.vendor != "postgresql":
         skip_or_fail("serve PostgreSQL (DATABASE_URL): i worker devono vedere il database di test")
     if not (Path("/usr/bin/redis-server").exists() or shutil.which("redis-server")):
@@ -133,7 +134,7 @@ def test_a_worker_killed_mid_import_leaves_the_import_to_the_next_after_the_swee
     batch.save()
     import_validate(batch_id=batch.pk)  # the check, here: what the fault hits is the write
     batch.refresh_from_db()
-    assert batch.state == ImportState.PREVIEW and batch.to_create == ROWS
+    assert batch.state == ImportState.PREVIEW and batch.to_create == ROWS, batch.errors[:3]
 
     first = services["start"]("worker", "first", PROJECTS_IMPORT_STEP_DELAY="2")
     monkeypatch.setattr(apply_import, "delay", lambda pk: services["send"](apply_import, pk))
