@@ -147,7 +147,7 @@ class PlanDocument(models.Model):
     def status_label(self) -> str:
         """The status as the progress page says it; a document resumed by the sweeper says so until it ends."""
         if not self.is_done and self.resumed_at:
-            return gettext("%(state)s: lavoro ripreso dopo un'interruzione") % {"state": self.get_status_display()}
+            return gettext("%(state)s — lavoro ripreso dopo un'interruzione") % {"state": self.get_status_display()}
         return self.get_status_display()
 
     @property

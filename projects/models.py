@@ -310,7 +310,7 @@ class ProjectImport(models.Model):
     def status_label(self) -> str:
         """The state as the status page says it; a running import resumed by the sweeper says so."""
         if self.is_running and self.resumed_at:
-            return gettext("%(state)s: lavoro ripreso dopo un'interruzione") % {"state": self.get_state_display()}
+            return gettext("%(state)s — lavoro ripreso dopo un'interruzione") % {"state": self.get_state_display()}
         return self.get_state_display()
 
 

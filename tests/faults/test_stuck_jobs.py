@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_import_leaves_the_import_to_the_next_after_the_swee
     out = _sweep(services, PROJECTS_IMPORT_STALE_SECONDS="1")
     assert "importazioni di progetti 1" in out
     status = client.get(reverse("projects:import_status", args=[batch.pk])).json()
-    assert status["label"] == "importazione in corso: lavoro ripreso dopo un'interruzione"
+    assert status["label"] == "importazione in corso — lavoro ripreso dopo un'interruzione"
     assert (status["running"], status["resumed"], status["processed"], status["percent"]) == (True, True, 0, 0)
 
     second = services["start"]("worker", "second")

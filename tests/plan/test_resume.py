@@ -15,7 +15,7 @@ from plan.services import RESUME_LIMIT, plan_render, plan_request, plan_resume_s
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = timedelta(hours=1)
-RESUMED = "in coda: lavoro ripreso dopo un'interruzione"
+RESUMED = "in coda — lavoro ripreso dopo un'interruzione"
 
 
 @pytest.fixture

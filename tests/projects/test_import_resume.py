@@ -53,10 +53,10 @@ def test_a_stale_import_is_resumed_once_and_written_once(killed_mid_write, djang
     assert batch.claim == "" and batch.claimed_at > timezone.now() - timedelta(minutes=1)
     # The status says it was resumed, and the dead worker's 100 % is gone.
     status = _status(client, batch)
-    assert status["label"] == "importazione in corso: lavoro ripreso dopo un'interruzione"
+    assert status["label"] == "importazione in corso — lavoro ripreso dopo un'interruzione"
     assert (status["running"], status["resumed"], status["processed"], status["percent"]) == (True, True, 0, 0)
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert "importazione in corso: lavoro ripreso dopo un&#x27;interruzione" in page
+    assert "importazione in corso — lavoro ripreso dopo un&#x27;interruzione" in page
     # A second sweep finds the claim fresh: nothing more is sent.
     with django_capture_on_commit_callbacks() as again:
         assert imports_resume_stale() == 0
