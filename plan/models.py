@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from phases.phases import FEATURE_ROLES, Feature
@@ -74,6 +75,9 @@ class PlanDocument(models.Model):
     requested_at = models.DateTimeField(_("richiesto il"))
     started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
+    # Handed out again by the sweeper after its worker died (``plan_resume_stale``): how often, the last time.
+    resumes = models.PositiveSmallIntegerField(_("riprese dopo un'interruzione"), default=0)
+    resumed_at = models.DateTimeField(_("ultima ripresa"), null=True, blank=True)
 
     # What the request saw (``plan.sections.fingerprint``), then what the worker froze.
     data_fingerprint = models.CharField(_("impronta rapida dei dati"), max_length=64, blank=True, db_index=True)
@@ -138,6 +142,13 @@ class PlanDocument(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (PlanStatus.READY, PlanStatus.FAILED, PlanStatus.SAME)
+
+    @property
+    def status_label(self) -> str:
+        """The status as the progress page says it; a document resumed by the sweeper says so until it ends."""
+        if not self.is_done and self.resumed_at:
+            return gettext("%(state)s — lavoro ripreso dopo un'interruzione") % {"state": self.get_status_display()}
+        return self.get_status_display()
 
     @property
     def is_published(self) -> bool:

@@ -1,4 +1,5 @@
-"""Writes on plan documents: request a render, render (claimed by a conditional UPDATE), publish."""
+"""Writes on plan documents: request a render, render (claimed by a conditional UPDATE), hand out again a render
+whose worker died, publish."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import logging
 import uuid
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # Failures worth another attempt: the database or the storage went away for a moment.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
+UNFINISHED = (PlanStatus.QUEUED, PlanStatus.RENDERING)
+# Resumptions after which a document that keeps losing its worker (killed for memory, say) ends as failed.
+RESUME_LIMIT = 3
 
 
 def plan_snapshot(*, kind: str) -> dict:
@@ -57,10 +62,12 @@ def plan_request(*, kind: str, user=None, enqueue: bool = True) -> tuple[PlanDoc
         existing = _made_from(kind, fingerprint)
         if existing:
             if enqueue and _is_stuck(existing):
-                # Lost on the way (broker down, message dropped): send it again; the claim token
-                # lets only one worker finish it if the first message turns up after all.
-                logger.warning("Plan document %s looks stuck in %s: enqueued again", existing.pk, existing.status)
-                _enqueue(existing.pk)
+                # Lost on the way (broker down, message dropped, worker dead): handed out again as the sweeper
+                # does; the claim token lets only one worker finish it if the first message turns up after all.
+                now = timezone.now()
+                _resume(existing.pk, claim=existing.claim, resumes=existing.resumes, cutoff=_stale_before(now), now=now)
+                if PlanDocument.objects.filter(pk=existing.pk, status=PlanStatus.FAILED).exists():
+                    continue  # it kept dying and was given up: a new version is made
             return existing, False
         try:
             with transaction.atomic():
@@ -99,12 +106,77 @@ def _made_from(kind: str, fingerprint: str) -> PlanDocument | None:
     return existing
 
 
+def _stale_before(now):
+    return now - timedelta(seconds=settings.PSM_PLAN_STALE_SECONDS)
+
+
+def _untouched_since(cutoff) -> Q:
+    """Unfinished, and untouched before ``cutoff``: the latest of taken by a worker (``started_at``, cleared
+    when handed out again), handed out again (``resumed_at``) and asked for (``requested_at``)."""
+    return Q(status__in=UNFINISHED) & (
+        Q(started_at__lt=cutoff)
+        | Q(started_at__isnull=True, resumed_at__lt=cutoff)
+        | Q(started_at__isnull=True, resumed_at__isnull=True, requested_at__lt=cutoff)
+    )
+
+
 def _is_stuck(document: PlanDocument) -> bool:
-    """Unfinished, and untouched by any worker for longer than a broker would take to redeliver it."""
-    if document.status not in (PlanStatus.QUEUED, PlanStatus.RENDERING):
+    """Unfinished, and untouched by any worker for longer than PSM_PLAN_STALE_SECONDS."""
+    if document.status not in UNFINISHED:
         return False
-    since = document.started_at or document.requested_at
-    return since < timezone.now() - timedelta(seconds=settings.PSM_PLAN_STALE_SECONDS)
+    since = document.started_at or document.resumed_at or document.requested_at
+    return since < _stale_before(timezone.now())
+
+
+def _resume(document_id: int, *, claim: str, resumes: int, cutoff, now) -> bool:
+    """Hand out again a document untouched since ``cutoff`` and still held by ``claim``: queued from the start
+    (the old holder can no longer finish it) and recorded as resumed; after ``RESUME_LIMIT`` resumptions it ends
+    as failed. A conditional UPDATE: of two sweepers, one does it. Returns True when this call did."""
+    candidate = PlanDocument.objects.filter(_untouched_since(cutoff), pk=document_id, claim=claim)
+    if resumes >= RESUME_LIMIT:
+        message = _(
+            "La preparazione si è interrotta %(n)s volte senza finire (il processo che la eseguiva si è fermato). "
+            "Riprova; se succede ancora, avvisa chi gestisce il server."
+        ) % {"n": resumes + 1}
+        ended = candidate.update(status=PlanStatus.FAILED, claim="", error=message, finished_at=now)
+        if ended:
+            logger.error("Plan document %s stopped %s times: given up", document_id, resumes + 1)
+        return bool(ended)
+    resumed = candidate.update(
+        status=PlanStatus.QUEUED,
+        claim="",
+        started_at=None,
+        progress=0,
+        error="",
+        resumed_at=now,
+        resumes=F("resumes") + 1,
+    )
+    if resumed:
+        logger.warning("Plan document %s: its worker stopped; handed out again", document_id)
+        _enqueue(document_id)
+    return bool(resumed)
+
+
+def _stale_documents(cutoff) -> list[tuple[int, str, int]]:
+    return list(PlanDocument.objects.filter(_untouched_since(cutoff)).values_list("pk", "claim", "resumes"))
+
+
+def plan_resume_stale(*, now=None) -> int:
+    """Hand out again every document whose render lost its worker (untouched for PSM_PLAN_STALE_SECONDS):
+    rendered again from the start by the next worker, or failed after ``RESUME_LIMIT`` resumptions. Safe
+    with two sweepers at once; returns how many it handled."""
+    now = now or timezone.now()
+    cutoff = _stale_before(now)
+    return sum(
+        _resume(pk, claim=claim, resumes=resumes, cutoff=cutoff, now=now)
+        for pk, claim, resumes in _stale_documents(cutoff)
+    )
+
+
+def _too_long() -> str:
+    return _("La preparazione ha superato il tempo massimo di %(minutes)s minuti ed è stata fermata.") % {
+        "minutes": max(1, round(settings.PSM_PLAN_RENDER_TIME_LIMIT / 60))
+    }
 
 
 FREEZE_ATTEMPTS = 3
@@ -211,6 +283,9 @@ def plan_render(*, document_id: int) -> PlanDocument | None:
     except PlanRenderError as exc:
         logger.warning("Plan document %s cannot be rendered: %s", document_id, exc)
         return _failed(mine, document_id, str(exc))
+    except SoftTimeLimitExceeded:
+        logger.error("Plan document %s: over the time limit", document_id)
+        return _failed(mine, document_id, _too_long())
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # WeasyPrint or a template tag failing on odd data: record it, do not retry
@@ -229,6 +304,9 @@ def plan_render(*, document_id: int) -> PlanDocument | None:
             pages=result.pages,
             finished_at=timezone.now(),
         )
+    except SoftTimeLimitExceeded:
+        logger.error("Plan document %s: over the time limit while stored", document_id)
+        return _failed(mine, document_id, _too_long())
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # storage refused the file (permissions, disk full): retrying will not help

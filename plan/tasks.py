@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from plan.services import TRANSIENT_ERRORS, plan_fail, plan_render
@@ -14,7 +15,16 @@ logger = logging.getLogger(__name__)
 RENDER_MAX_RETRIES = 3
 
 
-@shared_task(bind=True, acks_late=True, max_retries=RENDER_MAX_RETRIES, ignore_result=True)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=RENDER_MAX_RETRIES,
+    ignore_result=True,
+    # Soft: the document ends as failed with a message; hard, 30 s later: the worker's child process is killed
+    # and the sweeper (``plan_resume_stale``) hands the document out again.
+    soft_time_limit=settings.PSM_PLAN_RENDER_TIME_LIMIT,
+    time_limit=settings.PSM_PLAN_RENDER_TIME_LIMIT + 30,
+)
 def render_plan_document(self, document_id: int):
     """Render a plan document; transient failures retry with back-off, then leave a clear message."""
     try:

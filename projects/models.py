@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
@@ -280,6 +281,13 @@ class ProjectImport(models.Model):
     notes = models.JSONField(_("avvisi"), default=list, blank=True)  # e.g. columns ignored, format recognised
     created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
     finished_at = models.DateTimeField(_("concluso il"), null=True, blank=True)
+    # Who holds the running work (each worker that takes it writes a fresh token: only the latest may finish)
+    # and since when it was handed out; a claim older than PROJECTS_IMPORT_STALE_SECONDS has lost its worker,
+    # and the sweeper hands the import out again (``imports_resume_stale``).
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resumes = models.PositiveSmallIntegerField(_("riprese dopo un'interruzione"), default=0)
+    resumed_at = models.DateTimeField(_("ultima ripresa"), null=True, blank=True)
 
     objects = ProjectImportQuerySet.as_manager()
 
@@ -297,6 +305,13 @@ class ProjectImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in (ImportState.VALIDATING, ImportState.IMPORTING)
+
+    @property
+    def status_label(self) -> str:
+        """The state as the status page says it; a running import resumed by the sweeper says so."""
+        if self.is_running and self.resumed_at:
+            return gettext("%(state)s — lavoro ripreso dopo un'interruzione") % {"state": self.get_state_display()}
+        return self.get_state_display()
 
 
 class ProposalState(models.TextChoices):

@@ -1,24 +1,28 @@
-"""Celery tasks for imports: thin, take an id, call a service; safe to run twice."""
+"""Celery tasks for imports: thin, take an id, call a service; safe to run twice (the services claim the work).
+
+Each stops at PROJECTS_IMPORT_TIME_LIMIT (soft: the import ends as failed with a message) and 30 s later
+for good; a worker that dies leaves a claim that the sweeper (``imports_resume_stale``) hands out again."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
-from projects.models import ImportState, ProjectImport
 from projects.services.imports import import_apply, import_validate
 
+LIMITS = {
+    "soft_time_limit": settings.PROJECTS_IMPORT_TIME_LIMIT,
+    "time_limit": settings.PROJECTS_IMPORT_TIME_LIMIT + 30,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, ignore_result=True, **LIMITS)
 def validate_import(batch_id: int) -> None:
     """Check an uploaded file and store its preview."""
-    batch = ProjectImport.objects.filter(pk=batch_id, state=ImportState.VALIDATING).first()
-    if batch is not None:
-        import_validate(batch=batch)
+    import_validate(batch_id=batch_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True, **LIMITS)
 def apply_import(batch_id: int) -> None:
-    """Write a confirmed import (claimed by ``import_confirm``), all rows or none."""
-    batch = ProjectImport.objects.filter(pk=batch_id, state=ImportState.IMPORTING).first()
-    if batch is not None:
-        import_apply(batch=batch)
+    """Write a confirmed import (queued by ``import_confirm``), all rows or none."""
+    import_apply(batch_id=batch_id)

@@ -239,8 +239,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "psm")
-# With acks_late a task must survive redelivery; Redis redelivers after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# With acks_late a task must survive redelivery; Redis redelivers an unacknowledged task after this many
+# seconds. Above the longest task's hard time limit (below), or a task still running would be handed to a
+# second worker; a job whose worker died is resumed earlier by the sweeper (the claim timeouts below).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 1800)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     # kombu's Redis transport with channels that close cleanly when Redis dies under a running task: with the
@@ -254,9 +256,27 @@ if REDIS_URL:
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Long jobs: time limits, claims and the sweeper -----------------------------
+# Each long task has a soft time limit (the job ends as failed with an Italian message) and a hard one 30 s
+# later (the worker's child process is killed). A job whose claim is older than its claim timeout has lost its
+# worker (killed, out of memory, machine gone): the sweeper, a periodic task run by Celery beat every
+# PSM_SWEEP_SECONDS (or `manage.py sweep_jobs` by cron, or by hand with no worker), resumes it from the start.
+# Measured on 2 busy CPUs: an import of 20,000 rows takes 9-16 s (check + write), the full plan (194 pages) 25 s,
+# spreading 3.2 ms a response (a worker's longest run, 100,000 responses, 320 s); the limits leave ten times the
+# first two for a slow disk, bucket or database. Keep time limit + 30 s < claim timeout < CELERY_VISIBILITY_TIMEOUT.
+PROJECTS_IMPORT_TIME_LIMIT = envint("PROJECTS_IMPORT_TIME_LIMIT", 300)
+PROJECTS_IMPORT_STALE_SECONDS = envint("PROJECTS_IMPORT_STALE_SECONDS", 600)
+PSM_PLAN_RENDER_TIME_LIMIT = envint("PSM_PLAN_RENDER_TIME_LIMIT", 600)
+# A document still queued or rendering, untouched by any worker for this long, is resumed (by the sweeper, or
+# by the next request over the same data).
+PSM_PLAN_STALE_SECONDS = envint("PSM_PLAN_STALE_SECONDS", 900)
+SURVEYS_SPREAD_TIME_LIMIT = envint("SURVEYS_SPREAD_TIME_LIMIT", 600)
+SURVEYS_SPREAD_STALE_SECONDS = envint("SURVEYS_SPREAD_STALE_SECONDS", 900)
+PSM_SWEEP_SECONDS = envint("PSM_SWEEP_SECONDS", 60)
+
 # Periodic tasks, sent by one `celery beat` for the whole site (make beat; deploy/psm-beat.service).
-# Each part of the portal adds its own entry here (the sweeper of stuck jobs, the clearing of expired sessions).
-# An entry's "expires" drops runs that wait in the queue longer than their period (no pile-up while workers are down).
+# Each part of the portal adds its own entry here. An entry's "expires" drops runs that wait in the queue longer
+# than their period (no pile-up while workers are down).
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 60)
 # /healthz reports the worker "stale" (status "degraded", still 200) when its last heartbeat is older than this.
 WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WORKER_HEARTBEAT_SECONDS)
@@ -265,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "psm_portal.tasks.heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
         "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
+    "sweep-stale-jobs": {
+        "task": "psm_portal.tasks.sweep_stale_jobs",
+        "schedule": PSM_SWEEP_SECONDS,
+        "options": {"expires": PSM_SWEEP_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
@@ -347,9 +372,6 @@ PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
-# A document still queued or rendering after this many seconds is enqueued again by the next request
-# over the same data (its broker message was lost, or the worker died and the message did not come back).
-PSM_PLAN_STALE_SECONDS = envint("PSM_PLAN_STALE_SECONDS", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
 
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets

@@ -284,6 +284,24 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.option_id or self.number or self.municipality_id or self.text[:30]}"
 
 
+class SpreadingJob(models.Model):
+    """The spreading of pending responses seen as one job (a single row): when a worker's run last started or
+    ended, when the sweeper first saw responses waiting, and when it last had to ask for a run because nobody
+    had (``surveys.spreading.spreading_resume_stale``). Responses keep no time of their own: this row does."""
+
+    active_at = models.DateTimeField(_("ultimo passaggio di un worker"), null=True, blank=True)
+    pending_seen_at = models.DateTimeField(_("risposte in attesa viste il"), null=True, blank=True)
+    resumes = models.PositiveIntegerField(_("riprese dopo un'interruzione"), default=0)
+    resumed_at = models.DateTimeField(_("ultima ripresa"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("distribuzione delle risposte")
+        verbose_name_plural = _("distribuzione delle risposte")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
 class Tally(models.Model):
     """Running counts of the answers per cell (residence × age band), added in the same transaction
     that spreads a response into its answers (``surveys.spreading``), so the results page sums a

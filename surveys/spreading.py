@@ -17,18 +17,27 @@ Two kinds of caller spread:
 A batch locks the rows it reads (``SKIP LOCKED`` on PostgreSQL, the write lock on SQLite): two runs
 never spread the same response. A response with an answer that is no longer valid for the
 questionnaire is logged and left pending, for a person to look at; it holds back no other.
+
+A worker killed in a batch loses only that batch's transaction: its responses stay pending. Its
+task's message comes back only after the broker's visibility timeout, and no new run is asked for
+until someone answers again, so the sweeper (``spreading_resume_stale``) asks for one when responses
+have waited and no run started or ended for ``SURVEYS_SPREAD_STALE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from surveys.answers import Structure, check, other_option_id
 from surveys.answers import municipality_codes as reference_codes
-from surveys.models import OTHER_MUNICIPALITY, Answer, Kind, Questionnaire, Response
+from surveys.models import OTHER_MUNICIPALITY, Answer, Kind, Questionnaire, Response, SpreadingJob
 from surveys.tallies import Deltas, cell_of, response_deltas, tally_add
 
 logger = logging.getLogger(__name__)
@@ -36,6 +45,7 @@ logger = logging.getLogger(__name__)
 SPREAD_BATCH = 500
 SPREAD_ROUNDS = 200  # a bound on one call: 100,000 responses
 READER_ROUNDS = 4  # what one page view may spread when no worker has (2,000 responses)
+JOB = 1  # the one row of SpreadingJob
 
 
 def _answer_rows(structure: Structure, answers: Mapping[int, object]) -> list[Answer]:
@@ -141,6 +151,55 @@ def responses_spread_all(*, questionnaire_id: int | None = None, rounds: int = S
         if read < SPREAD_BATCH:
             break
     return total
+
+
+def _mark_active() -> None:
+    now = timezone.now()
+    if not SpreadingJob.objects.filter(pk=JOB).update(active_at=now):
+        SpreadingJob.objects.get_or_create(pk=JOB, defaults={"active_at": now})
+
+
+def responses_spread_run() -> int:
+    """A worker's run: spread every pending response, marking the job as its run starts and ends (so the
+    sweeper tells a stopped worker from one at work); returns how many were spread."""
+    _mark_active()
+    spread = responses_spread_all()
+    _mark_active()
+    return spread
+
+
+def spreading_resume_stale(*, now=None) -> int:
+    """Ask a worker for a run when responses have been seen waiting for ``SURVEYS_SPREAD_STALE_SECONDS``
+    and no run started or ended meanwhile (the last one died, or its message was lost), recorded as
+    resumed. A conditional UPDATE: of two sweepers, one asks. Returns 1 when it asked, else 0."""
+    from surveys.tasks import spread_responses  # the tasks import this module: a real cycle
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SURVEYS_SPREAD_STALE_SECONDS)
+    job, _created = SpreadingJob.objects.get_or_create(pk=JOB)
+    rows = SpreadingJob.objects.filter(pk=JOB)
+    if not Response.objects.pending().exists():
+        if job.pending_seen_at is not None:
+            rows.update(pending_seen_at=None)
+        return 0
+    if job.pending_seen_at is None:
+        # Seen for the first time: a run asked by the submission is most likely on its way.
+        rows.filter(pending_seen_at__isnull=True).update(pending_seen_at=now)
+        return 0
+    resumed = rows.filter(Q(active_at__isnull=True) | Q(active_at__lt=cutoff), pending_seen_at__lt=cutoff).update(
+        active_at=now, resumed_at=now, resumes=F("resumes") + 1
+    )
+    if resumed:
+        logger.warning("Questionnaire responses: pending and no spreading run for a while; a run is asked again")
+
+        def send() -> None:
+            try:
+                spread_responses.delay()
+            except Exception:  # the broker is down: readers spread what they read; the next sweep asks again
+                logger.exception("Questionnaire responses: the spreading could not be enqueued")
+
+        transaction.on_commit(send, robust=True)
+    return resumed
 
 
 def spread_pending(questionnaire: Questionnaire, *, rounds: int = READER_ROUNDS) -> None:

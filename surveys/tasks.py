@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from psm_portal.lib.memo import Memo
-from surveys.spreading import responses_spread_all
+from surveys.spreading import responses_spread_run
 
 logger = logging.getLogger(__name__)
 
@@ -17,10 +17,16 @@ logger = logging.getLogger(__name__)
 _spread_asked = Memo("surveys.spread_asked", lambda: settings.SURVEYS_SPREAD_DELAY_SECONDS)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    # Soft: the batch under way rolls back and stays pending; a run that stops is resumed by the sweeper.
+    soft_time_limit=settings.SURVEYS_SPREAD_TIME_LIMIT,
+    time_limit=settings.SURVEYS_SPREAD_TIME_LIMIT + 30,
+)
 def spread_responses() -> int:
     """Write the pending responses out as answers and counts (rows another run holds are skipped)."""
-    return responses_spread_all()
+    return responses_spread_run()
 
 
 def spread_soon() -> None:

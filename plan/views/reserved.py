@@ -79,7 +79,17 @@ def plan_progress(request, pk: int):
 def plan_status(request, pk: int):
     document = get_object_or_404(
         PlanDocument.objects.only(
-            "pk", "kind", "version", "status", "progress", "error", "sha256", "pages", "same_as_id", "published_at"
+            "pk",
+            "kind",
+            "version",
+            "status",
+            "progress",
+            "error",
+            "sha256",
+            "pages",
+            "same_as_id",
+            "published_at",
+            "resumed_at",
         ),
         pk=pk,
     )
@@ -88,9 +98,10 @@ def plan_status(request, pk: int):
         {
             "id": document.pk,
             "status": document.status,
-            "status_label": document.get_status_display(),
+            "status_label": document.status_label,
             "progress": document.progress,
             "done": document.is_done,
+            "resumed": document.resumed_at is not None,
             # The worker's message may name files and exceptions: for the team only.
             "error": document.error if request.user.is_team else "",
             "sha256": document.sha256,

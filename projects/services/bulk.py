@@ -45,11 +45,13 @@ def _executemany(cursor, sql: str, params: list, *, values: bool = False) -> Non
     if connection.vendor != "postgresql":
         cursor.executemany(sql, params)
         return
-    if values:  # "INSERT ... VALUES (%s, %s)" becomes one multi-row INSERT per page
-        head, _sep, _tail = sql.rpartition(" VALUES ")
-        execute_values(cursor.cursor, head + " VALUES %s", params, page_size=1000)
-    else:
-        execute_batch(cursor.cursor, sql, params, page_size=500)
+    # psycopg2's own cursor: its errors are turned into Django's (IntegrityError...) as the ORM's would be.
+    with cursor.db.wrap_database_errors:
+        if values:  # "INSERT ... VALUES (%s, %s)" becomes one multi-row INSERT per page
+            head, _sep, _tail = sql.rpartition(" VALUES ")
+            execute_values(cursor.cursor, head + " VALUES %s", params, page_size=1000)
+        else:
+            execute_batch(cursor.cursor, sql, params, page_size=500)
 
 
 def _insert_rows(model, field_names: list[str], rows) -> None:

@@ -4,6 +4,7 @@ template to fill in."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phases.phases import Feature
 from phases.predicates import phase_required
 from projects.forms import ImportForm
-from projects.models import ImportState, ProjectImport
+from projects.models import ProjectImport
 from projects.services.imports import import_confirm, import_progress, import_upload
 from projects.template import template_workbook
 from projects.views.common import default_office
@@ -58,8 +59,9 @@ def import_status(request, pk: int):
     return JsonResponse(
         {
             "state": batch.state,
-            "label": batch.get_state_display(),
+            "label": batch.status_label,
             "running": batch.is_running,
+            "resumed": batch.resumed_at is not None,
             "processed": processed,
             "total": total,
             "percent": min(100, round(100 * processed / total)) if total else (0 if batch.is_running else 100),
@@ -71,10 +73,12 @@ def import_status(request, pk: int):
 @require_POST
 def import_confirm_view(request, pk: int):
     batch = _get_import(request, pk)
-    if batch.state == ImportState.PREVIEW and import_confirm(batch=batch):
+    try:
+        import_confirm(batch=batch)
+    except ValidationError as error:
+        messages.warning(request, error.messages[0])
+    else:
         messages.info(request, _("Importazione avviata: tutte le righe saranno scritte insieme, oppure nessuna."))
-    elif batch.state != ImportState.PREVIEW:
-        messages.warning(request, _("Questo file non si può più importare: caricalo di nuovo."))
     return redirect(batch)
 
 

@@ -497,12 +497,6 @@ def test_a_stuck_document_is_enqueued_again_by_the_next_request(
     assert PlanDocument.objects.count() == 1
 
 
-def test_the_stale_limit_defaults_to_the_broker_s_visibility_timeout():
-    from django.conf import settings
-
-    assert settings.PSM_PLAN_STALE_SECONDS == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-
-
 @pytest.mark.usefixtures("stub_renderer")
 def test_a_request_over_unchanged_data_never_loads_a_snapshot(media):
     from django.db import connection

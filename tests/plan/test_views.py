@@ -186,6 +186,7 @@ def test_the_status_endpoint_answers_json(name, cast, login, media):
             "status_label": "pronto",
             "progress": 100,
             "done": True,
+            "resumed": False,
             "error": "",
             "sha256": document.sha256,
             "pages": 42,

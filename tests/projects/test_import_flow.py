@@ -175,6 +175,7 @@ def test_status_endpoint_reports_progress(login, office_a_user, upload):
         "state": "preview",
         "label": "anteprima pronta",
         "running": False,
+        "resumed": False,
         "processed": 1200,
         "total": 1200,
         "percent": 100,
