@@ -147,6 +147,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+# Requests for a new password, counted in the cache over PASSWORD_RESET_WINDOW_SECONDS per address and per e-mail
+# typed (an account's or not); past either limit the form asks to try later. The per-e-mail limit keeps an inbox
+# from being flooded; the per-address one, higher (an office shares an address), a script from going through lists.
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = envint("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_WINDOW_SECONDS = envint("PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "it"

@@ -1,4 +1,4 @@
-"""Throttles of the accounts: failed sign-ins (django-axes, counted three ways).
+"""Throttles of the accounts: failed sign-ins (django-axes, counted three ways) and requests for a new password.
 
 **Sign-ins.** django-axes counts failures per (e-mail, address), per e-mail and per address
 (``AXES_LOCKOUT_PARAMETERS``) but compares them all with one limit. ``LockoutHandler`` gives each count its own:
@@ -10,6 +10,9 @@ its own pair only, so an attacker signing in to an account of their own does not
 
 **Addresses.** ``client_address`` reads the first of ``AXES_IP_HEADERS`` present and counts an IPv6 /64 as one
 address (``psm_portal.lib.clients``).
+
+**New passwords.** ``password_reset_allowed`` counts requests per address and per e-mail typed, whether an account
+has it or not, in the cache; with the cache unreachable it lets the request through (``psm_portal.lib.ratelimit``).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.crypto import salted_hmac
 
 from psm_portal.lib.clients import client_ip, client_network
+from psm_portal.lib.ratelimit import within_limit
 
 
 def client_address(request) -> str | None:
@@ -57,3 +62,25 @@ class LockoutHandler(AxesDatabaseHandler):
             username=get_client_username(request, credentials), ip_address=request.axes_ip_address
         ).delete()
         return count
+
+
+def _digest(value: str) -> str:
+    # The cache holds no address and no e-mail in clear.
+    return salted_hmac("psm_portal.accounts.throttling", value).hexdigest()[:32]
+
+
+def password_reset_allowed(*, request, email: str) -> bool:
+    """Count one request for a new password for ``email`` from the request's address; False past either limit.
+    The e-mail typed is counted whether an account has it or not: the answer tells nothing about accounts."""
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    address = client_address(request) or "?"
+    if not within_limit(
+        "password-reset-address", _digest(address), limit=settings.PASSWORD_RESET_ADDRESS_LIMIT, window=window
+    ):
+        return False
+    return within_limit(
+        "password-reset-account",
+        _digest(email.strip().lower()),
+        limit=settings.PASSWORD_RESET_ACCOUNT_LIMIT,
+        window=window,
+    )
