@@ -11,7 +11,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from psm_portal.lib.ratelimit import within_limit
 
 
-def test_it_allows_up_to_the_limit_in_the_window_then_again_after_it():
+def test_it_counts_in_the_configured_cache():
+    assert [within_limit("prova", "a", limit=2, window=60) for _ in range(3)] == [True, True, False]
+
+
+def test_it_allows_up_to_the_limit_in_the_window_then_again_after_it(monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from psm_portal.lib import ratelimit
+
+    # A cache on this process's clock, which the test moves (Redis keeps its own).
+    monkeypatch.setattr(ratelimit, "cache", LocMemCache("ratelimit-test", {}))
     with time_machine.travel("2026-03-02 10:00 +01:00", tick=False) as traveller:
         assert [within_limit("prova", "a", limit=3, window=60) for _ in range(4)] == [True, True, True, False]
         assert within_limit("prova", "b", limit=3, window=60)  # another subject has its own count
