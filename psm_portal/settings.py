@@ -137,16 +137,32 @@ LOGOUT_REDIRECT_URL = "home"
 # An invitation link stays valid for a week; a password-reset link too (Django's token).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
 
-# Failed logins: after AXES_FAILURE_LIMIT failures for one e-mail from one address
-# the login is refused for AXES_COOLOFF_MINUTES.
+# Failed logins (django-axes), counted three ways within AXES_COOLOFF_MINUTES, each with its limit: one e-mail
+# from one address (AXES_FAILURE_LIMIT), one e-mail from any address (AXES_ACCOUNT_FAILURE_LIMIT), one address
+# across e-mails (AXES_ADDRESS_FAILURE_LIMIT, highest: a school or an office shares one). Past a limit the login is
+# refused for AXES_COOLOFF_MINUTES. An address is an IPv4 address or an IPv6 /64, read from the first of
+# AXES_IP_HEADERS present (psm_portal.accounts.throttling).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ACCOUNT_FAILURE_LIMIT = envint("AXES_ACCOUNT_FAILURE_LIMIT", 10)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "psm_portal.accounts.throttling.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "psm_portal.accounts.throttling.client_address"
+AXES_IP_HEADERS = envlist("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+# Failures while locked out are not counted: one person retrying their own locked account adds nothing to the
+# count of the address they share with others.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
-AXES_IPWARE_META_PRECEDENCE_ORDER = envlist("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+# Requests for a new password, counted in the cache over PASSWORD_RESET_WINDOW_SECONDS per address and per e-mail
+# typed (an account's or not); past either limit the form asks to try later. The per-e-mail limit keeps an inbox
+# from being flooded; the per-address one, higher (an office shares an address), a script from going through lists.
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = envint("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_WINDOW_SECONDS = envint("PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "it"

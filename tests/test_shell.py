@@ -274,6 +274,22 @@ def test_page_html_is_sanitised(login, team_user):
     assert 'href="https://www.agid.gov.it/"' in stored and 'rel="noopener noreferrer"' in stored
 
 
+def test_page_html_edited_in_the_admin_is_sanitised_too(login, team_user):
+    page = SitePage.objects.get(slug="note-legali")
+    body = '<h2>Titolo</h2><p>Testo</p><script>alert("x")</script><img src=x onerror="alert(1)"><p onerror="y()">z</p>'
+    response = login(team_user).post(
+        reverse("admin:pages_sitepage_change", args=[page.pk]),
+        {"slug": "note-legali", "title": "Note legali", "body": body, "_save": "1"},
+    )
+    assert response.status_code == 302
+    stored = SitePage.objects.get(slug="note-legali")
+    assert "<script" not in stored.body and "alert" not in stored.body
+    assert "onerror" not in stored.body and "<img" not in stored.body
+    assert stored.body == "<h2>Titolo</h2><p>Testo</p><p>z</p>"
+    assert stored.updated_by == team_user
+    assert "alert" not in html_of(login(None).get("/note-legali/"))
+
+
 def test_page_edit_refuses_an_empty_title(login, team_user):
     response = login(team_user).post(reverse("pages:edit", args=["privacy"]), {"title": "", "body": "<p>x</p>"})
     assert response.status_code == 200

@@ -168,3 +168,22 @@ def test_a_real_worker_spreads_the_responses(transactional_db, worker, settings)
     )
     assert Answer.objects.filter(response__questionnaire=survey).count() == 3 * 14
     assert Tally.objects.get(questionnaire=survey, question_id=0).count == 3
+
+
+def test_a_real_worker_sends_the_password_reset_link(transactional_db, worker, mayor_a, client):
+    from django.core import mail
+
+    response = client.post(reverse("accounts:password_reset"), {"email": "mayor.a@test.local"})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert mail.outbox == []  # the request only enqueued the task
+
+    def reset_link():
+        for path in worker["mail_dir"].iterdir():
+            match = re.search(r"https?://[^/\s]+(/accedi/nuova-password/\S+/)", path.read_text(encoding="utf-8"))
+            if match:
+                return match.group(1)
+        return None
+
+    link = _wait_for(reset_link, worker, "e-mail per la nuova password")
+    assert "send_password_reset" in worker["log"].read_text()
+    assert client.get(link, follow=True).context["validlink"] is True

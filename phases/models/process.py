@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.phases import PHASE_FEATURES, PhaseKey
+from phases.speakers import speaker_for
+from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.uploads import private_upload_path
 
 
@@ -65,6 +67,10 @@ class VisionStatus(models.TextChoices):
     ADOPTED = "adopted", _("adottata")
 
 
+# A version's review is over: its positions are public.
+REVIEWED = (VisionStatus.CLOSED, VisionStatus.ADOPTED)
+
+
 class VisionVersionQuerySet(models.QuerySet):
     def published(self) -> VisionVersionQuerySet:
         """Versions everybody may read: all but drafts."""
@@ -75,7 +81,7 @@ class VisionVersionQuerySet(models.QuerySet):
 
     def reviewed(self) -> VisionVersionQuerySet:
         """Versions whose review is over (closed or adopted): their positions are public."""
-        return self.filter(status__in=[VisionStatus.CLOSED, VisionStatus.ADOPTED])
+        return self.filter(status__in=REVIEWED)
 
     def latest_reviewed(self) -> VisionVersion | None:
         return self.reviewed().order_by("-number").first()
@@ -284,6 +290,20 @@ def position_upload_to(instance, filename: str) -> str:
 class PositionQuerySet(models.QuerySet):
     def for_version(self, version) -> PositionQuerySet:
         return self.filter(version=version)
+
+    def readable_by(self, user) -> PositionQuerySet:
+        """The positions ``user`` reads in the reserved area, documents included: one rule for the list of a comune's
+        or an office's positions and for downloading a document. The team reads every one, a comune or an office its
+        own, the council those of reviews that are over (their stances and comments are public by then); nobody else
+        any."""
+        if is_team(user):
+            return self
+        speaker = speaker_for(user)
+        if speaker is not None:
+            return self.filter(speaker.filter())
+        if getattr(user, "is_authenticated", False) and user.is_active and user.is_council:
+            return self.filter(version__status__in=REVIEWED)
+        return self.none()
 
     def of_municipality(self, municipality) -> PositionQuerySet:
         return self.filter(municipality=municipality)

@@ -1,5 +1,6 @@
 """Reserved area: mayors and office staff take positions on the Vision and the general objectives; the PSM
-team reads them all, the council downloads their attachments."""
+team reads them all, the council downloads the documents of those whose review is over
+(``Position.objects.readable_by``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from phases import services
 from phases.forms import PositionForm
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
 from phases.speakers import speaker_for
-from psm_portal.accounts.models import Office, Role
+from psm_portal.accounts.models import Office
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.forms import errors_text
 from psm_portal.lib.uploads import serve_private_file
@@ -59,7 +60,8 @@ def positions(request, kind: str, key: str):
     existing = {}
     if version:
         filter_ = {"municipality": subject} if kind == "comune" else {"office": subject}
-        existing = {p.objective_id: p for p in Position.objects.for_version(version).filter(**filter_)}
+        readable = Position.objects.readable_by(request.user).for_version(version).filter(**filter_)
+        existing = {p.objective_id: p for p in readable}
     targets = []
     for objective in [None, *general]:
         position = existing.get(objective.pk if objective else None)
@@ -129,21 +131,11 @@ def position_save(request, kind: str, key: str, target: str):
     return HttpResponseRedirect(back)
 
 
-def _may_download_position(user, position: Position) -> bool:
-    if is_team(user) or user.role == Role.COUNCIL:
-        return True
-    speaker = speaker_for(user)
-    if speaker is None:
-        return False
-    if speaker.kind == "comune":
-        return position.municipality_id == speaker.subject.pk
-    return position.office_id == speaker.subject.pk
-
-
 @login_required
 @require_GET
 def position_attachment(request, pk: int):
-    position = get_object_or_404(Position, pk=pk)
-    if not position.attachment or not _may_download_position(request.user, position):
+    # Whoever may read the position, on its list, may download its document; nobody else learns it exists.
+    position = get_object_or_404(Position.objects.readable_by(request.user), pk=pk)
+    if not position.attachment:
         raise Http404
     return serve_private_file(position.attachment, position.attachment_name or position.attachment.name)

@@ -1,6 +1,9 @@
-"""Creating staff accounts and inviting them: no self-registration on the portal."""
+"""Creating staff accounts and inviting them (no self-registration on the portal); e-mailing a link to choose a new
+password."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -12,9 +15,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from psm_portal.accounts.models import User
 from psm_portal.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 
 def user_invite(
@@ -68,4 +74,45 @@ def invitation_send(*, user: User) -> bool:
         recipient_list=[user.email],
     )
     User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+    return True
+
+
+def password_reset_request(*, email: str, language: str) -> None:
+    """Someone asks for a new password for ``email``: the active account with that address, if any, gets the
+    e-mail from a worker. The same query whatever the address, and nothing sent while the request waits."""
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        if user.has_usable_password():  # an invited account not yet activated uses its invitation
+            password_reset_enqueue(user=user, language=language)
+
+
+def password_reset_enqueue(*, user: User, language: str) -> None:
+    """Send the e-mail with a link to choose a new password from a worker: the request that asked for it answers
+    as fast for an address no account has. A broker that is down costs the e-mail, never the request."""
+    from psm_portal.accounts.tasks import send_password_reset  # the task imports this module
+
+    def send() -> None:
+        try:
+            send_password_reset.delay(user.pk, language)
+        except Exception:
+            logger.exception("Password reset of user %s: the e-mail could not be enqueued", user.pk)
+
+    transaction.on_commit(send, robust=True)
+
+
+def password_reset_send(*, user: User, language: str | None = None) -> bool:
+    """E-mail the link to choose a new password; an account deactivated, or never activated, gets nothing."""
+    if not user.is_active or not user.has_usable_password():
+        return False
+    with override(language or settings.LANGUAGE_CODE):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = settings.SITE_URL + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        context = {"user": user, "link": link, "site_url": settings.SITE_URL}
+        subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+        send_mail(
+            subject="".join(subject.splitlines()),
+            message=render_to_string("accounts/email/password_reset.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
     return True

@@ -75,9 +75,11 @@ GET_VIEWS = {
         lambda w: reverse("phases:positions", args=["ufficio", "viabilita"]),
         only("team_user", "office_a_user"),
     ),
+    # The review is open: the council reads its positions, documents included, once it is over
+    # (tests/phases/test_position_readers.py).
     "position_attachment": (
         lambda w: reverse("phases:position_attachment", args=[w["position"].pk]),
-        only("team_user", "council_user", "mayor_a", others=HIDDEN),
+        only("team_user", "mayor_a", others=HIDDEN),
     ),
     "needs": (lambda w: reverse("phases:needs"), only("mayor_a", "mayor_b")),
     "need_create": (lambda w: reverse("phases:need_create"), only("mayor_a", "mayor_b")),

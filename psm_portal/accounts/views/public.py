@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from psm_portal.accounts.forms import LoginForm
+from psm_portal.accounts.services import password_reset_request
+from psm_portal.accounts.throttling import password_reset_allowed
 
 
 class LoginView(auth_views.LoginView):
@@ -19,10 +22,25 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a new password: the same page whether an account has the address or not, the e-mail sent by a
+    worker (``password_reset_request``), requests limited per address and per e-mail typed."""
+
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not password_reset_allowed(request=self.request, email=email):
+            form.add_error(
+                None,
+                _(
+                    "Troppe richieste di una nuova password da questa rete o per questo indirizzo e-mail. "
+                    "Riprova più tardi."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        password_reset_request(email=email, language=get_language())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
