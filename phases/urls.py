@@ -26,8 +26,14 @@ urlpatterns = [
     path("area-riservata/visione/obiettivi/<int:pk>/modifica/", views.objective_edit, name="objective_edit"),
     path("area-riservata/posizioni/", views.my_positions, name="my_positions"),
     path("area-riservata/posizioni/allegati/<int:pk>/", views.position_attachment, name="position_attachment"),
-    path("area-riservata/posizioni/<str:kind>/<str:key>/", views.positions, name="positions"),
-    path("area-riservata/posizioni/<str:kind>/<str:key>/<str:target>/", views.position_save, name="position_save"),
+    # A comune's ISTAT code or an office's code, "visione" or an objective's code: a NUL byte or any other
+    # character is a 404 before it reaches the database.
+    path("area-riservata/posizioni/<slug:kind>/<slug:key>/", views.positions, name="positions"),
+    re_path(
+        r"^area-riservata/posizioni/(?P<kind>[-\w]+)/(?P<key>[-\w]+)/(?P<target>[-\w.]+)/$",
+        views.position_save,
+        name="position_save",
+    ),
     path("area-riservata/consultazione/", views.coverage_dashboard, name="coverage"),
     path("area-riservata/consultazione/promemoria/", views.coverage_remind, name="coverage_remind"),
     path("area-riservata/istanze/", needs.needs, name="needs"),

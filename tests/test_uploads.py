@@ -17,7 +17,7 @@ from django.utils import translation
 from psm_portal.lib import zips
 from psm_portal.lib.uploads import DOCX, ODT, PDF, download_name, validate_document
 from tests import bombs
-from tests.files import docx, odt, pdf
+from tests.files import PDF_BYTES, docx, odt, pdf
 
 
 def upload(data: bytes, name: str = "documento.odt") -> SimpleUploadedFile:
@@ -103,6 +103,23 @@ def test_a_lying_end_record_does_not_hide_a_long_central_directory():
     data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
     error, _seconds, peak = refusal(bytes(data))
     assert error.code == "zip_entries" and peak < 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("cut", [10, 200, 2000])
+def test_a_pdf_cut_short_is_refused_as_incomplete(cut):
+    data = b"%PDF-1.7\n" + random.Random(3).randbytes(5000) + b"\ntrailer<<>>\n%%EOF\n"
+    assert validate_document(upload(data, "intero.pdf")) == PDF
+    document = upload(data[:-cut], "relazione.pdf")
+    with translation.override("it"), pytest.raises(ValidationError) as caught:
+        validate_document(document)
+    assert caught.value.code == "truncated"
+    assert caught.value.messages == [
+        "Il PDF è incompleto (manca la sua parte finale): scaricalo o salvalo di nuovo e ricaricalo."
+    ]
+
+
+def test_a_pdf_with_a_little_after_its_end_marker_is_accepted():
+    assert validate_document(upload(PDF_BYTES + b"\0" * 500 + b"\r\n", "relazione.pdf")) == PDF
 
 
 @pytest.mark.parametrize("build,kind", [(pdf, PDF), (odt, ODT), (docx, DOCX)], ids=["pdf", "odt", "docx"])

@@ -59,12 +59,32 @@ def _zip_kind(upload) -> DocumentKind | None:
     return None
 
 
+PDF_END = b"%%EOF"
+PDF_END_WINDOW = 1024  # readers look for the end marker in the last KiB, as Acrobat does
+
+
+def _check_pdf_end(upload) -> None:
+    """A PDF ends with ``%%EOF``: one without it was cut short (an interrupted upload or download)."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(max(0, size - PDF_END_WINDOW))
+    tail = upload.read()
+    upload.seek(0)
+    if PDF_END not in tail:
+        raise ValidationError(
+            _("Il PDF è incompleto (manca la sua parte finale): scaricalo o salvalo di nuovo e ricaricalo."),
+            code="truncated",
+        )
+
+
 def detect_document(upload) -> DocumentKind | None:
-    """The kind of document the bytes prove, or None; ``ValidationError`` for a zip too big once unpacked."""
+    """The kind of document the bytes prove, or None; ``ValidationError`` for a zip too big once unpacked
+    or a PDF cut short."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
+        _check_pdf_end(upload)
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(upload)

@@ -10,6 +10,8 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -201,3 +203,21 @@ def test_the_sheet_bomb_through_the_pages_ends_invalid_with_the_message(login, o
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "oltre la colonna IV" in page
     assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name,suffix",
+    [
+        ("../../settings.py", ""),
+        ("$$$", ""),
+        ("pagina.html", ""),
+        ("Progetti 2026.XLSX", ".xlsx"),
+        ("p" * 300 + ".csv", ".csv"),
+    ],
+)
+def test_an_uploaded_spreadsheet_is_stored_under_a_name_of_ours(name, suffix, login, office_a_user):
+    client = login(office_a_user)
+    client.post(reverse("projects:import"), {"file": SimpleUploadedFile(name, csv_bytes([good_row(1)]))})
+    batch = ProjectImport.objects.get()
+    assert re.fullmatch(r"projects/imports/\d{4}/\d{2}/[0-9a-f]{32}" + re.escape(suffix), batch.file.name)
+    assert "/" not in batch.original_name and len(batch.original_name) <= 255
