@@ -221,3 +221,14 @@ def test_an_uploaded_spreadsheet_is_stored_under_a_name_of_ours(name, suffix, lo
     batch = ProjectImport.objects.get()
     assert re.fullmatch(r"projects/imports/\d{4}/\d{2}/[0-9a-f]{32}" + re.escape(suffix), batch.file.name)
     assert "/" not in batch.original_name and len(batch.original_name) <= 255
+
+
+def test_the_admin_does_not_take_an_import_file_past_the_checks(login, team_user, office_a):
+    batch = ProjectImport.objects.create(office=office_a, original_name="progetti.csv", state="invalid")
+    team = login(team_user)
+    assert team.get(reverse("admin:projects_projectimport_add")).status_code == 403
+    page = team.get(reverse("admin:projects_projectimport_change", args=[batch.pk]))
+    assert page.status_code == 200 and 'type="file"' not in page.content.decode()
+    team.post(reverse("admin:projects_projectimport_change", args=[batch.pk]), {"state": "preview"})
+    batch.refresh_from_db()
+    assert batch.state == "invalid"
