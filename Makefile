@@ -99,6 +99,7 @@ test: install-dev
 # bench/questionnaire.py uses PostgreSQL and Redis on 127.0.0.1 and starts its own gunicorn there.
 bench: install-dev
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/uploads.py
 	$(BIN)/python bench/phases_pages.py
 	$(BIN)/python bench/plan_pdf.py
 	$(BIN)/python bench/questionnaire.py

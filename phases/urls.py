@@ -27,8 +27,14 @@ urlpatterns = [
     path("area-riservata/visione/obiettivi/<int:pk>/modifica/", manage_vision.objective_edit, name="objective_edit"),
     path("area-riservata/posizioni/", positions.my_positions, name="my_positions"),
     path("area-riservata/posizioni/allegati/<int:pk>/", positions.position_attachment, name="position_attachment"),
-    path("area-riservata/posizioni/<str:kind>/<str:key>/", positions.positions, name="positions"),
-    path("area-riservata/posizioni/<str:kind>/<str:key>/<str:target>/", positions.position_save, name="position_save"),
+    # A comune's ISTAT code or an office's code, "visione" or an objective's code: a NUL byte or any other
+    # character is a 404 before it reaches the database.
+    path("area-riservata/posizioni/<slug:kind>/<slug:key>/", positions.positions, name="positions"),
+    re_path(
+        r"^area-riservata/posizioni/(?P<kind>[-\w]+)/(?P<key>[-\w]+)/(?P<target>[-\w.]+)/$",
+        positions.position_save,
+        name="position_save",
+    ),
     path("area-riservata/consultazione/", coverage.coverage_dashboard, name="coverage"),
     path("area-riservata/consultazione/promemoria/", coverage.coverage_remind, name="coverage_remind"),
     path("area-riservata/istanze/", needs.needs, name="needs"),

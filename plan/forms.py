@@ -40,7 +40,8 @@ class PlanReplyForm(forms.Form):
         error_messages={"required": BODY_INVALID, "max_length": BODY_INVALID},
     )
     # The page of the section the team is reading, to go back to it; anything else is page 1.
-    pagina = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A plain Field: a CharField would refuse a NUL byte before ``clean_pagina`` could turn it into page 1.
+    pagina = forms.Field(widget=forms.HiddenInput, required=False)
 
     @classmethod
     def for_thread(cls, key: str, page: int = 1) -> PlanReplyForm:

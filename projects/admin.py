@@ -29,8 +29,17 @@ class ProjectChangeAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectImport)
 class ProjectImportAdmin(admin.ModelAdmin):
+    """Read only: an import's file is uploaded and checked, and its state moved, only through the portal's pages
+    (a file uploaded here would skip the checks of ``ImportForm``)."""
+
     list_display = ["original_name", "office", "state", "total_rows", "created_at"]
     list_filter = ["state", "office"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in ProjectImport._meta.fields]
 
 
 @admin.register(Proposal)

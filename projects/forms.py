@@ -3,6 +3,7 @@ the team's decision on a proposal, and the catalogue's filters; amounts and date
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,7 @@ from projects.importer import CellError, parse_amount
 from projects.models import FundingSource, Project, Proposal, Status
 from projects.objectives import specific_objectives
 from psm_portal.accounts.models import Office
+from psm_portal.lib import zips
 from psm_portal.lib.money import format_number
 from psm_portal.lib.params import as_int
 
@@ -198,6 +200,15 @@ class ImportForm(forms.Form):
             )
         if upload.size == 0:
             raise forms.ValidationError(_("Il file è vuoto."))
+        upload.seek(0)
+        if upload.read(4) == b"PK\x03\x04":
+            # An Excel file is a zip: one that would unpack too big is refused now, before it is stored.
+            # A damaged one is left to the check, which says so in its own words.
+            try:
+                zips.open_checked(upload).close()
+            except zipfile.BadZipFile:
+                pass
+        upload.seek(0)
         return upload
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -250,8 +252,14 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("non importato")
 
 
+IMPORT_SUFFIXES = {".csv", ".xlsx", ".txt"}
+
+
 def import_upload_path(instance, filename: str) -> str:
-    return f"projects/imports/{timezone.now():%Y/%m}/{filename}"
+    """A name of ours: the uploader's (kept in ``original_name``) may be empty once cleaned, or say ``.html``;
+    the importer reads the content, never the name."""
+    suffix = Path(filename).suffix.lower()
+    return f"projects/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix if suffix in IMPORT_SUFFIXES else ''}"
 
 
 class ProjectImportQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ or not answered"; a multiple choice answered has 0 or 1 in every option column.
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from municipalities.models import Municipality
-from psm_portal.lib.csvexport import safe_cell
+from psm_portal.lib.csvexport import csv_writer, safe_cell
 from surveys.answers import Structure
 from surveys.models import OPEN_KINDS, Answer, Kind, Response
 from surveys.spreading import spread_pending
@@ -151,7 +150,7 @@ def csv_lines(structure: Structure) -> Iterator[str]:
     """The public CSV: closed answers only, and no day, which in a small group could point at a person.
     A text a spreadsheet would run as a formula gets a leading apostrophe (``safe_cell``)."""
     cols = columns(structure, include_open=False)
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    writer = csv_writer(_Echo())
     yield writer.writerow([safe_cell(h) for h in header(cols, with_day=False)])
     for row in rows(structure, cols, with_day=False):
         yield writer.writerow([safe_cell(v) for v in row])

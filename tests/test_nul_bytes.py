@@ -1,4 +1,5 @@
-"""A NUL byte in an address or a search is refused before it reaches the database (PostgreSQL gives a 500)."""
+"""A NUL byte in an address or a search is refused before it reaches the database (PostgreSQL gives a 500).
+The bad-input corpus (``tests/test_bad_input.py``) sends NUL bytes to every other form and filter."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "path", ["/comuni/\x00/", "/comuni/08304\x00/", "/visione/obiettivi/\x00/", "/visione/obiettivi/A1\x00/"]
+    "path",
+    [
+        "/comuni/\x00/",
+        "/comuni/08304\x00/",
+        "/visione/obiettivi/\x00/",
+        "/visione/obiettivi/A1\x00/",
+        "/area-riservata/posizioni/ufficio/viab\x00ilita/",
+        "/area-riservata/posizioni/comune/083048/A1\x00/",
+    ],
 )
 def test_a_nul_byte_in_the_path_matches_no_page(path):
     with override("it"), pytest.raises(Resolver404):

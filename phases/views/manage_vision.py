@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +15,10 @@ from phases.forms import IndicatorFormSet, ObjectiveForm, OpenReviewForm, Vision
 from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
 from psm_portal.accounts.permissions import team_required
 from psm_portal.lib.forms import errors_text
+
+# The shape of an objective's code (A, A1, A1.2), as in the addresses: anything else (a NUL byte, which
+# PostgreSQL refuses in a query) is no parent.
+CODE_SHAPE = re.compile(r"[A-Z][0-9]*(?:\.[0-9]+)*")
 
 
 @team_required
@@ -102,7 +108,7 @@ def version_adopt(request, pk: int):
 def objective_edit(request, pk: int | None = None):
     objective = get_object_or_404(Objective, pk=pk) if pk else Objective()
     initial = {}
-    if not pk and (parent_code := request.GET.get("padre")):
+    if not pk and (parent_code := request.GET.get("padre")) and CODE_SHAPE.fullmatch(parent_code):
         initial["parent"] = Objective.objects.filter(code=parent_code, level__lt=ObjectiveLevel.SPECIFIC).first()
     form = ObjectiveForm(request.POST or None, instance=objective, initial=initial)
     formset = IndicatorFormSet(request.POST or None, instance=objective, prefix="indicatori")

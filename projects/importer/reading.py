@@ -1,6 +1,18 @@
 """Reading the bytes of an office's file into a header and numbered rows, whatever its format (CSV or
 XLSX), separator or encoding; a file that cannot be read raises ``ImportFileError`` with an Italian message.
-Every read is bounded: a file over ``MAX_ROWS`` rows is refused without reading the rest."""
+
+Every read is bounded before it starts, whatever the file declares:
+
+- bytes: at most ``PROJECTS_IMPORT_MAX_BYTES``;
+- an XLSX is a zip: its entries and their unpacked sizes are checked (``psm_portal.lib.zips``) before
+  openpyxl opens it, so no part of it unpacks beyond 200 MB;
+- rows: a file with more than ``MAX_ROWS`` rows with content, or more than ``MAX_RECORDS`` rows counting
+  the empty ones, is refused as soon as the bound is passed; only rows with content are kept;
+- columns: at most ``MAX_COLUMNS`` are read; content beyond them refuses the file, empty cells there
+  (formatting applied to whole rows) are skipped. A sheet's declared dimension is never used: openpyxl's
+  ``iter_rows`` pads every row up to it, and a sheet with cells at A1 and XFD1048576 would be 17 billion
+  empty cells; the sheet's XML is read row by row instead, and rows missing from it cost nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +22,23 @@ import re
 import zipfile
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from projects.importer.cells import blank
 from projects.importer.columns import map_columns
 from projects.importer.errors import ImportFileError
+from psm_portal.lib import zips
 from psm_portal.lib.money import format_number
 
 MAX_ROWS = 20_000
+MAX_RECORDS = 5 * MAX_ROWS  # rows counting the empty ones (CSV records, XLSX row elements)
+MAX_COLUMNS = 256  # column IV: an OpenCoesione export has about 200
 
 NOT_A_SPREADSHEET = gettext_lazy(
     "Il file non è un foglio di calcolo: carica un file CSV (separato da virgole o punti e virgola) o un file Excel .xlsx."
@@ -52,8 +71,17 @@ def _decode(data: bytes) -> str:
     return text
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterable[str]:
+    """The lines of ``text`` with their endings, one at a time (as ``open(newline="")`` gives them to the csv
+    module; a StringIO would hold a second copy of the text, four bytes a character)."""
+    return (match.group(0) for match in _LINE.finditer(text))
+
+
 def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in _lines(text) if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
@@ -63,9 +91,9 @@ def _read_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     text = _decode(data)
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text[:20000]):
         raise ImportFileError(NOT_A_SPREADSHEET)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=_sniff_delimiter(text))
     try:
-        numbered = _numbered(reader)
+        numbered = _numbered(enumerate(reader, start=1))
     except csv.Error:
         raise ImportFileError(NOT_A_SPREADSHEET)
     return _split_header(numbered)
@@ -81,23 +109,48 @@ def too_many_rows() -> ImportFileError:
     )
 
 
-def _numbered(rows: Iterable) -> list[tuple[int, list]]:
-    """The rows numbered from 1, read no further than the header and ``MAX_ROWS`` + 1 rows with content:
-    a file over the limit is refused without reading (or parsing) the rest."""
+def too_many_records() -> ImportFileError:
+    return ImportFileError(
+        _("Il file ha più di %(max)s righe, contando anche quelle vuote: togli le righe vuote o dividilo in più file.")
+        % {"max": format_number(MAX_RECORDS)}
+    )
+
+
+def too_many_columns() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Il file ha dati oltre la colonna %(column)s: se ne leggono al massimo %(max)s. Togli le colonne in più "
+            "e caricalo di nuovo."
+        )
+        % {"column": get_column_letter(MAX_COLUMNS), "max": MAX_COLUMNS}
+    )
+
+
+def _within_columns(cells: list) -> list:
+    """The first ``MAX_COLUMNS`` cells; content beyond them refuses the file."""
+    if len(cells) > MAX_COLUMNS:
+        if any(not blank(cell) for cell in cells[MAX_COLUMNS:]):
+            raise too_many_columns()
+        del cells[MAX_COLUMNS:]
+    return cells
+
+
+def _numbered(rows: Iterable[tuple[int, list]]) -> list[tuple[int, list]]:
+    """The rows with content, each with its number, read no further than ``MAX_ROWS`` + 1 of them (the header
+    and the projects) or ``MAX_RECORDS`` rows in all: a file over a limit is refused without reading the rest."""
     numbered: list[tuple[int, list]] = []
-    filled = 0
-    for number, cells in enumerate(rows, start=1):
-        cells = list(cells)
-        numbered.append((number, cells))
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > MAX_RECORDS:
+            raise too_many_records()
+        cells = _within_columns(list(cells))
         if any(not blank(cell) for cell in cells):
-            filled += 1
-            if filled > MAX_ROWS + 1:
+            numbered.append((number, cells))
+            if len(numbered) > MAX_ROWS + 1:
                 raise too_many_rows()
     return numbered
 
 
-def _split_header(numbered: list[tuple[int, list]]) -> tuple[list, list[tuple[int, list]]]:
-    rows = [(number, cells) for number, cells in numbered if any(blank(cell) is False for cell in cells)]
+def _split_header(rows: list[tuple[int, list]]) -> tuple[list, list[tuple[int, list]]]:
     if not rows:
         raise ImportFileError(_("Il file è vuoto."))
     (_number, header), *body = rows
@@ -106,9 +159,11 @@ def _split_header(numbered: list[tuple[int, list]]) -> tuple[list, list[tuple[in
 
 def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zips.open_checked(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
                 raise ImportFileError(NOT_A_SPREADSHEET)
+    except ValidationError as refusal:
+        raise ImportFileError(refusal.messages[0])
     except zipfile.BadZipFile:
         raise ImportFileError(NOT_A_SPREADSHEET)
     try:
@@ -118,8 +173,8 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     try:
         fallback = None
         for sheet in workbook.worksheets:
-            numbered = _sheet_rows(sheet)
-            if not any(not blank(cell) for _n, cells in numbered for cell in cells):
+            numbered = _sheet_rows(workbook, sheet)
+            if not numbered:
                 continue
             header, body = _split_header(numbered)
             if map_columns(header).has("title"):
@@ -136,11 +191,41 @@ def _damaged_xlsx() -> ImportFileError:
     return ImportFileError(_("Il file Excel è danneggiato e non si può leggere: salvalo di nuovo o esportalo in CSV."))
 
 
-def _sheet_rows(sheet) -> list[tuple[int, list]]:
-    """The numbered rows of a sheet. In read-only mode openpyxl parses the sheet's XML only here, so a
-    damaged file (a sheet cut in half) fails now, not when the workbook is opened."""
+def _xml_rows(workbook, sheet) -> Iterable[tuple[int, list]]:
+    """(row number, values) for each row the sheet's XML holds, at most ``MAX_COLUMNS`` + 1 values wide.
+
+    openpyxl's own parser, without the read-only sheet's ``iter_rows``, which yields every row and column
+    up to the declared dimension; a cell past the last column read counts only if it has content."""
+    parser = WorkSheetParser(
+        workbook._archive.open(sheet._worksheet_path),
+        sheet._shared_strings,
+        data_only=False,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
     try:
-        return _numbered(sheet.iter_rows(values_only=True))
+        for number, cells in parser.parse():
+            values: list = []
+            for cell in cells:
+                column, value = cell["column"], cell["value"]
+                if column > MAX_COLUMNS:
+                    if not blank(value):
+                        raise too_many_columns()
+                    continue
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = value
+            yield number, values
+    finally:
+        parser.source.close()
+
+
+def _sheet_rows(workbook, sheet) -> list[tuple[int, list]]:
+    """The numbered rows with content of a sheet. openpyxl parses the sheet's XML only here, so a damaged
+    file (a sheet cut in half) fails now, not when the workbook is opened."""
+    try:
+        return _numbered(_xml_rows(workbook, sheet))
     except ImportFileError:
         raise
     except Exception:  # XML ParseError, zip and zlib errors, KeyError: whatever the damage gives
@@ -151,6 +236,12 @@ def read_table(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     """Header and numbered rows of a CSV or XLSX file; ``ImportFileError`` when it cannot be read."""
     if not data or not data.strip():
         raise ImportFileError(_("Il file è vuoto."))
+    limit = settings.PROJECTS_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(
+            _("Il file pesa %(size)s MB: il limite è %(limit)s MB. Dividilo in più file e caricali uno alla volta.")
+            % {"size": format_number(len(data) / 1024 / 1024, 1), "limit": format_number(limit / 1024 / 1024)}
+        )
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):

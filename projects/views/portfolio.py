@@ -26,7 +26,8 @@ def office_projects(request):
     publication = request.GET.get("pubblicazione", "")
     if publication in Publication.values:
         projects = projects.filter(publication=publication)
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL byte cannot be searched for (PostgreSQL refuses it in a query): it is dropped.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     projects = projects.search(query)
     page = paginate(request, projects.select_related("office").order_by("-updated_at", "-pk"))
     imports = ProjectImport.objects.visible_to(request.user).select_related("office").order_by("-created_at")

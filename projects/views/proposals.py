@@ -22,7 +22,10 @@ from psm_portal.accounts.permissions import role_required
 @require_GET
 def proposals(request):
     items = Proposal.objects.visible_to(request.user).select_related("proposer", "municipality", "project")
+    states = Proposal._meta.get_field("state").choices
     state = request.GET.get("esito", "")
+    if state not in {value for value, _label in states}:
+        state = ""  # an unknown outcome (a NUL byte too, which PostgreSQL refuses in a query) filters nothing
     if state and request.user.is_team:
         items = items.filter(state=state)
     return render(
@@ -32,7 +35,7 @@ def proposals(request):
             "page": paginate(request, items),
             "gate": gate(Feature.PROPOSE_PROJECTS),
             "state": state,
-            "states": Proposal._meta.get_field("state").choices,
+            "states": states,
         },
     )
 

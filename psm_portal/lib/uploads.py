@@ -4,10 +4,14 @@ Mayors, offices and later every other part of the portal attach PDF, ODT or DOCX
 
 The file name and the browser's content type are never trusted: a PDF starts with ``%PDF-``; an ODT is a
 zip whose first entry ``mimetype`` says so; a DOCX is a zip with ``[Content_Types].xml`` and a Word body.
+A zip is opened only once its declared sizes are within bounds (``psm_portal.lib.zips``), and only the
+39 bytes of ``mimetype`` are ever decompressed.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +21,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
+
+from psm_portal.lib import zips
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -36,27 +42,49 @@ KINDS_BY_EXTENSION = {kind.extension: kind for kind in (PDF, ODT, DOCX)}
 
 
 def _zip_kind(upload) -> DocumentKind | None:
+    """ODT or DOCX by the archive's entries; ``ValidationError`` when its declared sizes are not bounded."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+        with zips.open_checked(upload) as archive:
+            names = set(archive.namelist())
+            mimetype = zips.read_entry(archive, "mimetype", len(ODT_MIMETYPE) + 2) if "mimetype" in names else None
+            if mimetype is not None and mimetype.strip() == ODT_MIMETYPE:
                 return ODT
             if "[Content_Types].xml" in names and DOCX_MAIN in names:
                 return DOCX
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):
         return None
     finally:
         upload.seek(0)
     return None
 
 
+PDF_END = b"%%EOF"
+PDF_END_WINDOW = 1024  # readers look for the end marker in the last KiB, as Acrobat does
+
+
+def _check_pdf_end(upload) -> None:
+    """A PDF ends with ``%%EOF``: one without it was cut short (an interrupted upload or download)."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(max(0, size - PDF_END_WINDOW))
+    tail = upload.read()
+    upload.seek(0)
+    if PDF_END not in tail:
+        raise ValidationError(
+            _("Il PDF è incompleto (manca la sua parte finale): scaricalo o salvalo di nuovo e ricaricalo."),
+            code="truncated",
+        )
+
+
 def detect_document(upload) -> DocumentKind | None:
-    """The kind of document the bytes prove, or None."""
+    """The kind of document the bytes prove, or None; ``ValidationError`` for a zip too big once unpacked
+    or a PDF cut short."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
+        _check_pdf_end(upload)
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(upload)
@@ -114,13 +142,28 @@ def private_upload_path(folder: str, filename: str) -> str:
     return f"private/{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
+_UNSAFE_IN_NAME = re.compile(r"[^\w .'()+,-]+")
+MAX_STEM_CHARS = 100
+
+
+def download_name(uploaded: str, stored: str) -> str:
+    """The name a download is offered under: the uploader's stem, cleaned, and the extension of the stored
+    file, which is the one the content proved (``evil.hta`` recognised as a PDF downloads as ``evil.pdf``)."""
+    base = re.split(r"[/\\]", uploaded or "")[-1]
+    stem = Path(base).stem if Path(base).suffix else base
+    stem = unicodedata.normalize("NFC", stem)
+    stem = _UNSAFE_IN_NAME.sub("_", stem).strip(" ._")[:MAX_STEM_CHARS].strip(" ._")
+    return f"{stem or 'documento'}{Path(stored).suffix.lower()}"
+
+
 def serve_private_file(field_file, filename: str) -> FileResponse:
-    """A stored document as a download under ``filename``: never sniffed, never kept by a shared cache."""
+    """A stored document as a download under the uploader's name with the proved extension
+    (``download_name``): never sniffed, never kept by a shared cache."""
     handle = field_file.storage.open(field_file.name, "rb")
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=filename.rsplit("/", 1)[-1],
+        filename=download_name(filename, field_file.name),
         content_type=content_type_for(field_file.name),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -282,7 +282,7 @@ def test_opendata_csv_is_exactly_as_specified(client):
     assert not raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8")
     lines = text.splitlines()
-    assert lines[0] == "istat_code,name,population,area_km2"
+    assert lines[0] == '"istat_code","name","population","area_km2"'  # texts quoted, numbers bare
     assert len(lines) == 109
     rows = list(csv.reader(io.StringIO(text)))
     assert all(len(row) == 4 for row in rows)

@@ -157,3 +157,12 @@ def test_municipality_page_shows_positions_once_the_review_is_closed(client, mes
     position.version.save()
     html = client.get(reverse("municipalities:detail", args=["083048"])).content.decode()
     assert ("Troppo poco" in html) is shown
+
+
+def test_an_odt_uploaded_as_hta_downloads_with_the_odt_extension(login, mayor_a, messina, listening_now):
+    client = login(mayor_a)
+    client.post(reverse("phases:need_create"), need_data(attachment_1=odt("../relazione urgente.hta")))
+    attachment = NeedAttachment.objects.get()
+    response = client.get(reverse("phases:need_attachment", args=[attachment.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="relazione urgente.odt"'
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.text"

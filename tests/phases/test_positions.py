@@ -165,3 +165,13 @@ def test_a_concurrent_first_answer_is_a_message_not_an_error(tree, open_version,
     monkeypatch.setattr(services, "_position_write", collide)
     with pytest.raises(ValidationError, match="nello stesso momento"):
         services.position_submit(version=open_version, user=mayor_a, objective=tree["A1"], stance="agree")
+
+
+def test_a_pdf_uploaded_as_hta_downloads_with_the_pdf_extension(tree, open_version, login, mayor_a):
+    client = login(mayor_a)
+    client.post(save_url("comune", "083048", "A1"), position_post(open_version, "A1", attachment=pdf("evil.hta")))
+    position = Position.objects.get()
+    assert position.attachment.name.endswith(".pdf")
+    response = client.get(reverse("phases:position_attachment", args=[position.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="evil.pdf"'
+    assert response["Content-Type"] == "application/pdf"

@@ -359,7 +359,18 @@ def test_each_thread_has_its_own_reply_form_with_unique_ids(login, team_user, ma
 
 @pytest.mark.parametrize(
     "pagina, query",
-    [("2", "?pagina=2"), (" 2 ", "?pagina=2"), ("1", ""), ("0", ""), ("-2", ""), ("abc", ""), ("²", ""), ("", "")],
+    [
+        ("2", "?pagina=2"),
+        (" 2 ", "?pagina=2"),
+        ("1", ""),
+        ("0", ""),
+        ("-2", ""),
+        ("abc", ""),
+        ("²", ""),
+        ("", ""),
+        ("\x00", ""),
+        ("9" * 30, ""),
+    ],
 )
 def test_a_reply_goes_back_to_the_page_of_its_thread(pagina, query, login, team_user, mayor_a, mayor_b, draft):
     # Lipari comes before Messina: fifty comments of Lipari fill page 1, Messina's thread is on page 2.
