@@ -76,6 +76,17 @@ def _fresh_caches(settings):
 
 
 @pytest.fixture(autouse=True)
+def _italian_first():
+    """Every test starts in Italian, the portal's language: a request to /en/ activates English in the thread,
+    and ``reverse()`` outside a request would otherwise give /en/ addresses to the tests that follow."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.activate("it")
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, even when REDIS_URL is set; tests marked ``worker`` use a real worker."""
     from psm_portal.celery import app as celery_app
