@@ -115,3 +115,15 @@ def test_the_cache_works_again_once_redis_is_back(fresh_outages, settings, tmp_p
         assert "reachable again" in caplog.text
     finally:
         server.stop()
+
+
+def test_while_redis_is_left_alone_the_rate_limit_lets_through_without_a_warning_each_time(
+    fresh_outages, monkeypatch, caplog
+):
+    from psm_portal.lib import ratelimit
+
+    monkeypatch.setattr(ratelimit, "cache", RedisCache("redis://127.0.0.1:1/0", {}))
+    with caplog.at_level(logging.WARNING):
+        assert all(ratelimit.within_limit("prova", "a", limit=1, window=60) for _ in range(50))
+    assert len([r for r in caplog.records if r.name == "psm_portal.lib.ratelimit"]) == 1
+    assert len([r for r in caplog.records if r.name == "psm_portal.lib.cache"]) == 1
