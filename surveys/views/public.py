@@ -29,7 +29,7 @@ from surveys.answering import STATE_FIELD, AnswerState
 from surveys.answers import Structure, municipality_codes, published_questionnaire
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
-from surveys.results import compute, participation_map
+from surveys.results import compute, participation_map, publishable
 from surveys.services import rate_limit_allows, response_submit
 from surveys.tasks import spread_soon
 
@@ -245,7 +245,7 @@ def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
 
 def _too_few(request, data: dict, municipality: str, age_band: int | None) -> str:
     """Why a filtered group's numbers are withheld from the public, or "" when they can be shown."""
-    if not (municipality or age_band) or data["total"] >= settings.SURVEYS_MIN_GROUP or is_team(request.user):
+    if not (municipality or age_band) or publishable(data["total"]) or is_team(request.user):
         return ""
     return _(
         "Con i filtri scelti le risposte sono meno di %(n)d: per proteggere l'anonimato di chi ha risposto "
