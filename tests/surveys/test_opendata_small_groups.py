@@ -9,6 +9,8 @@ import random
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,6 +18,7 @@ from municipalities.models import Municipality
 from surveys.models import Kind
 from surveys.opendata import NO_BAND, POOLED, coarsen
 from surveys.services import response_submit
+from surveys.spreading import responses_spread_all
 from tests.surveys.conftest import LIPARI, MESSINA, full_answers
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +141,18 @@ def test_every_published_group_is_large_enough_whatever_the_counts(settings):
         assert all(n >= 5 for n in sizes.values()), (counts, published)
         # Nothing large is lost: a comune and band group of at least 5 keeps both.
         assert all(published[cell] == cell for cell, n in counts.items() if n >= 5)
+
+
+def test_the_csv_costs_the_same_queries_at_two_sizes(client, survey, q):
+    survey.set_results_published(True)
+    csv_rows(client, survey)  # the questionnaire's structure and the comuni's names, cached per process
+    counts = []
+    for more in (5, 20):
+        submit(q, MESSINA, "25–34", times=more)
+        submit(q, LIPARI, "65–74")
+        responses_spread_all()  # the spreading's own cost is measured apart (test_spread.py)
+        with CaptureQueriesContext(connection) as captured:
+            rows = csv_rows(client, survey)
+        counts.append(len(captured.captured_queries))
+        assert {row[PLACE] for row in rows} == {"Messina"}
+    assert counts[0] == counts[1]
