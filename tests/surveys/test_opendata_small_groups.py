@@ -15,6 +15,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from municipalities.models import Municipality
+from surveys.answers import Structure
+from surveys.exports import columns
+from surveys.factories import QuestionFactory
 from surveys.models import Kind
 from surveys.opendata import NO_BAND, POOLED, coarsen
 from surveys.services import response_submit
@@ -158,3 +161,13 @@ def test_the_csv_costs_the_same_queries_at_two_sizes(client, survey, q, settings
         counts.append(len(captured.captured_queries))
         assert {row[PLACE] for row in rows} == {"Messina"}
     assert counts[0] == counts[1]
+
+
+def test_a_second_comune_question_is_left_out_of_the_csv_the_rule_does_not_cover_it(survey):
+    QuestionFactory(section=survey.sections.last(), kind=Kind.MUNICIPALITY, text="In quale comune lavori?", order=99)
+    structure = Structure.load(survey)
+    public = [col.header for col in columns(structure, include_open=False, coarse=True)]
+    team = [col.header for col in columns(structure, include_open=True)]
+    assert any("In quale comune lavori?" in h for h in team)
+    assert not any("In quale comune lavori?" in h for h in public)
+    assert PLACE in public and PLACE_CODE in public and BAND in public
