@@ -322,15 +322,30 @@ CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_
 
 # --- Cache --------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "psm_portal.lib.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Soft-failing (psm_portal/lib/cache.py): with Redis unreachable every operation answers as an empty cache, so
+    # no page fails because of it; a server that does not answer is given up after CACHE_SOCKET_TIMEOUT seconds,
+    # then left alone for CACHE_RETRY_SECONDS; a warning is logged at most every CACHE_WARNING_SECONDS.
+    CACHES = {
+        "default": {
+            "BACKEND": "psm_portal.lib.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": envint("CACHE_SOCKET_TIMEOUT", 1),
+                "socket_timeout": envint("CACHE_SOCKET_TIMEOUT", 1),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# With Redis, sessions (a sign-in, a questionnaire being answered) live there: no database round
-# trip on each page. Redis must then keep its data (AOF or RDB, no eviction of keys with a TTL
-# before others): see README. Without Redis they stay in the database.
+CACHE_RETRY_SECONDS = envint("CACHE_RETRY_SECONDS", 5)
+CACHE_WARNING_SECONDS = envint("CACHE_WARNING_SECONDS", 60)
+# Sessions (a sign-in, a questionnaire being answered) live in the database, the truth; with Redis, Redis holds a
+# copy that spares the database a read on each page (psm_portal/lib/sessions.py, Django's cached_db made safe
+# for a Redis outage): with Redis down people go on answering and stay signed in. Without Redis, the database
+# alone (a per-process memory cache in front of it would go stale across processes).
 SESSION_ENGINE = envstr(
     "SESSION_ENGINE",
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db",
+    "psm_portal.lib.sessions" if REDIS_URL else "django.contrib.sessions.backends.db",
 )
 
 # --- E-mail -------------------------------------------------------------------

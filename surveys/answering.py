@@ -8,7 +8,9 @@ Three pieces, read and written only here (``AnswerState``):
   staff keep their usual age), and the draft is forgotten as soon as the response is stored;
 - the carry: the last section's form holds the draft signed (with ``SECRET_KEY``, bound to the
   questionnaire), so sending that page needs no session to rebuild the answers (the session, when the
-  browser has one, is then only read to forget the draft);
+  browser has one, is then only read to forget the draft). The draft holds a second random number, its
+  nonce, stored with the response under a unique index: the signed form is single-use, and sent again
+  (a script replaying it without cookies) it stores nothing;
 - the "answered" cookie, signed, set with the response: it holds the draft's random id. With
   ``SURVEYS_ONE_PER_BROWSER`` it refuses a second response; and the draft it names is spent, shown
   to nobody again (a shared computer) and forgotten wherever it is still found (the thank-you page, the
@@ -18,6 +20,7 @@ Three pieces, read and written only here (``AnswerState``):
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -80,7 +83,13 @@ class AnswerState:
     def begin(self) -> None:
         """The privacy notice accepted: a new, empty draft in the session. Its random id is what the
         cookie holds once these answers are sent."""
-        self.draft = {"id": secrets.token_urlsafe(12), "privacy": True, "answers": {}, "done": []}
+        self.draft = {
+            "id": secrets.token_urlsafe(12),
+            "nonce": uuid.uuid4().hex,
+            "privacy": True,
+            "answers": {},
+            "done": [],
+        }
         self.request.session[self._session_key] = self.draft
         if not self.request.user.is_authenticated:
             # A short age: a draft left half-way (or a thank-you page never loaded) does not keep the
@@ -102,6 +111,10 @@ class AnswerState:
             # A browser shared by several people shows nobody the last answers.
             self.request.session.pop(self._session_key, None)
             return None
+        if not draft.get("nonce"):
+            # A draft begun before drafts had a nonce gets one, kept from now on.
+            draft["nonce"] = uuid.uuid4().hex
+            self.request.session[self._session_key] = draft
         return draft
 
     def _carried(self) -> dict | None:
@@ -114,13 +127,18 @@ class AnswerState:
             return None
         if not isinstance(draft, dict) or draft.get("questionnaire") != self.questionnaire.pk:
             return None
-        if not draft.get("privacy") or self._spent(draft):
+        if not draft.get("privacy") or not draft.get("nonce") or self._spent(draft):
             return None
         return draft
 
     def carry(self) -> str:
         """The draft signed into the last section's form: sending it needs no session read."""
         return signing.dumps({**self.draft, "questionnaire": self.questionnaire.pk}, salt=STATE_SALT, compress=True)
+
+    @property
+    def nonce(self) -> uuid.UUID:
+        """What makes these answers storable once only (``Response.nonce``)."""
+        return uuid.UUID(self.draft["nonce"])
 
     @property
     def answers(self) -> dict[int, object]:

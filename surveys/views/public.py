@@ -23,6 +23,7 @@ from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
+from psm_portal.lib.clients import client_ip, client_network
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answering import STATE_FIELD, AnswerState
@@ -30,14 +31,8 @@ from surveys.answers import Structure, municipality_codes, published_questionnai
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
 from surveys.results import compute, participation_map, publishable
-from surveys.services import rate_limit_allows, response_submit
+from surveys.services import AlreadySubmitted, rate_limit_allows, response_submit
 from surveys.tasks import spread_soon
-
-
-def _client_ip(request) -> str:
-    value = request.META.get(settings.SURVEYS_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    # The rightmost entry is the one our proxy added; those before it are whatever the client sent.
-    return value.split(",")[-1].strip()
 
 
 def _closed_message(questionnaire: Questionnaire) -> str:
@@ -200,7 +195,9 @@ def _uncached(reply: HttpResponse) -> HttpResponse:
 
 def _submit(request, state: AnswerState, structure: Structure, answers: dict):
     questionnaire = state.questionnaire
-    if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
+    # An IPv6 client counts by its /64; behind a proxy, by the address the proxy added.
+    network = client_network(client_ip(request, (settings.SURVEYS_IP_HEADER, "REMOTE_ADDR")))
+    if not rate_limit_allows(questionnaire=questionnaire, network=network):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
         # One INSERT: the answers come carried by the form (see ``section``).
@@ -209,7 +206,13 @@ def _submit(request, state: AnswerState, structure: Structure, answers: dict):
             answers=answers,
             structure=structure,
             municipality_codes=municipality_codes(),
+            nonce=state.nonce,
         )
+    except AlreadySubmitted:
+        # The same signed form sent again (a double click, or a script replaying it): nothing more is stored.
+        reply = render(request, "surveys/already_sent.html", {"questionnaire": questionnaire}, status=409)
+        state.mark_answered(reply)
+        return reply
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
         state.discard()
