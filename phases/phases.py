@@ -25,6 +25,7 @@ class Feature(models.TextChoices):
     PROPOSE_PROJECTS = "propose_projects", _("proporre progetti")
     COMMENT_DRAFT_PLAN = "comment_draft_plan", _("commentare la proposta preliminare di piano")
     APPROVE_PLAN = "approve_plan", _("approvare il piano")
+    DRAFT_AGENDA = "draft_agenda", _("preparare l'agenda annuale delle azioni")
     REPORT_PROGRESS = "report_progress", _("rendicontare l'attuazione")
 
 
@@ -33,8 +34,10 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
     PhaseKey.LISTENING: frozenset(
         {Feature.REVIEW_VISION, Feature.SEND_NEEDS, Feature.UPLOAD_PORTFOLIO, Feature.ANSWER_QUESTIONNAIRE}
     ),
-    PhaseKey.AGENDA: frozenset({Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO}),
-    PhaseKey.FINAL: frozenset({Feature.APPROVE_PLAN, Feature.REPORT_PROGRESS}),
+    PhaseKey.AGENDA: frozenset(
+        {Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO, Feature.DRAFT_AGENDA}
+    ),
+    PhaseKey.FINAL: frozenset({Feature.APPROVE_PLAN, Feature.REPORT_PROGRESS, Feature.DRAFT_AGENDA}),
 }
 
 # Who takes part in each feature ("citizen" means anybody, with no account).
@@ -47,6 +50,7 @@ FEATURE_ROLES: dict[str, frozenset[str]] = {
     Feature.PROPOSE_PROJECTS: frozenset({Role.MAYOR, Role.STAKEHOLDER}),
     Feature.COMMENT_DRAFT_PLAN: frozenset({Role.MAYOR, Role.OFFICE}),
     Feature.APPROVE_PLAN: frozenset({Role.COUNCIL}),
+    Feature.DRAFT_AGENDA: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
 }
 
