@@ -67,6 +67,12 @@ SECTIONS = [
         ((_("Progetti dell'ufficio"), "projects:office_projects"), (_("Importa da file"), "projects:import")),
     ),
     Section(
+        _("Agenda annuale delle azioni"),
+        _("Prepara le azioni che danno attuazione ai progetti; il team compone l'agenda e la sottopone al Consiglio."),
+        (Role.OFFICE, Role.TEAM),
+        ((_("Agenda annuale"), "projects:agenda_list"),),
+    ),
+    Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),
