@@ -60,12 +60,6 @@ def test_only_the_team_sends_the_plan(who, request, final_phase, final_document)
     assert not Examination.objects.exists()
 
 
-def test_the_plan_goes_to_the_council_only_in_the_final_phase(team_user, final_document):
-    now = timezone.now()  # the first phase is open today
-    with pytest.raises(ValidationError, match="Ora non è possibile registrare gli atti del Consiglio"):
-        open_examination(team_user, final_document, None, Window(now, now + timedelta(days=1)))
-
-
 def test_a_draft_or_an_unready_version_is_not_sent(final_phase, team_user, media):
     now = timezone.now()
     for document in (

@@ -139,6 +139,14 @@ def test_amending_is_closed_outside_the_final_phase(login, council_user, final_d
     assert response.status_code == 403 and "approvare il piano" in response.content.decode()
 
 
+def test_the_plan_goes_to_the_council_only_in_the_final_phase(login, team_user, secretary_user, final_document):
+    data = {"document": final_document.pk, **_window(), "conferma": "1"}
+    response = login(team_user).post(reverse("plan:examination_open"), data)
+    assert response.status_code == 403 and "registrare gli atti del Consiglio" in response.content.decode()
+    assert login(secretary_user).get(reverse("plan:deliberation")).status_code == 403
+    assert not Examination.objects.exists()
+
+
 @pytest.mark.parametrize("name", CAST)
 def test_an_amendment_page_for_the_readers_with_each_role_s_forms(name, cast, login, examination, council_user):
     amendment = file_amendment(council_user, examination, amendment_data())
