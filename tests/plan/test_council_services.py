@@ -374,3 +374,12 @@ def test_raw_sql_still_changes_a_document_no_deliberation_refers_to(postgresql, 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE plan_plandocument SET pages = 7 WHERE id = %s", [other.pk])
     assert PlanDocument.objects.get(pk=other.pk).pages == 7
+
+
+def test_no_render_goes_over_the_approved_version(approved, examination):
+    from plan.services import plan_render
+
+    document = PlanDocument.objects.get(pk=approved.document_id)
+    assert plan_render(document_id=document.pk).sha256 == approved.document_sha256
+    document.refresh_from_db()
+    assert document.sha256 == approved.document_sha256 and document.is_ready and document.is_published
