@@ -38,7 +38,14 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
 ``council``        {"number", "date", "votes_for", "votes_against", "abstentions", "summary"}   (final only)
-``agenda``         {"year", "actions": [{"title", "objective", "office", "due", "status"}]}    (final only)
+``agenda``         {"years": [{"year", "version", "title", "approved" (bool), "status", "act", "approved_on",
+                    "submitted_on", "count", "budget",
+                    "groups": [{"code", "title", "actions": [{"code", "title", "description", "office",
+                                "contributing": [office names], "start_quarter", "due_quarter", "quarters",
+                                "budget", "funding", "output", "indicator", "status",
+                                "projects": [{"title", "cup"}]}]}]}]}                   (final only)
+                   Each year's public agenda (approved, or else the one submitted to the council), its actions
+                   grouped by specific objective in the tree's order.
 """
 
 from __future__ import annotations
@@ -77,7 +84,12 @@ SECTIONS = [
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
     # Not in the portal yet (see the shapes above).
     Section("council", final_only=True),
-    Section("agenda", final_only=True),
+    Section(
+        "agenda",
+        "projects.plan_section.agenda_provider",
+        "projects.plan_section.agenda_fingerprint",
+        final_only=True,
+    ),
 ]
 PLAN_PROVIDERS: dict[str, str] = {section.key: section.provider for section in SECTIONS if section.provider}
 PLAN_FINGERPRINTS: dict[str, str] = {section.key: section.fingerprint for section in SECTIONS if section.fingerprint}
