@@ -75,11 +75,13 @@ def objective_tree(count: int, project_count: int, names: list[str]) -> list[dic
     for s in range(specific):
         parent = generals[s % len(generals)]
         node = _node(f"{parent['code']}.{len(parent['children']) + 1}", 3, f"Obiettivo specifico {s + 1}")
+        # Baselines with cents, as the indicators' decimal fields freeze them ("11.40"), printed "11,40".
+        cents = [rng.randint(500, 4000) for _i in range(2)]
         node["indicators"] = [
             {
                 "name": f"Indicatore {s + 1}.{i + 1}",
                 "unit": "%",
-                "baseline": str(rng.randint(5, 40)),
+                "baseline": f"{cents[i] // 100}.{cents[i] % 100:02d}",
                 "target": str(rng.randint(41, 90)),
                 "year": 2029,
             }
