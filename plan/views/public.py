@@ -1,5 +1,6 @@
 """Public pages of the plan documents, open to anybody without signing in: the published versions and their
-downloads (a document not yet published downloads only for its readers in the reserved area)."""
+downloads (a document not yet published downloads only for its readers in the reserved area), and the check of
+a copy by its SHA-256."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from plan.forms import PlanVerifyForm
 from plan.models import PlanDocument, PlanStatus
 from plan.readers import can_download_unpublished
+from plan.verification import verify_sha256
 
 PAGE_SIZE = 20
 
@@ -35,3 +39,20 @@ def plan_download(request, pk: int):
     response = FileResponse(handle, as_attachment=True, filename=document.filename, content_type="application/pdf")
     response["X-Content-SHA256"] = document.sha256
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_verify(request):
+    """A file uploaded (POST) or a SHA-256 pasted (POST, or GET ``?sha256=`` from a link): is it a plan document
+    the portal published? Nothing is stored."""
+    verdict = None
+    if request.method == "POST":
+        form = PlanVerifyForm(request.POST, request.FILES)
+    elif "sha256" in request.GET:
+        form = PlanVerifyForm(request.GET)
+    else:
+        form = PlanVerifyForm()
+    if form.is_bound and form.is_valid():
+        verdict = verify_sha256(form.cleaned_data["sha256"])
+    return render(request, "plan/verify.html", {"form": form, "verdict": verdict})
