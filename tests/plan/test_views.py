@@ -13,9 +13,9 @@ from tests.plan.conftest import PDF, make_document
 
 pytestmark = pytest.mark.django_db
 
-READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user"}
+READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user", "secretary_user"}
 # Who downloads the versions not yet published: the team prepares them, the council approves the final plan.
-UNPUBLISHED_READERS = {"team_user", "council_user"}
+UNPUBLISHED_READERS = {"team_user", "council_user", "secretary_user"}
 
 
 def expected_for_readers(name: str, ok: int = 200) -> int:
