@@ -37,7 +37,13 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    in name order; ``svg_path`` is the comune's shape on the maps (the ``d`` of an SVG path
                    in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
-``council``        {"number", "date", "votes_for", "votes_against", "abstentions", "summary"}   (final only)
+``council``        (final only) the approving deliberation in force, ``plan.council_section``:
+                   {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
+                    "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
+                    "document": {"kind", "version", "sha256"} (the version it approved),
+                    "projects": [{"cup", "title", "amount", "year"}] (as the deliberation froze them),
+                    "amendments": [{"number", "target", "subject", "text", "amount", "year", "state", "outcome",
+                                    "present", "votes_for", "votes_against", "abstained"}]}
 ``agenda``         {"year", "actions": [{"title", "objective", "office", "due", "status"}]}    (final only)
 """
 
@@ -75,8 +81,10 @@ SECTIONS = [
         "municipalities.plan_section.municipalities_fingerprint",
     ),
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
+    Section(
+        "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
+    ),
     # Not in the portal yet (see the shapes above).
-    Section("council", final_only=True),
     Section("agenda", final_only=True),
 ]
 PLAN_PROVIDERS: dict[str, str] = {section.key: section.provider for section in SECTIONS if section.provider}

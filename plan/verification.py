@@ -1,7 +1,8 @@
 """Is this file a plan document the portal published? A read by SHA-256, for ``/piano/verifica/``.
 
-Only what is public answers: a published version, or the version a council deliberation approved. A version
-the team rendered but never published is "not a document published by the portal", as is any other file.
+Only what is public answers: the version a council deliberation in force approved (by the SHA-256 the act
+copies), or a published version. A version the team rendered but never published is "not a document published by
+the portal", as is any other file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plan.models import PlanDocument, PlanStatus
+from plan.models import Deliberation, PlanDocument, PlanStatus
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -18,6 +19,7 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 class Verdict:
     sha256: str
     document: PlanDocument | None = None
+    deliberation: Deliberation | None = None
 
     @property
     def found(self) -> bool:
@@ -25,9 +27,13 @@ class Verdict:
 
 
 def verify_sha256(sha256: str) -> Verdict:
-    """The public plan document with this SHA-256 (lower-case hex), if any (one query)."""
+    """The public plan document with this SHA-256 (lower-case hex), if any, with the act that approved it
+    (at most two queries)."""
     if not SHA256_RE.match(sha256):
         return Verdict(sha256)
+    deliberation = Deliberation.objects.approving().for_listing().filter(document_sha256=sha256).first()
+    if deliberation is not None:
+        return Verdict(sha256, deliberation.document, deliberation)
     document = (
         PlanDocument.objects.for_listing()
         .filter(status=PlanStatus.READY, sha256=sha256, published_at__isnull=False)

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from plan.forms import PlanVerifyForm
-from plan.models import PlanDocument, PlanStatus
+from plan.models import Amendment, Deliberation, PlanDocument, PlanStatus
 from plan.readers import can_download_unpublished
 from plan.verification import verify_sha256
 
@@ -21,8 +21,12 @@ PAGE_SIZE = 20
 
 @require_GET
 def plan_list(request):
+    """The approved plan first (the deliberation in force, its votes, the version voted and the amendments with
+    their outcomes), then every published version."""
+    approval = Deliberation.objects.approving().for_listing().first()
+    amendments = Amendment.objects.filter(examination_id=approval.examination_id).for_listing() if approval else []
     page = Paginator(PlanDocument.objects.for_listing().published(), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "plan/list.html", {"page": page})
+    return render(request, "plan/list.html", {"page": page, "approval": approval, "amendments": amendments})
 
 
 @require_GET

@@ -188,13 +188,54 @@ def needs(kind: str) -> dict:
 
 
 def council(kind: str) -> dict:
+    """The shape of ``plan.council_section.council_provider``: an approving deliberation with two amendments."""
     return {
-        "number": "42",
+        "label": "Delibera n. 42/2027",
+        "number": 42,
+        "year": 2027,
         "date": "2027-06-30",
+        "session": "seduta ordinaria del 30/06/2027",
+        "present": 18,
         "votes_for": 14,
         "votes_against": 3,
-        "abstentions": 1,
-        "summary": "Il Consiglio metropolitano approva il piano e l'agenda annuale delle azioni.",
+        "abstained": 1,
+        "outcome": "approvato",
+        "corrects": "",
+        "document": {"kind": "Piano finale", "version": 3, "sha256": "ab" * 32},
+        "projects": [
+            {"cup": "B12E1234567890", "title": "Porto di Milazzo: banchina", "amount": "1250000.00", "year": 2027},
+            {"cup": "", "title": "Strada provinciale 4: messa in sicurezza", "amount": "480000.00", "year": 2028},
+        ],
+        "amendments": [
+            {
+                "number": 1,
+                "target": "cambiare l'importo di un progetto",
+                "subject": "Porto di Milazzo: banchina (CUP B12E1234567890)",
+                "text": "",
+                "amount": "1250000.00",
+                "year": None,
+                "state": "approved",
+                "outcome": "approvato",
+                "present": 18,
+                "votes_for": 12,
+                "votes_against": 5,
+                "abstained": 1,
+            },
+            {
+                "number": 2,
+                "target": "una sezione del testo del piano",
+                "subject": "La Visione",
+                "text": "Aggiungere le aree interne dei Nebrodi.",
+                "amount": "",
+                "year": None,
+                "state": "withdrawn",
+                "outcome": "ritirato",
+                "present": None,
+                "votes_for": None,
+                "votes_against": None,
+                "abstained": None,
+            },
+        ],
     }
 
 

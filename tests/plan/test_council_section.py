@@ -1,0 +1,132 @@
+"""The final plan's council section, from the approving deliberation: its data, its fingerprint, and the PDF
+read back (a real WeasyPrint render)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plan.council_section import council_fingerprint, council_provider
+from plan.models import Amendment, Deliberation, DeliberationOutcome, PlanStatus
+from plan.sections import fingerprint
+from plan.services import plan_render, plan_request
+from psm_portal.lib.money import format_euro
+from tests.plan import synthetic
+from tests.plan.conftest import pdf_text
+from tests.plan.council import approved_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast3(team_user, secretary_user, council_user):
+    return {"team": team_user, "secretary": secretary_user, "councillor": council_user}
+
+
+def test_without_an_approving_deliberation_the_section_says_the_plan_awaits_the_council(cast3):
+    data = council_provider("final")
+    assert data["available"] is False
+    assert "non ha ancora approvato il piano" in data["note"]
+    rejected = approved_plan(**cast3)
+    Deliberation.objects.filter(pk=rejected.pk).update(outcome=DeliberationOutcome.REJECTED)
+    assert council_provider("final")["available"] is False
+
+
+def test_the_section_gives_the_deliberation_its_votes_projects_and_amendments(cast3):
+    deliberation = approved_plan(**cast3, amendments=4, projects=3)
+    data = council_provider("final")
+    assert data["label"] == "Delibera n. 12/2027"
+    assert (data["date"], data["session"]) == ("2027-06-30", "seduta ordinaria del 30/06/2027")
+    assert (data["present"], data["votes_for"], data["votes_against"], data["abstained"]) == (22, 15, 4, 3)
+    assert data["document"] == {"kind": "Piano finale", "version": 1, "sha256": deliberation.document_sha256}
+    assert [p["title"] for p in data["projects"]] == [f"Progetto approvato {n}" for n in (1, 2, 3)]
+    assert [(a["number"], a["outcome"]) for a in data["amendments"]] == [
+        (1, "approvato"),
+        (2, "respinto"),
+        (3, "ritirato"),
+        (4, "inammissibile"),
+    ]
+    first = data["amendments"][0]
+    assert first["target"] == "cambiare l'importo di un progetto" and first["amount"] == "987654.32"
+    assert (first["votes_for"], first["votes_against"], first["abstained"]) == (13, 5, 2)
+    assert data["amendments"][1]["subject"] == "La Visione"
+    assert first["subject"].startswith("Porto 1 (CUP ")
+
+
+def test_a_correction_replaces_the_act_it_corrects(cast3):
+    first = approved_plan(**cast3)
+    correction = approved_plan(**cast3, number=13, document=first.document)
+    Deliberation.objects.filter(pk=correction.pk).update(corrects=first)
+    data = council_provider("final")
+    assert (data["label"], data["corrects"]) == ("Delibera n. 13/2027", "Delibera n. 12/2027")
+
+
+def test_the_section_costs_the_same_queries_for_few_or_many_amendments(cast3):
+    approved_plan(**cast3, amendments=2, projects=2)
+    with CaptureQueriesContext(connection) as few:
+        council_provider("final")
+    Deliberation.objects.all().delete()
+    Amendment.objects.all().delete()
+    approved_plan(**cast3, amendments=60, projects=2000, number=14)
+    with CaptureQueriesContext(connection) as many:
+        data = council_provider("final")
+    assert len(data["amendments"]) == 60 and len(data["projects"]) == 2000
+    assert len(many.captured_queries) == len(few.captured_queries) == 2
+
+
+def test_the_fingerprint_moves_with_every_change_the_section_prints(cast3):
+    deliberation = approved_plan(**cast3)
+    seen = {council_fingerprint("final")}
+    changes = [
+        lambda: Amendment.objects.filter(number=1).update(votes_for=12),
+        lambda: Amendment.objects.filter(number=2).update(text="Un altro testo."),
+        # SQLite has no freezing trigger: the fingerprint still reads every column.
+        lambda: Deliberation.objects.update(session="seduta straordinaria"),
+        lambda: approved_plan(**cast3, number=20, document=deliberation.document),
+    ]
+    for change in changes:
+        change()
+        value = council_fingerprint("final")
+        assert value not in seen
+        seen.add(value)
+    assert fingerprint("draft") == fingerprint("draft")  # the draft has no council section
+
+
+def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_amendments(settings, cast3, media):
+    # Everything synthetic but the council's section, which reads the rows.
+    settings.PSM_PLAN_PROVIDERS = {key: path for key, path in synthetic.PROVIDERS.items() if key != "council"}
+    settings.PSM_PLAN_SYNTHETIC = {"objectives": 8, "projects": 6, "questions": 1}
+    deliberation = approved_plan(**cast3, amendments=4, projects=12)
+    document, created = plan_request(kind="final", user=cast3["team"], enqueue=False)
+    document = plan_render(document_id=document.pk)
+    assert document.status == PlanStatus.READY, document.error
+    with default_storage.open(document.file.name, "rb") as handle:
+        _reader, pages = pdf_text(handle.read())
+    chapter = next(page for page in pages if "APPROVAZIONE DEL CONSIGLIO" in page.upper() and "Delibera" in page)
+    text = " ".join(" ".join(pages[pages.index(chapter) :]).split())
+    assert "Il Consiglio metropolitano ha approvato il piano con la Delibera n. 12/2027 del 30/06/2027" in text
+    # The facts' values in their order (the text layer gives the labels first): date, session, outcome, present,
+    # for, against, abstained, the version voted.
+    assert (
+        "Delibera n. 12/2027 30/06/2027 seduta ordinaria del 30/06/2027 approvato 22 15 4 3 Piano finale, versione 1"
+        in text
+    )
+    assert deliberation.document_sha256 in text.replace(" ", "")
+    for project in deliberation.projects:
+        assert project["title"] in text and project["cup"] in text
+        assert format_euro(project["amount"]) in text
+    assert "€ 1.234.567,50" in text  # Italian money, the first project's amount
+    assert "4 emendamenti presentati, con il loro esito e i voti" in text
+    for row in [
+        "1 Cambiare l'importo di un progetto: Porto 1 (CUP",
+        "approvato 20 13 5 2",
+        "respinto 20 6 11 2",
+        "3 Cambiare l'importo di un progetto: Porto 3 (CUP",
+        "— € 987.654,32 Testo proposto dall'emendamento 1.",
+        "ritirato — — — —",
+        "inammissibile",
+    ]:
+        assert row in text, row
+    assert "Il Consiglio metropolitano non ha ancora approvato" not in text
