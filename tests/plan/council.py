@@ -1,100 +1,102 @@
-"""Council acts written straight as rows, for the tests of what the public reads of them (the council's section
-of the final plan, ``/piano/``, the verification): an examined final version, its amendments with outcomes and
-an approving deliberation. The council's services are tested with their own journey."""
+"""Fixtures of the council's act (``tests/plan/conftest.py`` imports them): the final phase, a final version, the
+2027 agenda with two actions, projects in and out of the plan, an open examination, an approved one."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+import time_machine
 from django.utils import timezone
 
-from plan.models import (
-    Amendment,
-    AmendmentState,
-    AmendmentTarget,
-    Deliberation,
-    DeliberationOutcome,
-    DraftSection,
-    Examination,
-    ExaminationStatus,
-    PlanDocument,
-    PlanKind,
+from phases.models import Phase
+from plan.models import PlanKind
+from plan.services.council import (
+    Votes,
+    Window,
+    file_amendment,
+    open_examination,
+    record_admissibility,
+    record_amendment_vote,
+    record_deliberation,
 )
-from projects.factories import ProjectFactory
-from psm_portal.accounts.factories import OfficeFactory
-from tests.plan.conftest import make_document
+from projects.factories import AgendaActionFactory, AgendaFactory, ProjectFactory
+from projects.models import Publication
+from tests.files import pdf
 
-OUTCOMES = [AmendmentState.APPROVED, AmendmentState.REJECTED, AmendmentState.WITHDRAWN, AmendmentState.INADMISSIBLE]
-
-
-def frozen_projects(count: int) -> list[dict]:
-    """The projects list as a deliberation freezes it."""
-    return [
-        {
-            "id": index + 1,
-            "cup": f"B{index:02d}E{index + 1:010d}",
-            "title": f"Progetto approvato {index + 1}",
-            "amount": f"{(index + 1) * 1234567 + 0.5:.2f}",
-            "year": 2027 + index % 3,
-        }
-        for index in range(count)
-    ]
+VOTES = Votes(present=30, votes_for=20, votes_against=8, abstained=2)
 
 
-def approved_plan(
-    *, team, secretary, councillor, amendments: int = 4, projects: int = 5, number: int = 12, document=None
-) -> Deliberation:
-    if document is None:
-        version = PlanDocument.objects.filter(kind=PlanKind.FINAL).count() + 1
-        document = make_document(kind=PlanKind.FINAL, version=version, published=True)
+@pytest.fixture
+def final_phase(db):
+    phase = Phase.objects.get(key="final")
+    with time_machine.travel(phase.starts_at + timedelta(days=1), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def final_document(media):
+    from tests.plan.conftest import make_document  # the conftest imports this module
+
+    return make_document(kind=PlanKind.FINAL, version=1)
+
+
+@pytest.fixture
+def in_plan(office_a):
+    return ProjectFactory(
+        office=office_a, title="Ponte sul torrente", total_cost=Decimal("1000000.00"),
+        planned_start=date(2027, 3, 1), planned_end=date(2028, 2, 29),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def out_of_plan(office_b):
+    return ProjectFactory(office=office_b, title="Pista ciclabile", publication=Publication.DRAFT)
+
+
+@pytest.fixture
+def agenda(office_a, in_plan):
+    agenda = AgendaFactory(year=2027)
+    AgendaActionFactory(
+        agenda=agenda, position=1, title="Progettazione", responsible_office=office_a, projects=[in_plan]
+    )
+    AgendaActionFactory(agenda=agenda, position=2, title="Gara d'appalto", responsible_office=office_a)
+    return agenda
+
+
+@pytest.fixture
+def examination(final_phase, team_user, final_document, agenda):
     now = timezone.now()
-    examination = Examination.objects.create(
-        document=document,
-        opened_by=team,
-        opened_at=now - timedelta(days=30),
-        amendments_open_from=now - timedelta(days=30),
-        amendments_close_at=now - timedelta(days=10),
-        status=ExaminationStatus.APPROVED,
+    return open_examination(
+        team_user, final_document, agenda, Window(now - timedelta(hours=1), now + timedelta(days=7))
     )
-    office = OfficeFactory() if amendments else None
-    for index in range(amendments):
-        state = OUTCOMES[index % len(OUTCOMES)]
-        on_project = not index % 2  # even numbers change a project's amount, odd ones the Vision's text
-        voted = state in (AmendmentState.APPROVED, AmendmentState.REJECTED)
-        Amendment.objects.create(
-            examination=examination,
-            number=index + 1,
-            author=councillor,
-            target=AmendmentTarget.PROJECT_AMOUNT if on_project else AmendmentTarget.SECTION,
-            section="" if on_project else DraftSection.VISION,
-            project=ProjectFactory(office=office, title=f"Porto {index + 1}") if on_project else None,
-            text=f"Testo proposto dall'emendamento {index + 1}.",
-            amount=Decimal("987654.32") if on_project else None,
-            motivation="Motivazione.",
-            state=state,
-            present=20 if voted else None,
-            votes_for=(13 if state == AmendmentState.APPROVED else 6) if voted else None,
-            votes_against=(5 if state == AmendmentState.APPROVED else 11) if voted else None,
-            abstained=2 if voted else None,
-            decided_at=now - timedelta(days=5),
-            decided_by=secretary,
-        )
-    return Deliberation.objects.create(
-        number=number,
-        year=2027,
-        date=date(2027, 6, 30),
-        session="seduta ordinaria del 30/06/2027",
-        present=22,
-        votes_for=15,
-        votes_against=4,
-        abstained=3,
-        outcome=DeliberationOutcome.APPROVED,
-        pdf="delibere/delibera-12-2027.pdf",
-        pdf_sha256="cd" * 32,
-        examination=examination,
-        document=document,
-        document_sha256=document.sha256,
-        projects=frozen_projects(projects),
-        recorded_by=secretary,
-    )
+
+
+def amendment_data(**changes) -> dict:
+    data = {"target": "section", "section": "vision", "text": "Aggiungere lo Stretto.", "motivation": "Manca."}
+    data.update(changes)
+    return data
+
+
+def deliberation_data(**changes) -> dict:
+    data = {
+        "number": 12, "year": 2027, "date": date(2027, 3, 12), "session": "seduta ordinaria del 12/03/2027",
+        "present": 30, "votes_for": 20, "votes_against": 8, "abstained": 2, "outcome": "approved",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def approved_amendment(examination, author, recorder, **changes):
+    amendment = file_amendment(author, examination, amendment_data(**changes))
+    record_admissibility(recorder, amendment, True)
+    return record_amendment_vote(recorder, amendment, VOTES, "approved")
+
+
+@pytest.fixture
+def approved(examination, secretary_user):
+    """The examination approved by Delibera n. 12/2027."""
+    deliberation = record_deliberation(secretary_user, examination, deliberation_data(), pdf("delibera.pdf"))
+    examination.refresh_from_db()
+    return deliberation

@@ -8,7 +8,7 @@ import pytest
 from plan.models import PlanKind
 from tests.browser import CHROMIUM_ARGS, assert_accessible
 from tests.plan.conftest import make_document
-from tests.plan.council import approved_plan
+from tests.plan.council_rows import approved_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from plan.services import plan_render, plan_request
 from psm_portal.lib.money import format_euro
 from tests.plan import synthetic
 from tests.plan.conftest import pdf_text
-from tests.plan.council import approved_plan
+from tests.plan.council_rows import approved_plan
 
 pytestmark = pytest.mark.django_db
 

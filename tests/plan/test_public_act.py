@@ -10,7 +10,7 @@ from django.urls import reverse
 from plan.models import Deliberation, DeliberationOutcome, PlanKind
 from tests.conftest import CAST
 from tests.plan.conftest import make_document
-from tests.plan.council import approved_plan
+from tests.plan.council_rows import approved_plan
 
 pytestmark = pytest.mark.django_db
 
