@@ -17,7 +17,7 @@ from psm_portal.lib.plan_data import decimal_text, digest, table_rows, unavailab
 
 def approving_deliberation() -> Deliberation | None:
     """The act in force: the latest approving deliberation that no later act corrects (one query)."""
-    return Deliberation.objects.approving().for_listing().first()
+    return Deliberation.objects.approving().for_listing().select_related("agenda").first()
 
 
 def _subject(amendment: Amendment) -> str:
@@ -27,6 +27,8 @@ def _subject(amendment: Amendment) -> str:
     if amendment.project_id:
         project = amendment.project
         return f"{project.title} (CUP {project.cup})" if project.cup else project.title
+    if amendment.action_id:
+        return str(amendment.action)  # "A2027.3 Title"
     return ""
 
 
@@ -59,7 +61,7 @@ def council_provider(kind: str) -> dict:
             )
         amendments = (
             Amendment.objects.filter(examination_id=deliberation.examination_id)
-            .select_related("project")
+            .select_related("project", "action__agenda")
             .order_by("number")
         )
         document = deliberation.document
@@ -75,6 +77,7 @@ def council_provider(kind: str) -> dict:
             "abstained": deliberation.abstained,
             "outcome": str(deliberation.get_outcome_display()),
             "corrects": str(deliberation.corrects.label) if deliberation.corrects_id else "",
+            "agenda": str(deliberation.agenda) if deliberation.agenda_id else "",
             "document": {
                 "kind": str(document.get_kind_display()),
                 "version": document.version,
@@ -109,6 +112,17 @@ def council_fingerprint(kind: str) -> str:
                 .order_by("project_id")
                 .values_list("project_id", "project__title", "project__cup")
                 .distinct()
+            ),
+            list(
+                Amendment.objects.filter(action__isnull=False)
+                .order_by("action_id")
+                .values_list("action_id", "action__position", "action__title", "action__agenda__year")
+                .distinct()
+            ),
+            list(
+                Deliberation.objects.filter(agenda__isnull=False)
+                .order_by("pk")
+                .values_list("pk", "agenda__year", "agenda__version")
             ),
         )
     )

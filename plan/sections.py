@@ -40,6 +40,7 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
 ``council``        (final only) the approving deliberation in force, ``plan.council_section``:
                    {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
                     "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
+                    "agenda" (the annual agenda it approved, "Agenda annuale 2027, versione 2", or ""),
                     "document": {"kind", "version", "sha256"} (the version it approved),
                     "projects": [{"cup", "title", "amount", "year"}] (as the deliberation froze them),
                     "amendments": [{"number", "target", "subject", "text", "amount", "year", "state", "outcome",

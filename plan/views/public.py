@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 def plan_list(request):
     """The approved plan first (the deliberation in force, its votes, the version voted and the amendments with
     their outcomes), then every published version."""
-    approval = Deliberation.objects.approving().for_listing().first()
+    approval = Deliberation.objects.approving().for_listing().select_related("agenda").first()
     amendments = Amendment.objects.filter(examination_id=approval.examination_id).for_listing() if approval else []
     page = Paginator(PlanDocument.objects.for_listing().published(), PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "plan/list.html", {"page": page, "approval": approval, "amendments": amendments})

@@ -43,8 +43,11 @@ def frozen_projects(count: int) -> list[dict]:
 
 
 def approved_plan(
-    *, team, secretary, councillor, amendments: int = 4, projects: int = 5, number: int = 12, document=None
+    *, team, secretary, councillor, amendments: int = 4, projects: int = 5, number: int = 12, document=None, agenda=None
 ) -> Deliberation:
+    """An approving deliberation on ``document`` (a new published final version if None) with ``amendments``
+    amendments in turn approved, rejected, withdrawn and inadmissible, even ones on a project's amount, odd ones
+    on the Vision's text; with ``agenda`` (approved with the plan), one more amendment on its first action."""
     if document is None:
         version = PlanDocument.objects.filter(kind=PlanKind.FINAL).count() + 1
         document = make_document(kind=PlanKind.FINAL, version=version, published=True)
@@ -56,6 +59,7 @@ def approved_plan(
         amendments_open_from=now - timedelta(days=30),
         amendments_close_at=now - timedelta(days=10),
         status=ExaminationStatus.APPROVED,
+        agenda=agenda,
     )
     office = OfficeFactory() if amendments else None
     for index in range(amendments):
@@ -80,7 +84,25 @@ def approved_plan(
             decided_at=now - timedelta(days=5),
             decided_by=secretary,
         )
+    if agenda is not None:
+        Amendment.objects.create(
+            examination=examination,
+            number=amendments + 1,
+            author=councillor,
+            target=AmendmentTarget.ACTION,
+            action=agenda.actions.order_by("position").first(),
+            text="Anticipare l'avvio al primo trimestre.",
+            motivation="Motivazione.",
+            state=AmendmentState.APPROVED,
+            present=20,
+            votes_for=16,
+            votes_against=3,
+            abstained=1,
+            decided_at=now - timedelta(days=5),
+            decided_by=secretary,
+        )
     return Deliberation.objects.create(
+        agenda=agenda,
         number=number,
         year=2027,
         date=date(2027, 6, 30),

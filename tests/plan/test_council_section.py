@@ -12,6 +12,7 @@ from plan.council_section import council_fingerprint, council_provider
 from plan.models import Amendment, Deliberation, DeliberationOutcome, PlanStatus
 from plan.sections import fingerprint
 from plan.services import plan_render, plan_request
+from projects.factories import AgendaActionFactory, AgendaFactory
 from psm_portal.lib.money import format_euro
 from tests.plan import synthetic
 from tests.plan.conftest import pdf_text
@@ -98,7 +99,9 @@ def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_am
     # Everything synthetic but the council's section, which reads the rows.
     settings.PSM_PLAN_PROVIDERS = {key: path for key, path in synthetic.PROVIDERS.items() if key != "council"}
     settings.PSM_PLAN_SYNTHETIC = {"objectives": 8, "projects": 6, "questions": 1}
-    deliberation = approved_plan(**cast3, amendments=4, projects=12)
+    agenda = AgendaFactory(year=2027)
+    AgendaActionFactory(agenda=agenda, position=1, title="Progettazione del porto")
+    deliberation = approved_plan(**cast3, amendments=4, projects=12, agenda=agenda)
     document, created = plan_request(kind="final", user=cast3["team"], enqueue=False)
     document = plan_render(document_id=document.pk)
     assert document.status == PlanStatus.READY, document.error
@@ -118,7 +121,7 @@ def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_am
         assert project["title"] in text and project["cup"] in text
         assert format_euro(project["amount"]) in text
     assert "€ 1.234.567,50" in text  # Italian money, the first project's amount
-    assert "4 emendamenti presentati, con il loro esito e i voti" in text
+    assert "5 emendamenti presentati, con il loro esito e i voti" in text
     for row in [
         "1 Cambiare l'importo di un progetto: Porto 1 (CUP",
         "approvato 20 13 5 2",
@@ -127,6 +130,8 @@ def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_am
         "— € 987.654,32 Testo proposto dall'emendamento 1.",
         "ritirato — — — —",
         "inammissibile",
+        "5 Un'azione dell'agenda annuale: A2027.1 Progettazione del porto",
+        "approvato 20 16 3 1",
     ]:
         assert row in text, row
     assert "Il Consiglio metropolitano non ha ancora approvato" not in text

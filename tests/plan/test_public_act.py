@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plan.models import Deliberation, DeliberationOutcome, PlanKind
+from projects.factories import AgendaActionFactory, AgendaFactory
 from tests.conftest import CAST
 from tests.plan.conftest import make_document
 from tests.plan.council_rows import approved_plan
@@ -29,7 +30,9 @@ def _flat(response) -> str:
 
 @pytest.mark.parametrize("name", CAST)
 def test_everyone_sees_the_approved_plan_first(name, cast, login, people, media):
-    deliberation = approved_plan(**people, amendments=4)
+    agenda = AgendaFactory(year=2027)
+    AgendaActionFactory(agenda=agenda, position=1, title="Progettazione del porto")
+    deliberation = approved_plan(**people, amendments=4, agenda=agenda)
     make_document(kind=PlanKind.DRAFT, version=1, published=True)
     html = _flat(login(cast(name)).get(URL))
     approved = html.index("Il piano approvato")
@@ -50,6 +53,10 @@ def test_everyone_sees_the_approved_plan_first(name, cast, login, people, media)
     assert "Una sezione del testo del piano: La Visione" in html
     assert "20 presenti: 13 favorevoli, 5 contrari, 2 astenuti" in html
     assert "20 presenti: 6 favorevoli, 11 contrari, 2 astenuti" in html
+    # The agenda approved with the plan, and the amendment to one of its actions.
+    assert '<a href="/agenda/2027/">Agenda annuale 2027, versione 1</a>' in html
+    assert "Un&#x27;azione dell&#x27;agenda annuale: A2027.1 Progettazione del porto" in html
+    assert "20 presenti: 16 favorevoli, 3 contrari, 1 astenuti" in html
 
 
 def test_without_an_approving_deliberation_only_the_published_versions_are_listed(client, people, media):

@@ -35,7 +35,9 @@ def _rendered(kind: str, *, user, publish: bool):
 
 @pytest.fixture
 def published(team_user, media):
-    return _rendered("final", user=team_user, publish=True)
+    """A published preliminary proposal (the final plan is published by the deliberation that approves it:
+    ``test_public_act``)."""
+    return _rendered("draft", user=team_user, publish=True)
 
 
 def _upload(data: bytes, name: str = "piano.pdf") -> SimpleUploadedFile:
@@ -55,7 +57,7 @@ def test_everyone_verifies_the_published_pdf(name, cast, login, published):
     html = _page(client.post(URL, {"file": _upload(data)}))
     assert "Documento pubblicato dal portale" in html
     date = document.published_at.astimezone().strftime("%d/%m/%Y")
-    assert f"È la versione {document.version} del piano (Piano finale), pubblicata il {date}." in html
+    assert f"È la versione {document.version} del piano (Proposta preliminare di piano), pubblicata il {date}." in html
     assert document.sha256 == hashlib.sha256(data).hexdigest() in html
     assert reverse("plan:download", args=[document.pk]) in html
 
@@ -95,12 +97,6 @@ def test_an_unpublished_version_is_not_a_published_document(client, team_user, m
     document, data = _rendered("final", user=team_user, publish=False)
     assert "Non è un documento pubblicato dal portale." in _page(client.post(URL, {"file": _upload(data)}))
     assert "Non è un documento pubblicato dal portale." in _page(client.post(URL, {"sha256": document.sha256}))
-
-
-def test_a_published_draft_is_named_as_such(client, team_user, media):
-    document, data = _rendered("draft", user=team_user, publish=True)
-    html = _page(client.post(URL, {"file": _upload(data)}))
-    assert f"È la versione {document.version} del piano (Proposta preliminare di piano), pubblicata il" in html
 
 
 def test_the_file_and_the_pasted_sha256_must_agree(client, published):
