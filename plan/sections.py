@@ -45,7 +45,14 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                     "projects": [{"cup", "title", "amount", "year"}] (as the deliberation froze them),
                     "amendments": [{"number", "target", "subject", "text", "amount", "year", "state", "outcome",
                                     "present", "votes_for", "votes_against", "abstained"}]}
-``agenda``         {"year", "actions": [{"title", "objective", "office", "due", "status"}]}    (final only)
+``agenda``         {"years": [{"year", "version", "title", "approved" (bool), "status", "act", "approved_on",
+                    "submitted_on", "count", "budget",
+                    "groups": [{"code", "title", "actions": [{"code", "title", "description", "office",
+                                "contributing": [office names], "start_quarter", "due_quarter", "quarters",
+                                "budget", "funding", "output", "indicator", "status",
+                                "projects": [{"title", "cup"}]}]}]}]}                   (final only)
+                   Each year's public agenda (approved, or else the one submitted to the council), its actions
+                   grouped by specific objective in the tree's order.
 """
 
 from __future__ import annotations
@@ -85,8 +92,12 @@ SECTIONS = [
     Section(
         "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
     ),
-    # Not in the portal yet (see the shapes above).
-    Section("agenda", final_only=True),
+    Section(
+        "agenda",
+        "projects.plan_section.agenda_provider",
+        "projects.plan_section.agenda_fingerprint",
+        final_only=True,
+    ),
 ]
 PLAN_PROVIDERS: dict[str, str] = {section.key: section.provider for section in SECTIONS if section.provider}
 PLAN_FINGERPRINTS: dict[str, str] = {section.key: section.fingerprint for section in SECTIONS if section.fingerprint}

@@ -157,14 +157,16 @@ def action_delete(request, pk: int):
 @phase_required(Feature.DRAFT_AGENDA)
 @require_POST
 def agenda_reorder(request, pk: int):
-    """The order from the positions typed beside each action: ties keep the current order."""
+    """The order from the positions typed beside each action: an action given the position of another goes
+    before it (it was moved there); a blank or bad number keeps the action where it was."""
     _team_only(request.user)
     agenda = get_object_or_404(Agenda, pk=pk)
     current = list(agenda.actions.in_order().values_list("pk", flat=True))
     wanted = {}
     for index, action_id in enumerate(current):
         position = as_int(request.POST.get(f"posizione-{action_id}", ""))
-        wanted[action_id] = (position if position is not None else index + 1, index)
+        moved = position is not None and position != index + 1
+        wanted[action_id] = (position if moved else index + 1, 0 if moved else 1, index)
     try:
         reorder(request.user, agenda, sorted(current, key=wanted.__getitem__))
     except ValidationError as error:

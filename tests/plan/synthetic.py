@@ -240,18 +240,41 @@ def council(kind: str) -> dict:
 
 
 def agenda(kind: str) -> dict:
+    actions = [
+        {
+            "code": f"A2027.{i + 1}",
+            "title": f"Azione {i + 1}",
+            "description": "Descrizione dell'azione.",
+            "office": "Viabilità",
+            "contributing": ["Ambiente"] if i % 2 else [],
+            "start_quarter": 1,
+            "due_quarter": 2 + i % 3,
+            "quarters": f"I–{['II', 'III', 'IV'][i % 3]} trimestre 2027",
+            "budget": f"{(i + 1) * 1234.5:.2f}",
+            "funding": "PNRR",
+            "output": "Progetto esecutivo",
+            "indicator": "Consegna (sì/no)",
+            "status": "programmata",
+            "projects": [{"title": f"Progetto {i + 1}", "cup": ""}],
+        }
+        for i in range(5)
+    ]
     return {
-        "year": 2027,
-        "actions": [
+        "years": [
             {
-                "title": f"Azione {i + 1}",
-                "objective": f"A1.1.{i + 1}",
-                "office": "Viabilità",
-                "due": "31/12/2027",
-                "status": "avviata",
+                "year": 2027,
+                "version": 1,
+                "title": "Agenda annuale 2027",
+                "approved": True,
+                "status": "approvata",
+                "act": "Delibera n. 42/2027",
+                "approved_on": "2027-06-30",
+                "submitted_on": "2027-05-02",
+                "count": len(actions),
+                "budget": f"{sum(float(a['budget']) for a in actions):.2f}",
+                "groups": [{"code": "A1.1", "title": "Viabilità provinciale", "actions": actions}],
             }
-            for i in range(5)
-        ],
+        ]
     }
 
 

@@ -252,3 +252,23 @@ def test_the_agenda_page_queries_do_not_grow_with_the_actions(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_an_action_typed_into_anothers_place_goes_before_it(login, team_user, world, published_a, agenda_phase):
+    third = AgendaActionFactory(
+        agenda=world["agenda"],
+        position=3,
+        responsible_office=published_a.office,
+        projects=[published_a],
+        title="Azione C",
+    )
+    a, b = world["a"], world["b"]
+    login(team_user).post(
+        reverse("projects:agenda_reorder", args=[world["agenda"].pk]),
+        {f"posizione-{a.pk}": "1", f"posizione-{b.pk}": "2", f"posizione-{third.pk}": "1"},
+    )
+    assert list(world["agenda"].actions.in_order().values_list("title", flat=True)) == [
+        "Azione C",
+        "Azione A",
+        "Azione B",
+    ]

@@ -281,3 +281,33 @@ def test_the_database_refuses_a_raw_update_of_an_approved_agenda(team_user, offi
         cursor.execute("UPDATE projects_agendaaction SET budget = 1 WHERE agenda_id = %s", [draft.pk])
     assert draft.actions.get().budget == Decimal("1.00")
     assert draft.actions.get().projects.get() == published_a
+
+
+def test_the_admin_shows_an_approved_agenda_but_changes_nothing(login, team_user, office_a_user, published_a):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    agenda = _approved_2027(team_user, office_a_user, published_a)
+    action = agenda.actions.get()
+    superuser = get_user_model().objects.create_superuser(email="root@test.local", password="x")
+    client = login(superuser)
+    assert client.get(reverse("admin:projects_agenda_change", args=[agenda.pk])).status_code == 200
+    assert client.get(reverse("admin:projects_agendaaction_changelist")).status_code == 200
+    refused = [
+        client.post(reverse("admin:projects_agenda_change", args=[agenda.pk]), {"approved_by_act": "Falsa"}),
+        client.post(reverse("admin:projects_agenda_delete", args=[agenda.pk]), {"post": "yes"}),
+        client.post(reverse("admin:projects_agendaaction_change", args=[action.pk]), {"title": "Cambiata"}),
+        client.post(reverse("admin:projects_agendaaction_delete", args=[action.pk]), {"post": "yes"}),
+        client.get(reverse("admin:projects_agendaaction_add")),
+    ]
+    assert [response.status_code for response in refused] == [403] * 5
+    agenda.refresh_from_db()
+    action.refresh_from_db()
+    assert agenda.approved_by_act == "Delibera n. 12/2027" and action.title == "Progettazione esecutiva del ponte"
+
+
+def test_bad_ids_are_refused_with_a_message(office_a_user, agenda_draft, published_a):
+    with pytest.raises(ValidationError, match="Identificativo non valido"):
+        save_action(office_a_user, agenda_draft, action_data(projects=["uno"]))
+    with pytest.raises(ValidationError, match="Identificativo non valido"):
+        save_action(office_a_user, agenda_draft, action_data(projects=[published_a], responsible_office="x"))
