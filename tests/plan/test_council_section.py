@@ -7,12 +7,14 @@ import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plan.council_section import council_fingerprint, council_provider
 from plan.models import Amendment, Deliberation, DeliberationOutcome, PlanStatus
 from plan.sections import fingerprint
 from plan.services import plan_render, plan_request
 from projects.factories import AgendaActionFactory, AgendaFactory
+from projects.models import AgendaStatus
 from psm_portal.lib.money import format_euro
 from tests.plan import synthetic
 from tests.plan.conftest import pdf_text
@@ -96,11 +98,18 @@ def test_the_fingerprint_moves_with_every_change_the_section_prints(cast3):
 
 
 def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_amendments(settings, cast3, media):
-    # Everything synthetic but the council's section, which reads the rows.
-    settings.PSM_PLAN_PROVIDERS = {key: path for key, path in synthetic.PROVIDERS.items() if key != "council"}
+    # Everything synthetic but the council's and the agenda's sections, which read the rows.
+    real = {"council", "agenda"}
+    settings.PSM_PLAN_PROVIDERS = {key: path for key, path in synthetic.PROVIDERS.items() if key not in real}
     settings.PSM_PLAN_SYNTHETIC = {"objectives": 8, "projects": 6, "questions": 1}
-    agenda = AgendaFactory(year=2027)
-    AgendaActionFactory(agenda=agenda, position=1, title="Progettazione del porto")
+    agenda = AgendaFactory(
+        year=2027, status=AgendaStatus.APPROVED, approved_by_act="Delibera n. 12/2027", approved_at=timezone.now()
+    )
+    actions = [
+        AgendaActionFactory(agenda=agenda, position=1, title="Progettazione del porto"),
+        AgendaActionFactory(agenda=agenda, position=2, title="Gara d'appalto della banchina"),
+        AgendaActionFactory(agenda=agenda, position=3, title="Collaudo e apertura"),
+    ]
     deliberation = approved_plan(**cast3, amendments=4, projects=12, agenda=agenda)
     document, created = plan_request(kind="final", user=cast3["team"], enqueue=False)
     document = plan_render(document_id=document.pk)
@@ -135,3 +144,7 @@ def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_am
     ]:
         assert row in text, row
     assert "Il Consiglio metropolitano non ha ancora approvato" not in text
+    # Every action of the agenda approved with the plan, in its own section.
+    assert "Versione 1, approvata con Delibera n. 12/2027" in text
+    for action in actions:
+        assert f"{action.code} {action.title}" in text
