@@ -2,7 +2,8 @@
 
 Everything here is a pure function of the snapshot, the kind, the version and the
 creation date, so two renders of the same document give the same bytes: the PDF
-metadata and file identifier come from those inputs, never from the clock.
+metadata and file identifier come from those inputs, never from the clock. The one exception is the final
+plan's optional electronic seal (``plan.seal``), which carries its signing time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipalities.maps import MunicipalityMap, choropleth
+from plan.seal import seal_configured, seal_pdf
 from psm_portal.lib.html import sanitize_html
 from surveys.results import participation_map, participation_rates
 
@@ -309,6 +311,10 @@ def render_plan_pdf(
     mark = time.perf_counter()
     identifier = hashlib.sha256(f"{snapshot_hash(snapshot)}:{kind}:{version}".encode()).hexdigest()[:32]
     pdf = document.write_pdf(pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    if kind == "final" and seal_configured():
+        with translation.override("it"):
+            reason = _("Piano Strategico Metropolitano, piano finale versione %(version)s") % {"version": version}
+        pdf = seal_pdf(pdf, reason=reason)
     timings.steps["pdf"] = time.perf_counter() - mark
     timings.layout = timings.steps["layout"] + timings.steps["pdf"]
     report(95)
