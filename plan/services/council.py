@@ -2,8 +2,10 @@
 amendments in the window, the council's secretary (or the team) records admissibility, votes and the deliberation
 that freezes the approved version, its projects and its agenda.
 
-Every service checks who acts and the phase itself (the views check first), writes the audit log in its
-transaction and raises ``ValidationError`` with an Italian message.
+Every service checks who acts, the examination's state and the amendments' window, writes the audit log in its
+transaction and raises ``ValidationError`` with an Italian message. The phase is the views' gate
+(``@phase_required(Feature.APPROVE_PLAN)`` and ``Feature.RECORD_COUNCIL_ACTS``), as for the agenda's services: the
+demo records the council's acts through these services while the demo process is still listening.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phases.phases import FEATURE_ROLES, Feature
-from phases.predicates import gate
 from plan.models import (
     Amendment,
     AmendmentState,
@@ -93,16 +94,9 @@ def may_amend(user) -> bool:
     return getattr(user, "is_active", False) and getattr(user, "role", None) in FEATURE_ROLES[Feature.APPROVE_PLAN]
 
 
-def _gate(feature: str) -> None:
-    status = gate(feature)
-    if not status.open:
-        raise ValidationError(status.message)
-
-
 def _require_recorder(user) -> None:
     if not may_record(user):
         raise ValidationError(_("Gli atti del Consiglio li registrano la segreteria del Consiglio e il team PSM."))
-    _gate(Feature.RECORD_COUNCIL_ACTS)
 
 
 def _require_open(examination: Examination) -> None:
@@ -132,7 +126,6 @@ def open_examination(user, document: PlanDocument, agenda: Agenda | None = None,
     the window for amendments; mayors, offices and council are told by e-mail after the commit."""
     if not is_team(user):
         raise ValidationError(_("Trasmette il piano al Consiglio solo il team PSM."))
-    _gate(Feature.RECORD_COUNCIL_ACTS)
     if document.kind != PlanKind.FINAL or document.status != PlanStatus.READY:
         raise ValidationError(_("Si trasmette al Consiglio solo una versione pronta del piano finale."))
     if window is None or window.closes <= window.opens:
@@ -184,7 +177,6 @@ def open_examination(user, document: PlanDocument, agenda: Agenda | None = None,
 
 
 def _require_window(examination: Examination) -> None:
-    _gate(Feature.APPROVE_PLAN)
     if not examination.window_open():
         raise ValidationError(_("La finestra per gli emendamenti è chiusa."))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -53,6 +54,12 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def _default_window() -> dict:
+    """Amendments from the next hour for two weeks, as the team's form first proposes."""
+    opens = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return {"opens": opens, "closes": opens + timedelta(days=14)}
+
+
 @role_required(*COUNCIL_READERS)
 @require_GET
 def council_dossier(request):
@@ -62,7 +69,7 @@ def council_dossier(request):
     context = {
         "examination": examination,
         "can_open": can_open,
-        "open_form": ExaminationForm() if can_open else None,
+        "open_form": ExaminationForm(initial=_default_window()) if can_open else None,
         "process": dossier.process_summary(),
         "can_record": may_record(user),
     }

@@ -60,12 +60,6 @@ def test_only_the_team_sends_the_plan(who, request, final_phase, final_document)
     assert not Examination.objects.exists()
 
 
-def test_the_plan_goes_to_the_council_only_in_the_final_phase(team_user, final_document):
-    now = timezone.now()  # the first phase is open today
-    with pytest.raises(ValidationError, match="Ora non è possibile registrare gli atti del Consiglio"):
-        open_examination(team_user, final_document, None, Window(now, now + timedelta(days=1)))
-
-
 def test_a_draft_or_an_unready_version_is_not_sent(final_phase, team_user, media):
     now = timezone.now()
     for document in (
@@ -380,3 +374,12 @@ def test_raw_sql_still_changes_a_document_no_deliberation_refers_to(postgresql, 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE plan_plandocument SET pages = 7 WHERE id = %s", [other.pk])
     assert PlanDocument.objects.get(pk=other.pk).pages == 7
+
+
+def test_no_render_goes_over_the_approved_version(approved, examination):
+    from plan.services import plan_render
+
+    document = PlanDocument.objects.get(pk=approved.document_id)
+    assert plan_render(document_id=document.pk).sha256 == approved.document_sha256
+    document.refresh_from_db()
+    assert document.sha256 == approved.document_sha256 and document.is_ready and document.is_published

@@ -139,6 +139,14 @@ def test_amending_is_closed_outside_the_final_phase(login, council_user, final_d
     assert response.status_code == 403 and "approvare il piano" in response.content.decode()
 
 
+def test_the_plan_goes_to_the_council_only_in_the_final_phase(login, team_user, secretary_user, final_document):
+    data = {"document": final_document.pk, **_window(), "conferma": "1"}
+    response = login(team_user).post(reverse("plan:examination_open"), data)
+    assert response.status_code == 403 and "registrare gli atti del Consiglio" in response.content.decode()
+    assert login(secretary_user).get(reverse("plan:deliberation")).status_code == 403
+    assert not Examination.objects.exists()
+
+
 @pytest.mark.parametrize("name", CAST)
 def test_an_amendment_page_for_the_readers_with_each_role_s_forms(name, cast, login, examination, council_user):
     amendment = file_amendment(council_user, examination, amendment_data())
@@ -312,3 +320,39 @@ def test_the_dossier_queries_do_not_grow(size, login, council_user, examination,
 
 
 QUERIES = 15
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_the_signed_deliberation_is_read_by_team_council_and_secretary(name, cast, login, approved):
+    response = login(cast(name)).get(reverse("plan:deliberation_pdf", args=[approved.pk]))
+    assert response.status_code == status_for(name, READERS)
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert login(cast(name)).get(reverse("plan:deliberation_pdf", args=[999999])).status_code == (
+        302 if name == "anonymous" else (404 if name in READERS else 403)
+    )
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_only_the_secretary_and_the_team_record_the_deliberation(name, cast, login, examination):
+    client = login(cast(name))
+    first = client.post(reverse("plan:deliberation"), {**DELIBERATION, "pdf": pdf("delibera.pdf")})
+    second = client.post(reverse("plan:deliberation"), {**DELIBERATION, "conferma": "1"})
+    if name in RECORDERS:
+        assert first.status_code == 200 and second.status_code == 302
+        assert Deliberation.objects.get().recorded_by == cast(name)
+    else:
+        assert {first.status_code, second.status_code} == {302 if name == "anonymous" else 403}
+        assert not Deliberation.objects.exists()
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_only_its_author_withdraws_an_amendment(name, cast, login, examination, council_user):
+    amendment = file_amendment(council_user, examination, amendment_data())
+    response = login(cast(name)).post(reverse("plan:amendment_withdraw", args=[amendment.pk]), {"conferma": "1"})
+    amendment.refresh_from_db()
+    if name == "council_user":
+        assert response.status_code == 302 and amendment.state == AmendmentState.WITHDRAWN
+    else:
+        assert response.status_code == (302 if name == "anonymous" else 403)
+        assert amendment.state == AmendmentState.PRESENTED
