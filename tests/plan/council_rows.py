@@ -43,11 +43,22 @@ def frozen_projects(count: int) -> list[dict]:
 
 
 def approved_plan(
-    *, team, secretary, councillor, amendments: int = 4, projects: int = 5, number: int = 12, document=None, agenda=None
+    *,
+    team,
+    secretary,
+    councillor,
+    amendments: int = 4,
+    projects: int = 5,
+    number: int = 12,
+    document=None,
+    agenda=None,
+    outcome: str = DeliberationOutcome.APPROVED,
+    corrects: Deliberation | None = None,
 ) -> Deliberation:
     """An approving deliberation on ``document`` (a new published final version if None) with ``amendments``
     amendments in turn approved, rejected, withdrawn and inadmissible, even ones on a project's amount, odd ones
-    on the Vision's text; with ``agenda`` (approved with the plan), one more amendment on its first action."""
+    on the Vision's text; with ``agenda`` (approved with the plan), one more amendment on its first action.
+    Written once, never updated: on PostgreSQL a trigger refuses any change to a recorded deliberation."""
     if document is None:
         version = PlanDocument.objects.filter(kind=PlanKind.FINAL).count() + 1
         document = make_document(kind=PlanKind.FINAL, version=version, published=True)
@@ -111,7 +122,8 @@ def approved_plan(
         votes_for=15,
         votes_against=4,
         abstained=3,
-        outcome=DeliberationOutcome.APPROVED,
+        outcome=outcome,
+        corrects=corrects,
         pdf="delibere/delibera-12-2027.pdf",
         pdf_sha256="cd" * 32,
         examination=examination,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plan.models import Deliberation, DeliberationOutcome, PlanKind
+from plan.models import DeliberationOutcome, PlanKind
 from projects.factories import AgendaActionFactory, AgendaFactory
 from tests.conftest import CAST
 from tests.plan.conftest import make_document
@@ -63,15 +63,13 @@ def test_without_an_approving_deliberation_only_the_published_versions_are_liste
     make_document(kind=PlanKind.DRAFT, version=1, published=True)
     html = _flat(client.get(URL))
     assert "Il piano approvato" not in html and "Tutte le versioni pubblicate" not in html
-    rejected = approved_plan(**people)
-    Deliberation.objects.filter(pk=rejected.pk).update(outcome=DeliberationOutcome.REJECTED)
+    approved_plan(**people, outcome=DeliberationOutcome.REJECTED)
     assert "Il piano approvato" not in _flat(client.get(URL))
 
 
 def test_a_correction_is_shown_in_place_of_the_act_it_corrects(client, people, media):
     first = approved_plan(**people)
-    correction = approved_plan(**people, number=13, document=first.document)
-    Deliberation.objects.filter(pk=correction.pk).update(corrects=first)
+    approved_plan(**people, number=13, document=first.document, corrects=first)
     html = _flat(client.get(URL))
     assert "Delibera n. 13/2027" in html and "La delibera corregge la Delibera n. 12/2027." in html
 
@@ -92,8 +90,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes(client, people, media):
     approved_plan(**people, amendments=3, projects=50)
     make_document(kind=PlanKind.DRAFT, version=1, published=True)
     few = _queries(client)
-    Deliberation.objects.all().delete()
-    approved_plan(**people, amendments=80, projects=2000, number=30)
+    approved_plan(**people, amendments=80, projects=2000, number=30)  # the latest act is the one in force
     for version in range(2, 40):
         make_document(kind=PlanKind.DRAFT, version=version, published=True)
     assert _queries(client) == few
@@ -103,11 +100,14 @@ def test_the_verification_names_the_deliberation_that_approved_the_copy(client, 
     deliberation = approved_plan(**people)
     html = _flat(client.get("/piano/verifica/", {"sha256": deliberation.document_sha256}))
     assert "È la versione 1 del piano (Piano finale), approvata con Delibera n. 12/2027 del 30/06/2027." in html
-    # A correction takes over; a rejected act approves nothing.
-    correction = approved_plan(**people, number=13, document=deliberation.document)
-    Deliberation.objects.filter(pk=correction.pk).update(corrects=deliberation)
+    # A correction takes over.
+    approved_plan(**people, number=13, document=deliberation.document, corrects=deliberation)
     html = _flat(client.get("/piano/verifica/", {"sha256": deliberation.document_sha256}))
     assert "approvata con Delibera n. 13/2027 del 30/06/2027." in html
-    Deliberation.objects.update(outcome=DeliberationOutcome.REJECTED)
-    html = _flat(client.get("/piano/verifica/", {"sha256": deliberation.document_sha256}))
+
+
+def test_a_rejected_act_approves_nothing(client, people, media):
+    rejected = approved_plan(**people, outcome=DeliberationOutcome.REJECTED)
+    html = _flat(client.get("/piano/verifica/", {"sha256": rejected.document_sha256}))
     assert "È la versione 1 del piano (Piano finale), pubblicata il" in html
+    assert "approvata con" not in html
