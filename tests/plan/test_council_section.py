@@ -7,7 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plan.council_section import council_fingerprint, council_provider
 from plan.models import Amendment, DeliberationOutcome, PlanStatus
@@ -34,6 +34,16 @@ def test_without_an_approving_deliberation_the_section_says_the_plan_awaits_the_
     assert "non ha ancora approvato il piano" in data["note"]
     approved_plan(**cast3, outcome=DeliberationOutcome.REJECTED)
     assert council_provider("final")["available"] is False
+
+
+def test_before_the_approval_the_final_pdf_says_the_plan_goes_to_the_council():
+    """Not «non ancora disponibile»: the version the council examines says what it is."""
+    from django.template.loader import render_to_string
+
+    with translation.override("it"):
+        html = render_to_string("plan/pdf/_council.html", {"section": council_provider("final")})
+    assert "questa versione del piano finale è quella da sottoporre al suo esame" in html
+    assert "non ancora disponibile" not in html.lower()
 
 
 def test_the_section_gives_the_deliberation_its_votes_projects_and_amendments(cast3):
