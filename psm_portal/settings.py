@@ -413,6 +413,11 @@ PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
+# The final plan's PAdES electronic seal (plan/seal.py): PEM files of the certificate and its private key (and the
+# key's passphrase, if any). Unset: the final plan is not sealed.
+PLAN_SEAL_CERT = envstr("PLAN_SEAL_CERT", "")
+PLAN_SEAL_KEY = envstr("PLAN_SEAL_KEY", "")
+PLAN_SEAL_KEY_PASSWORD = envstr("PLAN_SEAL_KEY_PASSWORD", "")
 
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets
