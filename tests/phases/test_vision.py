@@ -320,7 +320,7 @@ def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, li
     new_end = timezone.localtime(agenda.starts_at).strftime("%Y-%m-%dT%H:%M")
     start = timezone.localtime(listening.starts_at).strftime("%Y-%m-%dT%H:%M")
     prefix = f"fase-{listening.pk}"
-    client.post(reverse("phases:phase_close", args=[listening.pk]))
+    client.post(reverse("phases:phase_close", args=[listening.pk]), {"conferma": "1"})
     listening.refresh_from_db()
     assert not listening.is_active()
     client.post(
@@ -356,7 +356,7 @@ def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
     assert len(reads) == 1, reads
 
 
-def test_overlapping_dates_are_refused_with_a_message(login, team_user, listening_now):
+def test_overlapping_dates_propose_to_move_the_other_phases_and_change_nothing_yet(login, team_user, listening_now):
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
     final = Phase.objects.get(key=PhaseKey.FINAL)
     prefix = f"fase-{listening.pk}"
@@ -366,9 +366,9 @@ def test_overlapping_dates_are_refused_with_a_message(login, team_user, listenin
             f"{prefix}-starts_at": timezone.localtime(listening.starts_at).strftime("%Y-%m-%dT%H:%M"),
             f"{prefix}-ends_at": timezone.localtime(final.ends_at).strftime("%Y-%m-%dT%H:%M"),
         },
-        follow=True,
     )
-    assert "si sovrappongono" in response.content.decode()
+    html = response.content.decode()
+    assert "Spostare anche le altre fasi?" in html and "La fase «Piano finale» si sposta" in html
     assert not AuditEvent.objects.exists()
 
 
