@@ -44,8 +44,16 @@ def test_lifecycle_draft_open_closed_adopted_with_audit_and_e_mail(
     assert version.status == VisionStatus.OPEN and version.notified_at is not None
     assert sorted(m.to[0] for m in mail.outbox) == ["mayor.a@test.local", "office.a@test.local"]
     assert "/area-riservata/posizioni/" in mail.outbox[0].body and deadline[:4] in mail.outbox[0].subject
-    client.post(reverse("phases:version_close", args=[version.pk]))
-    client.post(reverse("phases:version_adopt", args=[version.pk]))
+    page = client.post(reverse("phases:version_close", args=[version.pk])).content.decode()
+    assert "Chiudere la consultazione sulla versione 1?" in page and "diventano pubbliche" in page
+    version.refresh_from_db()
+    assert version.is_open  # asked first, nothing changed
+    client.post(reverse("phases:version_close", args=[version.pk]), {"conferma": "1"})
+    page = client.post(reverse("phases:version_adopt", args=[version.pk])).content.decode()
+    assert "Adottare la versione 1 della Visione?" in page
+    version.refresh_from_db()
+    assert version.status == VisionStatus.CLOSED
+    client.post(reverse("phases:version_adopt", args=[version.pk]), {"conferma": "1"})
     version.refresh_from_db()
     assert version.status == VisionStatus.ADOPTED and version.adopted_at
     actions = list(AuditEvent.objects.for_object(version).order_by("at", "id").values_list("action", flat=True))

@@ -205,11 +205,17 @@ def test_publish_needs_a_question_and_is_audited(team):
     )
     reply = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}, follow=True)
     assert "Aggiungi almeno una domanda prima di pubblicare." in reply.content.decode()
-    Section.objects.create(questionnaire=questionnaire, title="S")
-    Question.objects.create(
-        questionnaire=questionnaire, section=questionnaire.sections.get(), kind=Kind.SHORT_TEXT, text="?"
-    )
-    team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"})
+    section = Section.objects.create(questionnaire=questionnaire, title="S", order=1)
+    Question.objects.create(questionnaire=questionnaire, section=section, kind=Kind.SHORT_TEXT, text="?")
+    Section.objects.create(questionnaire=questionnaire, title="Vuota", order=2)
+    reply = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}, follow=True)
+    assert "togli la sezione «Vuota»" in reply.content.decode()
+    questionnaire.sections.filter(title="Vuota").delete()
+    page = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}).content.decode()
+    assert "Pubblicare il questionario «Vuoto»?" in page and 'name="azione" value="pubblica"' in page
+    questionnaire.refresh_from_db()
+    assert not questionnaire.is_published and not AuditEvent.objects.filter(action="surveys.publish").exists()
+    team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica", "conferma": "1"})
     questionnaire.refresh_from_db()
     assert questionnaire.is_published
     assert AuditEvent.objects.filter(action="surveys.publish", object_id=str(questionnaire.pk)).exists()
