@@ -29,6 +29,7 @@ from phases.models import (
     Reminder,
     VisionStatus,
     VisionVersion,
+    position_comment_error,
 )
 from phases.phases import Feature
 from phases.predicates import gate
@@ -314,6 +315,8 @@ def position_submit(
         raise ValidationError(message)
     if objective is not None and objective.level != ObjectiveLevel.GENERAL:
         raise ValidationError(_("Si prende posizione sulla Visione e sugli obiettivi generali."))
+    if missing := position_comment_error(stance, comment):
+        raise ValidationError(missing)
     subject = {"municipality": speaker.subject} if speaker.kind == "comune" else {"office": speaker.subject}
     try:
         position, old_file = _position_write(
