@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from phases import services
+from phases import coverage, services
 from phases.diffing import word_diff
 from phases.forms import DiffForm
 from phases.models import Objective, Phase, Position, Stance, VisionVersion
@@ -117,6 +117,9 @@ def objective_detail(request, code: str):
             .annotate(n=Count("id"))
         )
         stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
+    # While a review is open, who has answered on this objective so far (no stances until it closes).
+    open_version = VisionVersion.objects.open_for_review().first() if objective.is_general else None
+    participation = coverage.live_participation(open_version, objective=objective) if open_version else None
     return render(
         request,
         "phases/objective.html",
@@ -129,5 +132,6 @@ def objective_detail(request, code: str):
             "needs": needs,
             "closed_version": closed,
             "stances": stances,
+            "participation": participation,
         },
     )
