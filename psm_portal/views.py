@@ -21,12 +21,13 @@ from django.views.decorators.http import require_GET
 
 from psm_portal import tasks
 from psm_portal.celery import app as celery_app
+from psm_portal.home import home_context
 from psm_portal.lib import opendata
 
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", home_context(request))
 
 
 @require_GET
