@@ -82,14 +82,30 @@ def vision_version(request, number: int):
 
 @require_GET
 def vision_diff(request):
-    form = DiffForm(request.GET or None)
+    """Two versions compared word by word; without a choice, the latest two the visitor may read."""
+    visible = VisionVersion.objects.all() if is_team(request.user) else VisionVersion.objects.published()
+    if not request.GET:
+        latest = list(visible.order_by("-number").values_list("number", flat=True)[:2])
+        if len(latest) < 2:
+            messages.info(request, _("Per un confronto servono almeno due versioni della Visione."))
+            return redirect("phases:vision_versions")
+        form = DiffForm({"da": latest[1], "a": latest[0]})
+    else:
+        form = DiffForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Scegli due versioni da confrontare."))
         return redirect("phases:vision_versions")
     old = _visible_version(request, form.cleaned_data["da"])
     new = _visible_version(request, form.cleaned_data["a"])
     return render(
-        request, "phases/vision_diff.html", {"old": old, "new": new, "paragraphs": word_diff(old.text, new.text)}
+        request,
+        "phases/vision_diff.html",
+        {
+            "old": old,
+            "new": new,
+            "paragraphs": word_diff(old.text, new.text),
+            "versions": list(visible.order_by("-number").only("number", "title")),
+        },
     )
 
 

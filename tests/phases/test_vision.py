@@ -464,3 +464,20 @@ def test_fields_have_italian_names(model, field, label):
     from django.apps import apps
 
     assert str(apps.get_model("phases", model)._meta.get_field(field).verbose_name) == label
+
+
+def test_the_diff_page_without_a_choice_compares_the_latest_two_versions(client):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED, text="<p>Uno.</p>")
+    VisionVersionFactory(number=2, status=VisionStatus.ADOPTED, text="<p>Due.</p>")
+    VisionVersionFactory(number=3, status=VisionStatus.CLOSED, text="<p>Tre.</p>")
+    VisionVersionFactory(number=4)  # a draft: not public
+    response = client.get(reverse("phases:vision_diff"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Differenze tra la versione 2 e la versione 3" in html
+    assert 'name="da"' in html and '<option value="3" selected>' in html
+
+
+def test_the_diff_page_with_a_single_version_says_why_there_is_nothing_to_compare(client):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED)
+    response = client.get(reverse("phases:vision_diff"), follow=True)
+    assert "servono almeno due versioni" in response.content.decode()

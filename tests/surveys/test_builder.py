@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -341,3 +343,10 @@ def test_the_edit_page_counts_the_responses_once(team, answered):
         reply = team.get(reverse("surveys:edit", args=[answered.pk]))
     assert reply.context["locked"] and reply.context["response_count"] == 1
     assert sum("surveys_response" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_the_builder_forms_speak_italian_and_show_the_address_pattern(team, survey):
+    question_page = team.get(reverse("surveys:question_add", args=[survey.pk])).content.decode()
+    assert "Section" not in question_page and re.search(r"<label[^>]*>\s*Sezione", question_page)
+    create_page = team.get(reverse("surveys:create")).content.decode()
+    assert "/questionario/messina-2030/" in create_page and "/questionario//" not in create_page
