@@ -36,10 +36,13 @@ def test_the_objective_page_counts_who_answered_the_open_review_without_stances(
     assert "in disaccordo" not in html.split("Consultazione in corso su questo obiettivo")[1].split("</ul>")[0]
 
 
-def test_the_comune_page_says_how_many_positions_it_gave_in_the_open_review(tree, open_version, client, messina):
+@pytest.mark.parametrize("who", CAST)
+def test_the_comune_page_says_how_many_positions_it_gave_in_the_open_review(
+    tree, open_version, login, cast, office_a, office_b, messina, who
+):
     _answers(open_version, tree["A1"], comuni=2, offices=0)
     PositionFactory(version=open_version, municipality=messina, objective=None, stance="agree")
-    html = client.get(reverse("municipalities:detail", args=[messina.istat_code])).content.decode()
+    html = login(cast(who)).get(reverse("municipalities:detail", args=[messina.istat_code])).content.decode()
     assert "Consultazione in corso sulla Visione" in html
     assert "Messina ha dato finora 1 posizione su 3." in html  # the first two comuni by code are not Messina
     assert "3 comuni su 108 hanno risposto" in html

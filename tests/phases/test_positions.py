@@ -242,7 +242,9 @@ def test_saving_again_without_changes_writes_nothing(tree, open_version, login, 
 @pytest.mark.parametrize(
     "who", ["anonymous", "team_user", "mayor_b", "office_a_user", "council_user", "stakeholder_user"]
 )
-def test_nobody_else_saves_a_comunes_positions_with_the_one_button(tree, open_version, login, cast, office_a, who):
+def test_nobody_else_saves_a_comunes_positions_with_the_one_button(
+    tree, open_version, login, cast, office_a, office_b, who
+):
     response = login(cast(who)).post(
         reverse("phases:positions", args=["comune", "083048"]), position_post(open_version, "A1", "agree")
     )

@@ -15,6 +15,7 @@ from phases.factories import VisionVersionFactory
 from phases.models import Indicator, Objective, Phase, VisionStatus, VisionVersion
 from phases.phases import PhaseKey
 from psm_portal.audit.models import AuditEvent
+from tests.conftest import CAST
 
 pytestmark = pytest.mark.django_db
 
@@ -466,15 +467,23 @@ def test_fields_have_italian_names(model, field, label):
     assert str(apps.get_model("phases", model)._meta.get_field(field).verbose_name) == label
 
 
-def test_the_diff_page_without_a_choice_compares_the_latest_two_versions(client):
+@pytest.mark.parametrize("who", [w for w in CAST if w != "team_user"])
+def test_the_diff_page_without_a_choice_compares_the_latest_two_versions(login, cast, office_a, office_b, who):
     VisionVersionFactory(number=1, status=VisionStatus.ADOPTED, text="<p>Uno.</p>")
     VisionVersionFactory(number=2, status=VisionStatus.ADOPTED, text="<p>Due.</p>")
     VisionVersionFactory(number=3, status=VisionStatus.CLOSED, text="<p>Tre.</p>")
-    VisionVersionFactory(number=4)  # a draft: not public
-    response = client.get(reverse("phases:vision_diff"))
+    VisionVersionFactory(number=4)  # a draft: only the team compares it
+    response = login(cast(who)).get(reverse("phases:vision_diff"))
     html = response.content.decode()
     assert response.status_code == 200 and "Differenze tra la versione 2 e la versione 3" in html
     assert 'name="da"' in html and '<option value="3" selected>' in html
+
+
+def test_the_team_compares_the_latest_draft_too(login, team_user):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED)
+    VisionVersionFactory(number=2)
+    html = login(team_user).get(reverse("phases:vision_diff")).content.decode()
+    assert "Differenze tra la versione 1 e la versione 2" in html
 
 
 def test_the_diff_page_with_a_single_version_says_why_there_is_nothing_to_compare(client):

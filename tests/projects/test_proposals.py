@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from projects.factories import ProjectFactory, ProposalFactory
 from projects.models import ChangeKind, Origin, Project, Proposal, ProposalState, Publication, Status
+from tests.conftest import CAST
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,15 @@ def test_a_decision_is_confirmed_first_and_changes_nothing_before(login, team_us
     login(team_user).post(url, {"decision": "accept", "office": office_a.pk, "reason": "Utile", "conferma": "1"})
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED and Project.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", [w for w in CAST if w != "team_user"])
+def test_nobody_else_decides_even_with_the_confirmation(login, cast, mayor_a, messina, office_a, who):
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
+    response = login(cast(who)).post(
+        reverse("projects:proposal_detail", args=[proposal.pk]),
+        {"decision": "accept", "office": office_a.pk, "conferma": "1"},
+    )
+    assert response.status_code in (302, 403, 404)
+    proposal.refresh_from_db()
+    assert proposal.is_open and not Project.objects.exists()

@@ -350,3 +350,18 @@ def test_the_builder_forms_speak_italian_and_show_the_address_pattern(team, surv
     assert "Section" not in question_page and re.search(r"<label[^>]*>\s*Sezione", question_page)
     create_page = team.get(reverse("surveys:create")).content.decode()
     assert "/questionario/messina-2030/" in create_page and "/questionario//" not in create_page
+
+
+@pytest.mark.parametrize("member", [m for m in CAST if m != "team_user"])
+def test_only_the_team_publishes_even_with_the_confirmation(member, cast, login):
+    questionnaire = Questionnaire.objects.create(
+        title="Bozza", slug="bozza", privacy_notice="p", opens_at="2026-01-01T00:00Z", closes_at="2026-12-01T00:00Z"
+    )
+    section = Section.objects.create(questionnaire=questionnaire, title="S", order=1)
+    Question.objects.create(questionnaire=questionnaire, section=section, kind=Kind.SHORT_TEXT, text="?")
+    reply = login(cast(member)).post(
+        reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica", "conferma": "1"}
+    )
+    assert reply.status_code == (302 if member == "anonymous" else 403)
+    questionnaire.refresh_from_db()
+    assert not questionnaire.is_published
