@@ -140,8 +140,9 @@ def _save_all(request, version) -> tuple[int, dict[str, PositionForm]]:
         ):
             continue  # unchanged: no new act in the log
         try:
-            if version is None or not version.is_open or data["version"] != version.pk:
+            if version is None or data["version"] != version.pk:
                 raise ValidationError(_("La versione della Visione in consultazione è cambiata: ricarica la pagina."))
+            # Whether the review still accepts positions (phase, deadline) is the service's to say.
             services.position_submit(
                 version=version,
                 user=request.user,

@@ -250,3 +250,18 @@ def test_nobody_else_saves_a_comunes_positions_with_the_one_button(
     )
     assert response.status_code == (302 if who == "anonymous" else 403)
     assert not Position.objects.exists()
+
+
+def test_after_the_deadline_the_one_button_saves_nothing_and_says_why(tree, open_version, login, mayor_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    open_version.deadline = timezone.now() - timedelta(minutes=1)
+    open_version.save()
+    response = login(mayor_a).post(
+        reverse("phases:positions", args=["comune", "083048"]), position_post(open_version, "A1", "agree")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Posizioni non salvate: 1." in html and "scaduto" in html
+    assert not Position.objects.exists()
