@@ -107,3 +107,15 @@ def test_the_home_costs_the_same_queries_with_more_data(listening, login, cast, 
     for _index in range(10):
         QuestionnaireFactory()
     assert visit() == small
+
+
+def test_without_the_database_the_home_still_explains_the_process(client, monkeypatch):
+    from django.db import OperationalError
+
+    def unreachable(request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("psm_portal.views.home_context", unreachable)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Il processo in tre fasi" in html and 'id="adesso"' not in html
