@@ -300,6 +300,9 @@ PSM_SWEEP_SECONDS = envint("PSM_SWEEP_SECONDS", 60)
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 60)
 # /healthz reports the worker "stale" (status "degraded", still 200) when its last heartbeat is older than this.
 WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WORKER_HEARTBEAT_SECONDS)
+# Expired sessions (a questionnaire's draft among them) are deleted this often; with Redis sessions expire by
+# themselves and the task has nothing to do. Without beat: `manage.py clearsessions` from cron.
+SESSIONS_CLEAR_SECONDS = envint("SESSIONS_CLEAR_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "psm_portal.tasks.heartbeat",
@@ -310,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "psm_portal.tasks.sweep_stale_jobs",
         "schedule": PSM_SWEEP_SECONDS,
         "options": {"expires": PSM_SWEEP_SECONDS},
+    },
+    "clear-expired-sessions": {
+        "task": "psm_portal.tasks.clear_expired_sessions",
+        "schedule": SESSIONS_CLEAR_SECONDS,
+        "options": {"expires": SESSIONS_CLEAR_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
@@ -400,6 +408,9 @@ SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
 SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
 SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)
 SURVEYS_COOKIE_DAYS = envint("SURVEYS_COOKIE_DAYS", 365)
+# A citizen answering while not signed in has a session that ends this long after the last section sent
+# (the answers given so far live in it); signed-in users keep SESSION_COOKIE_AGE.
+SURVEYS_DRAFT_SECONDS = envint("SURVEYS_DRAFT_SECONDS", 2 * 3600)
 # Below this many responses a filtered group's results are not shown to the public (the team sees them).
 SURVEYS_MIN_GROUP = envint("SURVEYS_MIN_GROUP", 5)
 # Salt of the address hash (defaults to SECRET_KEY); the header holding the client address behind a proxy.

@@ -29,7 +29,7 @@ from surveys.answering import STATE_FIELD, AnswerState
 from surveys.answers import Structure, municipality_codes, published_questionnaire
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
-from surveys.results import compute, participation_map
+from surveys.results import compute, participation_map, publishable
 from surveys.services import rate_limit_allows, response_submit
 from surveys.tasks import spread_soon
 
@@ -128,8 +128,8 @@ def section(request, slug: str, number: int):
     if not 1 <= number <= len(sections):
         raise Http404(_("Sezione inesistente."))
     is_last = number == len(sections)
-    # The last section's form carries the earlier answers: sending it reads and writes no session
-    # (the thank-you page then forgets them). A form without them falls back on the session.
+    # The last section's form carries the earlier answers: sending it needs no session to rebuild them
+    # (the draft in the session is then forgotten). A form without them falls back on the session.
     if not state.load(carried=is_last and request.method == "POST"):
         messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
         return redirect("surveys:start", slug)
@@ -203,7 +203,7 @@ def _submit(request, state: AnswerState, structure: Structure, answers: dict):
     if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
-        # One INSERT, and nothing else: no session is read or written (see ``section``).
+        # One INSERT: the answers come carried by the form (see ``section``).
         response_submit(
             questionnaire=questionnaire,
             answers=answers,
@@ -215,6 +215,8 @@ def _submit(request, state: AnswerState, structure: Structure, answers: dict):
         state.discard()
         messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
         return redirect("surveys:start", questionnaire.slug)
+    # The earlier sections' answers leave the session now, not at a thank-you page that may never load.
+    state.forget_sent()
     spread_soon()
     reply = HttpResponseRedirect(_thanks_path(questionnaire.slug, get_language(), get_script_prefix()))
     state.mark_answered(reply)
@@ -243,7 +245,7 @@ def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
 
 def _too_few(request, data: dict, municipality: str, age_band: int | None) -> str:
     """Why a filtered group's numbers are withheld from the public, or "" when they can be shown."""
-    if not (municipality or age_band) or data["total"] >= settings.SURVEYS_MIN_GROUP or is_team(request.user):
+    if not (municipality or age_band) or publishable(data["total"]) or is_team(request.user):
         return ""
     return _(
         "Con i filtri scelti le risposte sono meno di %(n)d: per proteggere l'anonimato di chi ha risposto "
