@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import MUNICIPALITY_COUNT, Municipality
 from phases.models import Objective, Position, Stance, VisionVersion
 from psm_portal.accounts.models import Office
 
@@ -98,3 +98,20 @@ def totals_table(version: VisionVersion, general: list[Objective]) -> list[dict]
         }
         for pk, label in targets
     ]
+
+
+def live_participation(version: VisionVersion, *, objective: Objective | None = None) -> dict:
+    """How many comuni and offices have given a position in a review still open (on ``objective``, or on anything
+    when it is None), out of how many: the public sees participation grow, never the stances, which stay private
+    until the review closes. Two queries."""
+    positions = Position.objects.for_version(version)
+    if objective is not None:
+        positions = positions.filter(objective=objective)
+    counts = positions.aggregate(comuni=Count("municipality", distinct=True), offices=Count("office", distinct=True))
+    return {
+        "version": version,
+        "comuni": counts["comuni"],
+        "offices": counts["offices"],
+        "total_comuni": MUNICIPALITY_COUNT,
+        "total_offices": Office.objects.count(),
+    }

@@ -236,8 +236,9 @@ def seed_objectives() -> list[Objective]:
 
 
 def seed_versions():
-    """Two versions with a history in the past: the services stamp every step with the present moment."""
-    now = timezone.now()
+    """Two versions with a history in the past: the services stamp every step with the present moment. Rounded to
+    the hour, so that the deadlines read like ones a person sets (never 14:37)."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
     v1, _created = VisionVersion.objects.get_or_create(
         number=1,
         defaults={

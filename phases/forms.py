@@ -10,7 +10,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from phases.models import Indicator, Need, NeedStatus, NeedTheme, Objective, ObjectiveLevel, Stance, VisionVersion
+from phases.models import (
+    Indicator,
+    Need,
+    NeedStatus,
+    NeedTheme,
+    Objective,
+    ObjectiveLevel,
+    Stance,
+    VisionVersion,
+    position_comment_error,
+)
 from psm_portal.lib.forms import DateTimeLocalInput
 from psm_portal.lib.uploads import DocumentField
 
@@ -106,12 +116,25 @@ IndicatorFormSet = forms.inlineformset_factory(
 
 class PositionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    stance = forms.ChoiceField(label=_("Posizione"), choices=Stance.choices, widget=forms.RadioSelect)
+    # Not required on the page (a target left blank is not saved); a target that is saved needs one (clean).
+    stance = forms.ChoiceField(label=_("Posizione"), choices=Stance.choices, widget=forms.RadioSelect, required=False)
     comment = forms.CharField(
-        label=_("Commento"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Commento"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obbligatorio se sei d'accordo con modifiche o in disaccordo: scrivi che cosa cambiare."),
     )
     attachment = DocumentField(label=_("Documento (facoltativo)"))
     remove_attachment = forms.BooleanField(label=_("Togli il documento allegato"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("stance") and "stance" not in self.errors:
+            self.add_error("stance", _("Scegli la posizione."))
+        if missing := position_comment_error(data.get("stance", ""), data.get("comment", "")):
+            self.add_error("comment", missing)
+        return data
 
 
 class DiffForm(forms.Form):

@@ -1,9 +1,11 @@
-"""The sections the process adds to a comune's page: its istanze, and its positions once a review is closed.
+"""The sections the process adds to a comune's page: its istanze, its positions once a review is closed, and while
+a review is open how many positions it has given so far (never which).
 
 Registered in ``municipalities.profile`` by ``PhasesConfig.ready``."""
 
 from __future__ import annotations
 
+from phases import coverage
 from phases.models import Need, Position, VisionVersion
 
 
@@ -23,6 +25,21 @@ def positions_section(municipality, user) -> dict | None:
         "template": "phases/_profile_positions.html",
         "version": version,
         "positions": ordered,
+        "municipality": municipality,
+    }
+
+
+def open_review_section(municipality, user) -> dict | None:
+    """While a review is open: how many of its targets the comune has answered and how many comuni and offices have
+    answered in all; the stances stay private until it closes. Five queries."""
+    version = VisionVersion.objects.open_for_review().first()
+    if version is None:
+        return None
+    return {
+        "template": "phases/_profile_open_review.html",
+        "participation": coverage.live_participation(version),
+        "given": Position.objects.for_version(version).of_municipality(municipality).count(),
+        "expected": coverage.expected_answers(),
         "municipality": municipality,
     }
 

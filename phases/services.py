@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail, send_mass_mail
@@ -26,6 +29,7 @@ from phases.models import (
     Reminder,
     VisionStatus,
     VisionVersion,
+    position_comment_error,
 )
 from phases.phases import Feature
 from phases.predicates import gate
@@ -43,38 +47,90 @@ def _short(moment) -> str:
 # --- Phases -----------------------------------------------------------------------------------------------------
 
 
-def phase_close(*, phase: Phase, actor: User) -> Phase:
-    """End a running phase now, and log it."""
+def phase_following(phase: Phase) -> Phase | None:
+    """The phase after ``phase`` in the process, if any."""
+    return Phase.objects.filter(order__gt=phase.order).order_by("order").first()
+
+
+def phase_close(*, phase: Phase, actor: User, start_next: bool = False) -> Phase:
+    """End a running phase now and, with ``start_next``, start the following phase at the same moment (its
+    planned end stays): one act, both changes logged in one transaction. Returns the phase running after it."""
     now = timezone.now()
     if not phase.is_active(now):
         raise ValidationError(_("Si può chiudere solo la fase in corso."))
+    following = phase_following(phase) if start_next else None
+    if start_next and (following is None or following.ends_at <= now):
+        raise ValidationError(_("Non c'è una fase successiva da avviare: chiudi la fase senza avviarne un'altra."))
     before = phase.snapshot()
     phase.close(now)
     with transaction.atomic():
         phase.save(update_fields=["ends_at"])
         audit_record(actor=actor, action="phase.close", obj=phase, before=before, after=phase.snapshot())
-    return phase
+        if following is not None:
+            following_before = following.snapshot()
+            following.starts_at = now
+            following.save(update_fields=["starts_at"])
+            audit_record(
+                actor=actor, action="phase.start", obj=following, before=following_before, after=following.snapshot()
+            )
+    return following or phase
 
 
-def phase_reschedule(*, phase: Phase, actor: User, starts_at, ends_at) -> Phase:
-    """Change a phase's dates (an extension moves its end), refusing overlaps with the other phases; logged."""
+@dataclass(frozen=True)
+class PhaseShift:
+    """Another phase's new dates, so that a rescheduled phase does not overlap it."""
+
+    phase: Phase
+    starts_at: datetime
+    ends_at: datetime
+
+
+def phase_reschedule_shifts(*, phase: Phase, starts_at, ends_at) -> list[PhaseShift]:
+    """What the other phases' dates become if ``phase`` takes these dates: a previous phase that would overlap
+    it ends when it starts; the following phases, if the next one would overlap it, all move later by as much,
+    keeping their lengths and the gaps between them. Empty when nothing overlaps. Refused (ValidationError)
+    when a previous phase would be left with no time at all."""
     if ends_at <= starts_at:
         raise ValidationError(_("La fine deve essere successiva all'inizio."))
-    overlapping = (
-        Phase.objects.exclude(pk=phase.pk).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).order_by("order")
-    )
-    if other := overlapping.first():
+    others = list(Phase.objects.exclude(pk=phase.pk).order_by("order"))
+    shifts = []
+    for other in (o for o in others if o.order < phase.order and o.ends_at > starts_at):
+        if other.starts_at >= starts_at:
+            raise ValidationError(
+                _("La fase «%(phase)s» inizia il %(start)s: la fase «%(this)s» non può iniziare prima.")
+                % {"phase": other.name, "start": _short(other.starts_at), "this": phase.name}
+            )
+        shifts.append(PhaseShift(other, other.starts_at, starts_at))
+    following = [o for o in others if o.order > phase.order]
+    if following and following[0].starts_at < ends_at:
+        delta = ends_at - following[0].starts_at
+        shifts.extend(PhaseShift(o, o.starts_at + delta, o.ends_at + delta) for o in following)
+    return shifts
+
+
+def phase_reschedule(*, phase: Phase, actor: User, starts_at, ends_at, shift_others: bool = False) -> Phase:
+    """Change a phase's dates (an extension moves its end); logged. The other phases it would overlap are
+    refused, or with ``shift_others`` moved as ``phase_reschedule_shifts`` says, each logged, in one transaction."""
+    shifts = phase_reschedule_shifts(phase=phase, starts_at=starts_at, ends_at=ends_at)
+    if shifts and not shift_others:
+        other = shifts[0].phase
         raise ValidationError(
             _("Le date si sovrappongono alla fase «%(phase)s» (dal %(start)s al %(end)s): spostala prima.")
             % {"phase": other.name, "start": _short(other.starts_at), "end": _short(other.ends_at)}
         )
+    with transaction.atomic():
+        for shift in shifts:
+            _phase_move(shift.phase, actor=actor, starts_at=shift.starts_at, ends_at=shift.ends_at)
+        _phase_move(phase, actor=actor, starts_at=starts_at, ends_at=ends_at)
+    return phase
+
+
+def _phase_move(phase: Phase, *, actor: User, starts_at, ends_at) -> None:
     before = phase.snapshot()
     phase.starts_at = starts_at
     phase.extend(ends_at)
-    with transaction.atomic():
-        phase.save(update_fields=["starts_at", "ends_at"])
-        audit_record(actor=actor, action="phase.reschedule", obj=phase, before=before, after=phase.snapshot())
-    return phase
+    phase.save(update_fields=["starts_at", "ends_at"])
+    audit_record(actor=actor, action="phase.reschedule", obj=phase, before=before, after=phase.snapshot())
 
 
 # --- Vision versions --------------------------------------------------------------------------------------------
@@ -259,6 +315,8 @@ def position_submit(
         raise ValidationError(message)
     if objective is not None and objective.level != ObjectiveLevel.GENERAL:
         raise ValidationError(_("Si prende posizione sulla Visione e sugli obiettivi generali."))
+    if missing := position_comment_error(stance, comment):
+        raise ValidationError(missing)
     subject = {"municipality": speaker.subject} if speaker.kind == "comune" else {"office": speaker.subject}
     try:
         position, old_file = _position_write(

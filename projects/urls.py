@@ -12,6 +12,7 @@ urlpatterns = [
     path("progetti/<int:pk>/", public.project_detail, name="detail"),
     path("area-riservata/progetti/", portfolio.office_projects, name="office_projects"),
     path("area-riservata/progetti/nuovo/", portfolio.project_new, name="create"),
+    path("area-riservata/progetti/pubblica/", portfolio.projects_publish_many_view, name="publish_many"),
     path("area-riservata/progetti/<int:pk>/modifica/", portfolio.project_edit, name="edit"),
     path("area-riservata/progetti/<int:pk>/pubblicazione/", portfolio.project_publish, name="publish"),
     path("area-riservata/progetti/importa/", imports.import_start, name="import"),

@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from psm_portal.lib.env import envbool, envint, envlist, envstr
+from psm_portal.lib.siteurl import LOCAL_SITE_URL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -29,7 +30,8 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+# Unset, links made while serving a request use that request's address (psm_portal.lib.siteurl).
+SITE_URL = envstr("SITE_URL", LOCAL_SITE_URL).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

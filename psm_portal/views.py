@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import redis
@@ -21,12 +22,22 @@ from django.views.decorators.http import require_GET
 
 from psm_portal import tasks
 from psm_portal.celery import app as celery_app
+from psm_portal.home import home_context
 from psm_portal.lib import opendata
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    try:
+        context = home_context(request)
+    except (OperationalError, InterfaceError):
+        # The database is unreachable: the home page still explains the process, without what is running now
+        # (every other page answers 503 then).
+        logger.warning("Home page served without the process's state: the database is unreachable", exc_info=True)
+        context = {}
+    return render(request, "home.html", context)
 
 
 @require_GET

@@ -283,7 +283,10 @@ class QuestionnaireForm(forms.ModelForm):
             "privacy_notice": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "slug": _("Lettere minuscole, numeri e trattini: diventa l'indirizzo /questionario/<indirizzo>/."),
+            "slug": _(
+                "Lettere minuscole, numeri e trattini: è la fine dell'indirizzo del questionario, "
+                "per esempio /questionario/messina-2030/."
+            ),
             "privacy_notice": _("Compare prima della prima domanda; chi risponde deve dichiarare di averla letta."),
         }
 
@@ -335,6 +338,7 @@ class QuestionForm(forms.ModelForm):
             "max_value",
             "condition_option",
         ]
+        labels = {"section": _("Sezione")}
 
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)

@@ -276,10 +276,23 @@ def _check_condition_order(questionnaire: Questionnaire) -> None:
             )
 
 
-def questionnaire_publish(*, questionnaire: Questionnaire, actor) -> None:
-    """Open the questionnaire to citizens (from its opening date). Needs at least one question."""
+def questionnaire_publish_check(questionnaire: Questionnaire) -> None:
+    """Refuse (ValidationError) a questionnaire that cannot be published: no question, or a section without any."""
     if not questionnaire.questions.exists():
         raise ValidationError(_("Aggiungi almeno una domanda prima di pubblicare."))
+    empty = list(
+        questionnaire.sections.filter(questions__isnull=True).order_by("order").values_list("title", flat=True)
+    )
+    if empty:
+        raise ValidationError(
+            _("Ogni sezione deve avere almeno una domanda: aggiungine una o togli la sezione «%(sections)s».")
+            % {"sections": "», «".join(empty)}
+        )
+
+
+def questionnaire_publish(*, questionnaire: Questionnaire, actor) -> None:
+    """Open the questionnaire to citizens (from its opening date). Needs a question in every section."""
+    questionnaire_publish_check(questionnaire)
     before = questionnaire.status
     questionnaire.publish()
     audit_record(actor=actor, action="surveys.publish", obj=questionnaire, before=before, after=questionnaire.status)

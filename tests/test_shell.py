@@ -299,3 +299,11 @@ def test_page_edit_refuses_an_empty_title(login, team_user):
 
 def test_page_edit_of_an_unknown_page_is_404(login, team_user):
     assert login(team_user).get("/area-riservata/pagine/chi-siamo/modifica/").status_code == 404
+
+
+def test_the_open_data_page_has_its_breadcrumb(client):
+    html = client.get("/opendata/").content.decode()
+    trail = html[
+        html.index('class="breadcrumb-container"') : html.index("</nav>", html.index('class="breadcrumb-container"'))
+    ]
+    assert 'href="/"' in trail and 'aria-current="page">Open data</li>' in trail

@@ -12,6 +12,7 @@ from phases.models.process import (
     Stance,
     VisionStatus,
     VisionVersion,
+    position_comment_error,
 )
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Position",
     "Reminder",
     "Stance",
+    "position_comment_error",
     "VisionStatus",
     "VisionVersion",
 ]

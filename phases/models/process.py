@@ -282,6 +282,19 @@ class Stance(models.TextChoices):
     DISAGREE = "disagree", _("in disaccordo")
 
 
+# A stance that asks for changes says which: the comment is required (the form and the service ask this).
+STANCES_NEEDING_COMMENT = frozenset({Stance.AGREE_WITH_CHANGES, Stance.DISAGREE})
+
+
+def position_comment_error(stance: str, comment: str) -> str:
+    """The Italian message when ``stance`` needs a comment and ``comment`` is empty, else ``""``."""
+    if stance in STANCES_NEEDING_COMMENT and not (comment or "").strip():
+        return _("Scrivi nel commento che cosa andrebbe cambiato: serve per «%(stance)s».") % {
+            "stance": Stance(stance).label
+        }
+    return ""
+
+
 def position_upload_to(instance, filename: str) -> str:
     # A named function, not a factory's closure: migration 0003 refers to it by this name.
     return private_upload_path("positions", filename)

@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from phases import services
 from phases.forms import IndicatorFormSet, ObjectiveForm, OpenReviewForm, VisionVersionForm
 from phases.models import Objective, ObjectiveLevel, VisionStatus, VisionVersion
 from psm_portal.accounts.permissions import team_required
+from psm_portal.lib.confirm import Confirmation, confirmation_page, confirmed
 from psm_portal.lib.forms import errors_text
 
 # The shape of an objective's code (A, A1, A1.2), as in the addresses: anything else (a NUL byte, which
@@ -80,8 +82,10 @@ def version_open(request, pk: int):
     return redirect("phases:manage_vision")
 
 
-def _version_transition(request, pk: int, service, success: str):
+def _version_transition(request, pk: int, service, success: str, confirmation):
     version = get_object_or_404(VisionVersion, pk=pk)
+    if not confirmed(request):
+        return confirmation_page(request, confirmation(version))
     try:
         service(version=version, actor=request.user)
         messages.success(request, success % {"n": version.number})
@@ -90,18 +94,52 @@ def _version_transition(request, pk: int, service, success: str):
     return redirect("phases:manage_vision")
 
 
+def _close_confirmation(version: VisionVersion) -> Confirmation:
+    return Confirmation(
+        title=_("Chiudere la consultazione sulla versione %(n)s?") % {"n": version.number},
+        consequences=[
+            _("Sindaci e uffici non possono più dare né cambiare le loro posizioni sulla versione %(n)s.")
+            % {"n": version.number},
+            _("Le posizioni date diventano pubbliche: sulle pagine degli obiettivi, dei comuni e negli open data."),
+            _("La consultazione non si può riaprire: per una nuova consultazione si crea una nuova versione."),
+        ],
+        told=[_("Sindaci e uffici lo leggono nella loro pagina delle posizioni (nessuna e-mail).")],
+        button=_("Chiudi la consultazione"),
+        cancel_url=reverse("phases:manage_vision"),
+    )
+
+
+def _adopt_confirmation(version: VisionVersion) -> Confirmation:
+    return Confirmation(
+        title=_("Adottare la versione %(n)s della Visione?") % {"n": version.number},
+        consequences=[
+            _("La versione %(n)s diventa la Visione adottata, mostrata a tutti su /visione/.") % {"n": version.number},
+            _("Il suo testo resta com'è per sempre; una modifica richiede una nuova versione."),
+        ],
+        told=[_("Chiunque visiti /visione/ (nessuna e-mail).")],
+        button=_("Adotta la versione"),
+        cancel_url=reverse("phases:manage_vision"),
+    )
+
+
 @team_required
 @require_POST
 def version_close(request, pk: int):
     return _version_transition(
-        request, pk, services.vision_version_close, _("Consultazione sulla versione %(n)s chiusa.")
+        request,
+        pk,
+        services.vision_version_close,
+        _("Consultazione sulla versione %(n)s chiusa."),
+        _close_confirmation,
     )
 
 
 @team_required
 @require_POST
 def version_adopt(request, pk: int):
-    return _version_transition(request, pk, services.vision_version_adopt, _("Versione %(n)s adottata."))
+    return _version_transition(
+        request, pk, services.vision_version_adopt, _("Versione %(n)s adottata."), _adopt_confirmation
+    )
 
 
 @team_required

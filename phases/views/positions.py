@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
 from phases import services
@@ -47,15 +47,9 @@ def _may_read_positions(user, kind: str, subject) -> bool:
     return speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
 
 
-@login_required
-def positions(request, kind: str, key: str):
-    subject = _subject(kind, key)
-    if not _may_read_positions(request.user, kind, subject):
-        raise PermissionDenied(_("Puoi vedere e dare solo le posizioni del tuo comune o del tuo ufficio."))
-    speaker = speaker_for(request.user)
-    can_write = speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
-    version = VisionVersion.objects.open_for_review().first() or VisionVersion.objects.published().first()
-    allowed, message = services.review_gate(version)
+def _targets(request, subject, kind: str, version, bound: dict | None = None) -> tuple[list[dict], int]:
+    """The Vision and each general objective, with its text, the current position and its form (the bound one
+    of a refused save, so that what was written and its errors stay)."""
     general = list(Objective.objects.general().in_tree_order())
     existing = {}
     if version:
@@ -64,19 +58,46 @@ def positions(request, kind: str, key: str):
         existing = {p.objective_id: p for p in readable}
     targets = []
     for objective in [None, *general]:
+        slug = objective.code if objective else "visione"
         position = existing.get(objective.pk if objective else None)
-        prefix = f"t-{objective.code if objective else 'visione'}"
         initial = {"version": version.pk if version else 0}
         if position:
             initial.update(stance=position.stance, comment=position.comment)
-        targets.append(
-            {
-                "objective": objective,
-                "slug": objective.code if objective else "visione",
-                "position": position,
-                "form": PositionForm(initial=initial, prefix=prefix),
-            }
+        form = (bound or {}).get(slug) or PositionForm(initial=initial, prefix=f"t-{slug}")
+        targets.append({"objective": objective, "slug": slug, "position": position, "form": form})
+    return targets, len(existing)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def positions(request, kind: str, key: str):
+    """A comune's or an office's positions; its speaker saves them all with one button (POST), and a target
+    refused keeps what was written and its error while the others are saved."""
+    subject = _subject(kind, key)
+    if not _may_read_positions(request.user, kind, subject):
+        raise PermissionDenied(_("Puoi vedere e dare solo le posizioni del tuo comune o del tuo ufficio."))
+    speaker = speaker_for(request.user)
+    can_write = speaker is not None and speaker.kind == kind and speaker.subject.pk == subject.pk
+    version = VisionVersion.objects.open_for_review().first() or VisionVersion.objects.published().first()
+    allowed, message = services.review_gate(version)
+    refused: dict[str, PositionForm] = {}
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied(_("Puoi prendere posizione solo per il tuo comune o il tuo ufficio."))
+        saved, refused = _save_all(request, version)
+        if saved:
+            messages.success(request, _("Posizioni salvate: %(n)s.") % {"n": saved})
+        if not refused:
+            if not saved:
+                messages.info(request, _("Nessuna posizione cambiata."))
+            return redirect("phases:positions", kind=kind, key=key)
+        messages.error(
+            request,
+            _("Posizioni non salvate: %(n)s. Correggi quanto indicato qui sotto e salva di nuovo.")
+            % {"n": len(refused)},
         )
+        allowed, message = services.review_gate(version)
+    targets, answered = _targets(request, subject, kind, version, refused)
     return render(
         request,
         "phases/positions.html",
@@ -89,9 +110,53 @@ def positions(request, kind: str, key: str):
             "allowed": allowed and can_write,
             "gate_message": message,
             "can_write": can_write,
-            "answered": len(existing),
+            "answered": answered,
         },
     )
+
+
+def _save_all(request, version) -> tuple[int, dict[str, PositionForm]]:
+    """Save every target whose stance was chosen and changed; returns how many were saved and the refused forms."""
+    general = {o.code: o for o in Objective.objects.general()}
+    existing = {}
+    if version is not None and (speaker := speaker_for(request.user)) is not None:
+        existing = {p.objective_id: p for p in Position.objects.for_version(version).filter(speaker.filter())}
+    saved, refused = 0, {}
+    for slug, objective in [("visione", None), *general.items()]:
+        prefix = f"t-{slug}"
+        if not request.POST.get(f"{prefix}-stance") and not request.FILES.get(f"{prefix}-attachment"):
+            continue  # nothing chosen for this target
+        form = PositionForm(request.POST, request.FILES, prefix=prefix)
+        if not form.is_valid():
+            refused[slug] = form
+            continue
+        data = form.cleaned_data
+        current = existing.get(objective.pk if objective else None)
+        if (
+            current is not None
+            and (current.stance, current.comment) == (data["stance"], data["comment"].strip())
+            and not data["attachment"]
+            and not data["remove_attachment"]
+        ):
+            continue  # unchanged: no new act in the log
+        try:
+            if version is None or data["version"] != version.pk:
+                raise ValidationError(_("La versione della Visione in consultazione è cambiata: ricarica la pagina."))
+            # Whether the review still accepts positions (phase, deadline) is the service's to say.
+            services.position_submit(
+                version=version,
+                user=request.user,
+                objective=objective,
+                stance=data["stance"],
+                comment=data["comment"],
+                attachment=data["attachment"] or None,
+                remove_attachment=data["remove_attachment"],
+            )
+            saved += 1
+        except ValidationError as error:
+            form.add_error(None, error)
+            refused[slug] = form
+    return saved, refused
 
 
 @login_required

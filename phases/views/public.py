@@ -8,34 +8,30 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from phases import services
+from phases import coverage, services
 from phases.diffing import word_diff
 from phases.forms import DiffForm
-from phases.models import Objective, Phase, Position, Stance, VisionVersion
+from phases.models import Objective, Position, Stance, VisionVersion
+from phases.now import ROLE_LABELS, process_now
 from phases.objective_page import objective_page
-from phases.phases import CITIZEN, FEATURE_ROLES, Feature
+from phases.phases import FEATURE_ROLES, Feature
 from phases.speakers import speaker_for
-from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
-
-ROLE_LABELS = {CITIZEN: gettext_lazy("Cittadini"), **{role.value: role.label for role in Role}}
 
 
 @require_GET
 def timeline(request):
-    phases = list(Phase.objects.order_by("order"))
+    state = process_now()
     now = timezone.now()
-    current = next((p for p in phases if p.is_active(now)), None)
     rows = []
-    for phase in phases:
+    for phase in state.phases:
         features = [feature for feature in Feature if feature in phase.features]
         rows.append(
             {
                 "phase": phase,
-                "active": phase is current,
+                "active": phase is state.current,
                 "past": phase.ends_at <= now,
                 "features": [
                     {"label": feature.label, "roles": [ROLE_LABELS[r] for r in sorted(FEATURE_ROLES[feature])]}
@@ -43,13 +39,10 @@ def timeline(request):
                 ],
             }
         )
-    now_by_role = []
-    if current:
-        for role, label in ROLE_LABELS.items():
-            open_now = [f.label for f in Feature if f in current.features and role in FEATURE_ROLES[f]]
-            now_by_role.append({"label": label, "features": open_now})
     return render(
-        request, "phases/timeline.html", {"rows": rows, "current": current, "now": now, "now_by_role": now_by_role}
+        request,
+        "phases/timeline.html",
+        {"rows": rows, "current": state.current, "now": now, "now_by_role": state.by_role},
     )
 
 
@@ -89,14 +82,30 @@ def vision_version(request, number: int):
 
 @require_GET
 def vision_diff(request):
-    form = DiffForm(request.GET or None)
+    """Two versions compared word by word; without a choice, the latest two the visitor may read."""
+    visible = VisionVersion.objects.all() if is_team(request.user) else VisionVersion.objects.published()
+    if not request.GET:
+        latest = list(visible.order_by("-number").values_list("number", flat=True)[:2])
+        if len(latest) < 2:
+            messages.info(request, _("Per un confronto servono almeno due versioni della Visione."))
+            return redirect("phases:vision_versions")
+        form = DiffForm({"da": latest[1], "a": latest[0]})
+    else:
+        form = DiffForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Scegli due versioni da confrontare."))
         return redirect("phases:vision_versions")
     old = _visible_version(request, form.cleaned_data["da"])
     new = _visible_version(request, form.cleaned_data["a"])
     return render(
-        request, "phases/vision_diff.html", {"old": old, "new": new, "paragraphs": word_diff(old.text, new.text)}
+        request,
+        "phases/vision_diff.html",
+        {
+            "old": old,
+            "new": new,
+            "paragraphs": word_diff(old.text, new.text),
+            "versions": list(visible.order_by("-number").only("number", "title")),
+        },
     )
 
 
@@ -117,6 +126,9 @@ def objective_detail(request, code: str):
             .annotate(n=Count("id"))
         )
         stances = [(label, counts.get(value, 0)) for value, label in Stance.choices]
+    # While a review is open, who has answered on this objective so far (no stances until it closes).
+    open_version = VisionVersion.objects.open_for_review().first() if objective.is_general else None
+    participation = coverage.live_participation(open_version, objective=objective) if open_version else None
     return render(
         request,
         "phases/objective.html",
@@ -129,5 +141,6 @@ def objective_detail(request, code: str):
             "needs": needs,
             "closed_version": closed,
             "stances": stances,
+            "participation": participation,
         },
     )

@@ -17,6 +17,7 @@ from plan.models import PlanDocument
 from plan.readers import READERS, can_download_unpublished
 from plan.services import plan_publish, plan_request, plan_unpublish
 from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.lib.confirm import Confirmation, confirmation_page, confirmed
 from psm_portal.lib.forms import errors_text
 
 PAGE_SIZE = 20
@@ -117,6 +118,24 @@ def plan_status(request, pk: int):
 @require_POST
 def plan_publish_view(request, pk: int):
     document = get_object_or_404(PlanDocument.objects.defer("snapshot"), pk=pk)
+    if document.is_ready and not confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Pubblicare %(document)s su /piano/?") % {"document": document},
+                consequences=[
+                    _(
+                        "Il documento diventa pubblico su /piano/: chiunque può scaricarlo e verificarne l'impronta SHA-256."
+                    ),
+                    _(
+                        "La pubblicazione resta nel registro degli atti; il documento si può ritirare, ma chi l'ha scaricato lo conserva."
+                    ),
+                ],
+                told=[_("Chiunque visiti /piano/ (nessuna e-mail).")],
+                button=_("Pubblica il documento"),
+                cancel_url=reverse("plan:manage"),
+            ),
+        )
     try:
         plan_publish(document=document, user=request.user)
     except ValidationError as exc:

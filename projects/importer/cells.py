@@ -4,6 +4,7 @@ Each parser returns the value or raises ``CellError`` with an Italian message.""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -180,6 +181,19 @@ class MunicipalityIndex:
     def __init__(self, pairs: Iterable[tuple[str, str]]):
         self.codes = {code for code, _name in pairs}
         self.by_name = {name_key(name): code for code, name in pairs}
+        self.names = {name_key(name): name for code, name in pairs}
+
+    def closest(self, name: str) -> str | None:
+        """The comune whose name is closest to a misspelt one ("Milazzzo" → "Milazzo"), accents and case aside."""
+        matches = difflib.get_close_matches(name_key(name), self.names, n=1, cutoff=0.8)
+        return self.names[matches[0]] if matches else None
+
+    def _unknown_names(self, names: list[str]) -> str:
+        shown = []
+        for name in names:
+            closest = self.closest(name)
+            shown.append(f"«{name}» ({_('forse «%(name)s»?') % {'name': closest}})" if closest else f"«{name}»")
+        return ", ".join(shown)
 
     @classmethod
     def load(cls) -> MunicipalityIndex:
@@ -217,7 +231,7 @@ class MunicipalityIndex:
         if unknown:
             raise CellError(
                 _("comune sconosciuto: %(names)s (non è uno dei 108 comuni della Città Metropolitana)")
-                % {"names": ", ".join(f"«{n}»" for n in unknown)}
+                % {"names": self._unknown_names(unknown)}
             )
         return found, whole
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from phases.models import Objective
 from projects.models import ChangeKind, FundingLine, Origin, Project, ProjectChange, Publication
@@ -146,6 +148,25 @@ def _objective_codes(objectives: list) -> list[str]:
     if pks:
         codes.update(Objective.objects.filter(pk__in=pks).values_list("code", flat=True))
     return sorted(codes)
+
+
+# How many projects one act publishes at most: a page of the list, with room to spare.
+PUBLISH_MANY_LIMIT = 200
+
+
+def projects_publish_many(*, actor, projects: list[Project]) -> list[Project]:
+    """Publish several drafts in one transaction, each as ``project_set_publication`` does (history and audit log);
+    returns those that were drafts. The caller has scoped ``projects`` to what ``actor`` may edit."""
+    if not projects:
+        raise ValidationError(_("Scegli almeno un progetto da pubblicare."))
+    if len(projects) > PUBLISH_MANY_LIMIT:
+        raise ValidationError(_("Si pubblicano al massimo %(max)s progetti alla volta.") % {"max": PUBLISH_MANY_LIMIT})
+    published = []
+    with transaction.atomic():
+        for project in projects:
+            if project.publication != Publication.PUBLISHED:
+                published.append(project_set_publication(actor=actor, project=project, publish=True))
+    return published
 
 
 def project_set_publication(*, actor, project: Project, publish: bool) -> Project:

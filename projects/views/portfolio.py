@@ -1,11 +1,12 @@
 """The reserved area of an office's portfolio: its projects and their drafts, creating and editing a project,
-publishing or withdrawing it."""
+publishing or withdrawing it, publishing many drafts at once."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,10 +14,19 @@ from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from projects.forms import ProjectForm
 from projects.models import Project, ProjectImport, Publication
-from projects.services.projects import project_create, project_set_publication, project_update
+from projects.services.projects import (
+    PUBLISH_MANY_LIMIT,
+    project_create,
+    project_set_publication,
+    project_update,
+    projects_publish_many,
+)
 from projects.views.common import attach_errors, default_office, get_project_for_user, paginate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required
+from psm_portal.lib.confirm import Confirmation, confirmation_page, confirmed
+from psm_portal.lib.forms import errors_text
+from psm_portal.lib.params import as_int
 
 
 @role_required(Role.OFFICE, Role.TEAM)
@@ -106,3 +116,55 @@ def project_publish(request, pk: int):
         request, _("Progetto pubblicato nel catalogo.") if publish else _("Progetto ritirato: ora è una bozza.")
     )
     return redirect(project)
+
+
+def _chosen_ids(request) -> list[int]:
+    """The projects ticked in the list (``progetto``), or carried by the confirmation page (``progetti``)."""
+    raw = request.POST.getlist("progetto") + request.POST.get("progetti", "").split(",")
+    return sorted({n for n in (as_int(value) for value in raw[: PUBLISH_MANY_LIMIT + 1]) if n is not None})
+
+
+@role_required(Role.OFFICE, Role.TEAM)
+@require_POST
+def projects_publish_many_view(request):
+    """Publish the ticked drafts of the list at once, after a confirmation; a project the user may not edit
+    refuses the whole act."""
+    ids = _chosen_ids(request)
+    projects = list(Project.objects.editable_by(request.user).filter(pk__in=ids).order_by("title", "pk"))
+    if len(projects) != len(ids):
+        raise PermissionDenied(_("Puoi pubblicare solo i progetti del tuo ufficio."))
+    drafts = [p for p in projects if p.publication != Publication.PUBLISHED]
+    if not drafts:
+        messages.error(request, _("Scegli almeno un progetto in bozza da pubblicare."))
+        return redirect("projects:office_projects")
+    if not confirmed(request):
+        return confirmation_page(request, _publish_many_confirmation(drafts))
+    try:
+        published = projects_publish_many(actor=request.user, projects=drafts)
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    else:
+        messages.success(request, _("Progetti pubblicati nel catalogo: %(n)s.") % {"n": len(published)})
+    return redirect("projects:office_projects")
+
+
+def _publish_many_confirmation(drafts: list[Project]) -> Confirmation:
+    shown = 10
+    titles = ", ".join(f"«{p.title}»" for p in drafts[:shown])
+    if len(drafts) > shown:
+        titles += " " + _("e altri %(n)s") % {"n": len(drafts) - shown}
+    return Confirmation(
+        title=_("Pubblicare %(n)s progetti nel catalogo?") % {"n": len(drafts)},
+        consequences=[
+            _("Diventano visibili a tutti su /progetti/, nelle pagine dei comuni e negli open data: %(titles)s.")
+            % {"titles": titles},
+            _(
+                "Ogni pubblicazione resta nella storia del progetto e nel registro degli atti; si può ritirare un progetto alla volta."
+            ),
+        ],
+        told=[_("Chiunque visiti il catalogo dei progetti (nessuna e-mail).")],
+        button=_("Pubblica i progetti"),
+        cancel_url=reverse("projects:office_projects"),
+        carried={"progetti": ",".join(str(p.pk) for p in drafts)},
+        danger=False,
+    )

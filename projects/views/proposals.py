@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +17,7 @@ from projects.services.proposals import proposal_accept, proposal_decline, propo
 from projects.views.common import paginate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required
+from psm_portal.lib.confirm import Confirmation, confirmation_page, confirmed
 
 
 @role_required(Role.MAYOR, Role.STAKEHOLDER, Role.TEAM)
@@ -68,10 +70,44 @@ def proposal_detail(request, pk: int):
     if request.user.is_team and proposal.is_open:
         form = DecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            if not confirmed(request):
+                return confirmation_page(request, _decision_confirmation(request, proposal, form))
             return _decide(request, proposal, form.cleaned_data)
     elif request.method == "POST":
         raise PermissionDenied(_("Solo il team PSM decide sulle proposte, una volta sola."))
     return render(request, "projects/proposal_detail.html", {"proposal": proposal, "form": form})
+
+
+def _decision_confirmation(request, proposal: Proposal, form: DecisionForm) -> Confirmation:
+    data = form.cleaned_data
+    decision = data["decision"]
+    if decision == DecisionForm.ACCEPT:
+        what = _("La proposta diventa un progetto in bozza dell'ufficio «%(office)s», che lo completerà.") % {
+            "office": data["office"].name
+        }
+    elif decision == DecisionForm.MERGE:
+        what = _("La proposta viene unita al progetto «%(project)s».") % {"project": data["project_obj"].title}
+    else:
+        what = _("La proposta non viene accolta.")
+    told = [
+        _(
+            "%(name)s, che ha proposto: legge la decisione e la motivazione sulla pagina della proposta (nessuna e-mail)."
+        )
+        % {"name": proposal.proposer.full_name}
+    ]
+    if decision == DecisionForm.ACCEPT:
+        told.append(
+            _("L'ufficio «%(office)s», che trova il progetto nel suo elenco.") % {"office": data["office"].name}
+        )
+    return Confirmation(
+        title=_("Decidere la proposta «%(title)s»?") % {"title": proposal.title},
+        consequences=[what, _("La decisione è definitiva: una proposta si decide una volta sola.")],
+        told=told,
+        button=_("Conferma la decisione"),
+        cancel_url=reverse("projects:proposal_detail", args=[proposal.pk]),
+        carried={name: request.POST.get(name, "") for name in form.fields},
+        danger=decision == DecisionForm.DECLINE,
+    )
 
 
 def _decide(request, proposal: Proposal, data: dict):

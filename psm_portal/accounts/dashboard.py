@@ -81,7 +81,13 @@ SECTIONS = [
     Section(
         _("Questionario ai cittadini"),
         _("Prepara il questionario, promuovilo con link, QR code e locandina, segui le risposte."),
-        (Role.TEAM, Role.OFFICE),
+        (Role.TEAM,),
+        ((_("Questionari"), "surveys:manage"),),
+    ),
+    Section(
+        _("Questionario ai cittadini"),
+        _("Promuovi il questionario con link, QR code e locandina e segui quante risposte arrivano."),
+        (Role.OFFICE,),
         ((_("Questionari"), "surveys:manage"),),
     ),
     Section(

@@ -32,8 +32,10 @@ def user_invite(
     office=None,
     municipality=None,
     organisation: str = "",
+    base_url: str | None = None,
 ) -> User:
-    """Create an account with no password and e-mail it a one-time link to set one."""
+    """Create an account with no password and e-mail it a one-time link to set one (on ``base_url``, the portal's
+    address as the inviting request saw it, when ``SITE_URL`` is not configured)."""
     with transaction.atomic():
         user = User.objects.create_user(
             email=email,
@@ -45,28 +47,28 @@ def user_invite(
             invited_by=invited_by,
         )
         audit_record(actor=invited_by, action="user.invite", obj=user, after={"email": user.email, "role": role})
-        invitation_enqueue(user=user)
+        invitation_enqueue(user=user, base_url=base_url)
     return user
 
 
-def invitation_enqueue(*, user: User) -> None:
+def invitation_enqueue(*, user: User, base_url: str | None = None) -> None:
     from psm_portal.accounts.tasks import send_invitation  # the task imports this module
 
-    transaction.on_commit(lambda: send_invitation.delay(user.pk))
+    transaction.on_commit(lambda: send_invitation.delay(user.pk, base_url))
 
 
-def invitation_link(user: User) -> str:
+def invitation_link(user: User, base_url: str | None = None) -> str:
     """The link stays valid until the password is set (Django's token hashes the password)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
+    return (base_url or settings.SITE_URL) + reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
 
 
-def invitation_send(*, user: User) -> bool:
+def invitation_send(*, user: User, base_url: str | None = None) -> bool:
     """E-mail the invitation; an account that has already set its password gets nothing."""
     if user.has_usable_password() or not user.is_active:
         return False
-    context = {"user": user, "link": invitation_link(user), "site_url": settings.SITE_URL}
+    context = {"user": user, "link": invitation_link(user, base_url), "site_url": base_url or settings.SITE_URL}
     send_mail(
         subject=_("Invito al Portale del Piano Strategico Metropolitano di Messina"),
         message=render_to_string("accounts/email/invitation.txt", context),

@@ -11,12 +11,12 @@ from psm_portal.accounts.services import invitation_send, password_reset_send
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
-def send_invitation(self, user_id: int) -> bool:
-    """Send the invitation e-mail of one account."""
+def send_invitation(self, user_id: int, base_url: str | None = None) -> bool:
+    """Send the invitation e-mail of one account, its link on ``base_url`` when given."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
-    return invitation_send(user=user)
+    return invitation_send(user=user, base_url=base_url)
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)

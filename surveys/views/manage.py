@@ -14,12 +14,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
+from psm_portal.lib.confirm import Confirmation, confirmation_page, confirmed
 from psm_portal.lib.forms import errors_text
 from psm_portal.lib.params import as_int
 from surveys import exports
@@ -33,6 +36,7 @@ from surveys.services import (
     question_save,
     questionnaire_duplicate,
     questionnaire_publish,
+    questionnaire_publish_check,
     results_publish,
     section_delete,
     section_save,
@@ -195,6 +199,9 @@ def publish(request, pk: int):
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     action = request.POST.get("azione")
     try:
+        if action == "pubblica" and not confirmed(request):
+            questionnaire_publish_check(questionnaire)  # a questionnaire that cannot be published is not proposed
+            return confirmation_page(request, _publish_confirmation(questionnaire))
         if action == "pubblica":
             questionnaire_publish(questionnaire=questionnaire, actor=request.user)
             messages.success(request, _("Questionario pubblicato."))
@@ -208,6 +215,29 @@ def publish(request, pk: int):
     except ValidationError as error:
         messages.error(request, errors_text(error))
     return redirect("surveys:edit", pk)
+
+
+def _publish_confirmation(questionnaire: Questionnaire) -> Confirmation:
+    dates = {
+        "title": questionnaire.title,
+        "opens": date_format(timezone.localtime(questionnaire.opens_at), "SHORT_DATETIME_FORMAT"),
+        "closes": date_format(timezone.localtime(questionnaire.closes_at), "SHORT_DATETIME_FORMAT"),
+    }
+    return Confirmation(
+        title=_("Pubblicare il questionario «%(title)s»?") % dates,
+        consequences=[
+            _("Chiunque potrà rispondere dal %(opens)s al %(closes)s, all'indirizzo pubblico del questionario.")
+            % dates,
+            _(
+                "La pubblicazione non si può ritirare; dalle prime risposte si potranno correggere solo i testi "
+                "delle domande (per altri cambi si duplica il questionario in una nuova versione)."
+            ),
+        ],
+        told=[_("I cittadini, dalla pagina /questionario/ e dalla home (nessuna e-mail).")],
+        button=_("Pubblica il questionario"),
+        cancel_url=reverse("surveys:edit", args=[questionnaire.pk]),
+        carried={"azione": "pubblica"},
+    )
 
 
 @team_required

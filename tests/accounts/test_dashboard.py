@@ -99,3 +99,11 @@ def test_superuser_sees_the_team_sections(login):
     admin = User.objects.create_superuser("admin@test.local", "Una-password-lunga", role=Role.COUNCIL)
     titles = _titles(login(admin).get(DASHBOARD))
     assert "Utenti e inviti" in titles and "Amministrazione" in titles
+
+
+@pytest.mark.parametrize("who", CAST[1:])
+def test_only_the_team_is_asked_to_prepare_the_questionnaire(cast, login, office_a, office_b, who):
+    html = login(cast(who)).get(DASHBOARD).content.decode()
+    assert ("Prepara il questionario" in html) == (who == "team_user")
+    if who in ("office_a_user", "office_b_user"):
+        assert "Promuovi il questionario" in html

@@ -226,3 +226,32 @@ def test_only_the_team_reinvites(cast, login, who, team_user, django_capture_on_
             assert response["Location"].startswith(reverse("accounts:login"))
         else:
             assert response.status_code == 403
+
+
+def test_without_site_url_the_link_uses_the_address_the_team_invited_from(
+    settings, login, team_user, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://localhost:8000"  # not configured
+    settings.ALLOWED_HOSTS = ["psm.cittametropolitana.example"]
+    client = login(team_user)
+    payload = {"full_name": "Nina Nuova", "email": "nina@test.local", "role": Role.COUNCIL}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INVITE, payload, HTTP_HOST="psm.cittametropolitana.example", secure=True)
+    assert "https://psm.cittametropolitana.example/accedi/invito/" in mail.outbox[0].body
+    assert "localhost" not in mail.outbox[0].body
+    mail.outbox.clear()
+    user = User.objects.get(email="nina@test.local")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:reinvite", args=[user.pk]), HTTP_HOST="psm.cittametropolitana.example", secure=True
+        )
+    assert "https://psm.cittametropolitana.example/accedi/invito/" in mail.outbox[0].body
+
+
+def test_a_configured_site_url_wins_over_the_request(settings, login, team_user, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://psm.example.it"
+    settings.ALLOWED_HOSTS = ["altro.example"]
+    payload = {"full_name": "Nina Nuova", "email": "nina@test.local", "role": Role.COUNCIL}
+    with django_capture_on_commit_callbacks(execute=True):
+        login(team_user).post(INVITE, payload, HTTP_HOST="altro.example")
+    assert "https://psm.example.it/accedi/invito/" in mail.outbox[0].body

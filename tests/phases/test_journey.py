@@ -68,7 +68,8 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
         assert_accessible(page, axe)
         sign_out(page)
 
-        # Mayor A gives the position of Messina on the Vision and on the two general objectives.
+        # Mayor A gives the position of Messina on the Vision and on the two general objectives, with one button;
+        # the disagreement without a comment is kept with its error while the other two are saved.
         sign_in(page, base, mayor_a.email)
         page.goto(f"{base}/area-riservata/posizioni/")
         page.wait_for_url(f"{base}/area-riservata/posizioni/comune/083048/")
@@ -85,9 +86,15 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
             assert radio.is_checked()
             if comment:
                 section.get_by_label("Commento").fill(comment)
-            with page.expect_navigation():
-                section.locator("button[type=submit]").click()
-            assert page.locator(".alert-success").is_visible()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Salva tutte le posizioni").click()
+        assert "Posizioni salvate: 2." in page.locator(".alert-success").inner_text()
+        assert "che cosa andrebbe cambiato" in page.locator("#posizione-A2").inner_text()
+        assert_accessible(page, axe)
+        page.locator("#posizione-A2").get_by_label("Commento").fill("Le isole restano escluse.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Salva tutte le posizioni").click()
+        assert page.locator(".alert-success").is_visible()
         assert Position.objects.filter(municipality_id="083048").count() == 3
         assert_accessible(page, axe)
         sign_out(page)
@@ -104,11 +111,13 @@ def test_team_opens_mayor_answers_dashboard_shows_messina(
 
 
 PUBLIC_PAGES = [
+    "/",
     "/fasi/",
     "/visione/",
     "/visione/versioni/",
     "/visione/versioni/2/",
     "/visione/confronta/?da=1&a=2",
+    "/visione/confronta/",
     "/visione/obiettivi/A1/",
     "/visione/obiettivi/A1.1/",
     "/comuni/083041/",

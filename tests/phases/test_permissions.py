@@ -110,11 +110,11 @@ def test_get_for_the_whole_cast(world, login, cast, office_b, view, who):
 
 
 TEAM_POSTS = {
-    "phase_close": lambda w: (reverse("phases:phase_close", args=[1]), {}),
+    "phase_close": lambda w: (reverse("phases:phase_close", args=[1]), {"conferma": "1", "avvia_successiva": "1"}),
     "phase_dates": lambda w: (reverse("phases:phase_dates", args=[1]), {}),
     "version_open": lambda w: (reverse("phases:version_open", args=[w["draft"].pk]), {"deadline": "2099-01-01T10:00"}),
-    "version_close": lambda w: (reverse("phases:version_close", args=[1]), {}),
-    "version_adopt": lambda w: (reverse("phases:version_adopt", args=[1]), {}),
+    "version_close": lambda w: (reverse("phases:version_close", args=[1]), {"conferma": "1"}),
+    "version_adopt": lambda w: (reverse("phases:version_adopt", args=[1]), {"conferma": "1"}),
     "coverage_remind": lambda w: (reverse("phases:coverage_remind"), {}),
     "version_create": lambda w: (reverse("phases:version_create"), {"title": "x", "text": "<p>y</p>"}),
     "objective_create": lambda w: (reverse("phases:objective_create"), {"code": "Z", "order": 9, "title": "Zeta"}),

@@ -144,7 +144,7 @@ def test_positions_page_shows_the_forms_and_current_positions(tree, open_version
     client.post(save_url("comune", "083048", "A2"), position_post(open_version, "A2", "changes", "Più porti"))
     html = client.get(reverse("phases:positions", args=["comune", "083048"])).content.decode()
     assert "Più porti" in html and "d&#x27;accordo con modifiche" in html
-    assert 'action="/area-riservata/posizioni/comune/083048/A1/"' in html
+    assert 'action="/area-riservata/posizioni/comune/083048/"' in html and html.count("Salva tutte le posizioni") == 1
     assert "Date finora: 1 su 3." in html
 
 
@@ -175,3 +175,93 @@ def test_a_pdf_uploaded_as_hta_downloads_with_the_pdf_extension(tree, open_versi
     response = client.get(reverse("phases:position_attachment", args=[position.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="evil.pdf"'
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("stance", ["changes", "disagree"])
+def test_asking_for_changes_or_disagreeing_needs_a_comment(tree, open_version, login, mayor_a, stance):
+    response = login(mayor_a).post(
+        save_url("comune", "083048", "A1"), position_post(open_version, "A1", stance, "   "), follow=True
+    )
+    assert "Scrivi nel commento che cosa andrebbe cambiato" in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_the_service_refuses_a_missing_comment_too(tree, open_version, mayor_a):
+    from django.core.exceptions import ValidationError
+
+    from phases import services
+
+    with pytest.raises(ValidationError, match="che cosa andrebbe cambiato"):
+        services.position_submit(version=open_version, user=mayor_a, objective=None, stance="disagree", comment="")
+    assert services.position_submit(version=open_version, user=mayor_a, objective=None, stance="agree").pk
+
+
+def test_the_page_shows_the_vision_and_each_objective_beside_its_form(tree, open_version, login, mayor_a):
+    tree["A1"].description = "Strade e collegamenti verso i borghi"
+    tree["A1"].save()
+    html = login(mayor_a).get(reverse("phases:positions", args=["comune", "083048"])).content.decode()
+    vision_at, vision_form_at = html.index(open_version.text), html.index('name="t-visione-stance"')
+    a1_text_at, a1_form_at = html.index("Strade e collegamenti verso i borghi"), html.index('name="t-A1-stance"')
+    assert html.index('id="posizione-visione"') < vision_at < vision_form_at < html.index('id="posizione-A1"')
+    assert html.index('id="posizione-A1"') < a1_text_at < a1_form_at
+
+
+def test_one_button_saves_every_position_and_keeps_the_refused_ones_with_their_error(
+    tree, open_version, login, mayor_a
+):
+    url = reverse("phases:positions", args=["comune", "083048"])
+    data = {
+        **position_post(open_version, "visione", "agree", ""),
+        **position_post(open_version, "A1", "disagree", ""),  # no comment: refused
+        **position_post(open_version, "A2", "changes", "Più collegamenti con le Eolie"),
+    }
+    response = login(mayor_a).post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert dict(Position.objects.values_list("objective__code", "stance")) == {None: "agree", "A2": "changes"}
+    assert "Posizioni salvate: 2." in html and "Posizioni non salvate: 1." in html
+    a1 = html[html.index('id="posizione-A1"') : html.index('id="posizione-A2"')]
+    assert "Scrivi nel commento che cosa andrebbe cambiato" in a1
+    assert 'value="disagree" checked' in a1 or "checked" in a1.split('value="disagree"')[1][:40]
+    data["t-A1-comment"] = "Manca la strada per Novara di Sicilia"
+    response = login(mayor_a).post(url, data)
+    assert response.status_code == 302 and Position.objects.count() == 3
+    assert Position.objects.get(objective=tree["A1"]).comment == "Manca la strada per Novara di Sicilia"
+
+
+def test_saving_again_without_changes_writes_nothing(tree, open_version, login, mayor_a):
+    from psm_portal.audit.models import AuditEvent
+
+    url = reverse("phases:positions", args=["comune", "083048"])
+    client = login(mayor_a)
+    client.post(url, position_post(open_version, "A1", "agree", "Bene"))
+    client.post(url, position_post(open_version, "A1", "agree", "Bene"))
+    assert AuditEvent.objects.filter(action="position.submit").count() == 1
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "team_user", "mayor_b", "office_a_user", "council_user", "stakeholder_user"]
+)
+def test_nobody_else_saves_a_comunes_positions_with_the_one_button(
+    tree, open_version, login, cast, office_a, office_b, who
+):
+    response = login(cast(who)).post(
+        reverse("phases:positions", args=["comune", "083048"]), position_post(open_version, "A1", "agree")
+    )
+    assert response.status_code == (302 if who == "anonymous" else 403)
+    assert not Position.objects.exists()
+
+
+def test_after_the_deadline_the_one_button_saves_nothing_and_says_why(tree, open_version, login, mayor_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    open_version.deadline = timezone.now() - timedelta(minutes=1)
+    open_version.save()
+    response = login(mayor_a).post(
+        reverse("phases:positions", args=["comune", "083048"]), position_post(open_version, "A1", "agree")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Posizioni non salvate: 1." in html and "scaduto" in html
+    assert not Position.objects.exists()

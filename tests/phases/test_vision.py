@@ -15,6 +15,7 @@ from phases.factories import VisionVersionFactory
 from phases.models import Indicator, Objective, Phase, VisionStatus, VisionVersion
 from phases.phases import PhaseKey
 from psm_portal.audit.models import AuditEvent
+from tests.conftest import CAST
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,16 @@ def test_lifecycle_draft_open_closed_adopted_with_audit_and_e_mail(
     assert version.status == VisionStatus.OPEN and version.notified_at is not None
     assert sorted(m.to[0] for m in mail.outbox) == ["mayor.a@test.local", "office.a@test.local"]
     assert "/area-riservata/posizioni/" in mail.outbox[0].body and deadline[:4] in mail.outbox[0].subject
-    client.post(reverse("phases:version_close", args=[version.pk]))
-    client.post(reverse("phases:version_adopt", args=[version.pk]))
+    page = client.post(reverse("phases:version_close", args=[version.pk])).content.decode()
+    assert "Chiudere la consultazione sulla versione 1?" in page and "diventano pubbliche" in page
+    version.refresh_from_db()
+    assert version.is_open  # asked first, nothing changed
+    client.post(reverse("phases:version_close", args=[version.pk]), {"conferma": "1"})
+    page = client.post(reverse("phases:version_adopt", args=[version.pk])).content.decode()
+    assert "Adottare la versione 1 della Visione?" in page
+    version.refresh_from_db()
+    assert version.status == VisionStatus.CLOSED
+    client.post(reverse("phases:version_adopt", args=[version.pk]), {"conferma": "1"})
     version.refresh_from_db()
     assert version.status == VisionStatus.ADOPTED and version.adopted_at
     actions = list(AuditEvent.objects.for_object(version).order_by("at", "id").values_list("action", flat=True))
@@ -320,7 +329,7 @@ def test_team_closes_and_extends_a_phase_with_the_audit_log(login, team_user, li
     new_end = timezone.localtime(agenda.starts_at).strftime("%Y-%m-%dT%H:%M")
     start = timezone.localtime(listening.starts_at).strftime("%Y-%m-%dT%H:%M")
     prefix = f"fase-{listening.pk}"
-    client.post(reverse("phases:phase_close", args=[listening.pk]))
+    client.post(reverse("phases:phase_close", args=[listening.pk]), {"conferma": "1"})
     listening.refresh_from_db()
     assert not listening.is_active()
     client.post(
@@ -356,7 +365,7 @@ def test_the_phases_page_reads_the_phases_once(login, team_user, listening_now):
     assert len(reads) == 1, reads
 
 
-def test_overlapping_dates_are_refused_with_a_message(login, team_user, listening_now):
+def test_overlapping_dates_propose_to_move_the_other_phases_and_change_nothing_yet(login, team_user, listening_now):
     listening = Phase.objects.get(key=PhaseKey.LISTENING)
     final = Phase.objects.get(key=PhaseKey.FINAL)
     prefix = f"fase-{listening.pk}"
@@ -366,9 +375,9 @@ def test_overlapping_dates_are_refused_with_a_message(login, team_user, listenin
             f"{prefix}-starts_at": timezone.localtime(listening.starts_at).strftime("%Y-%m-%dT%H:%M"),
             f"{prefix}-ends_at": timezone.localtime(final.ends_at).strftime("%Y-%m-%dT%H:%M"),
         },
-        follow=True,
     )
-    assert "si sovrappongono" in response.content.decode()
+    html = response.content.decode()
+    assert "Spostare anche le altre fasi?" in html and "La fase «Piano finale» si sposta" in html
     assert not AuditEvent.objects.exists()
 
 
@@ -456,3 +465,28 @@ def test_fields_have_italian_names(model, field, label):
     from django.apps import apps
 
     assert str(apps.get_model("phases", model)._meta.get_field(field).verbose_name) == label
+
+
+@pytest.mark.parametrize("who", [w for w in CAST if w != "team_user"])
+def test_the_diff_page_without_a_choice_compares_the_latest_two_versions(login, cast, office_a, office_b, who):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED, text="<p>Uno.</p>")
+    VisionVersionFactory(number=2, status=VisionStatus.ADOPTED, text="<p>Due.</p>")
+    VisionVersionFactory(number=3, status=VisionStatus.CLOSED, text="<p>Tre.</p>")
+    VisionVersionFactory(number=4)  # a draft: only the team compares it
+    response = login(cast(who)).get(reverse("phases:vision_diff"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Differenze tra la versione 2 e la versione 3" in html
+    assert 'name="da"' in html and '<option value="3" selected>' in html
+
+
+def test_the_team_compares_the_latest_draft_too(login, team_user):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED)
+    VisionVersionFactory(number=2)
+    html = login(team_user).get(reverse("phases:vision_diff")).content.decode()
+    assert "Differenze tra la versione 1 e la versione 2" in html
+
+
+def test_the_diff_page_with_a_single_version_says_why_there_is_nothing_to_compare(client):
+    VisionVersionFactory(number=1, status=VisionStatus.ADOPTED)
+    response = client.get(reverse("phases:vision_diff"), follow=True)
+    assert "servono almeno due versioni" in response.content.decode()

@@ -226,6 +226,10 @@ def test_only_the_team_publishes_and_withdraws(name, cast, login, media):
     response = client.post(reverse("plan:publish", args=[document.pk]))
     document.refresh_from_db()
     if name == "team_user":
+        assert response.status_code == 200 and "Pubblica il documento" in response.content.decode()
+        assert not document.is_published and not AuditEvent.objects.exists()  # asked first, nothing changed
+        response = client.post(reverse("plan:publish", args=[document.pk]), {"conferma": "1"})
+        document.refresh_from_db()
         assert response.status_code == 302 and document.is_published
         assert document.published_by == cast(name)
         client.post(reverse("plan:unpublish", args=[document.pk]))
@@ -234,6 +238,8 @@ def test_only_the_team_publishes_and_withdraws(name, cast, login, media):
         assert AuditEvent.objects.filter(action__startswith="plan_document.").count() == 2
     else:
         assert response.status_code == (302 if name == "anonymous" else 403)
+        assert client.post(reverse("plan:publish", args=[document.pk]), {"conferma": "1"}).status_code in (302, 403)
+        document.refresh_from_db()
         assert not document.is_published
         assert client.post(reverse("plan:unpublish", args=[document.pk])).status_code in (302, 403)
 

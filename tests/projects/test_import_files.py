@@ -74,6 +74,17 @@ BAD_FILES = {
         csv_bytes([["B33C22000020006", "Strada", "Milano"]], header=["CUP", "Titolo", "Comune"]),
         [(2, "comune sconosciuto: «Milano»")],
     ),
+    "a misspelt municipality name, with the closest one suggested": (
+        csv_bytes(
+            [["B33C22000020006", "Strada", "Milazzzo; ALI TERME; Santa Lucia del Mela"]],
+            header=["CUP", "Titolo", "Comune"],
+        ),
+        [(2, "comune sconosciuto: «Milazzzo» (forse «Milazzo»?)")],
+    ),
+    "an unaccented misspelling suggests the accented name": (
+        csv_bytes([["B33C22000020006", "Strada", "Ali Termme"]], header=["CUP", "Titolo", "Comune"]),
+        [(2, "comune sconosciuto: «Ali Termme» (forse «Alì Terme»?)")],
+    ),
     "a negative amount": (csv_bytes([good_row(1, pnrr="-1.000,00")]), [(2, "l'importo è negativo (-1.000,00)")]),
     "an amount that is not a number": (csv_bytes([good_row(1, cost="molti euro")]), [(2, "non è un importo")]),
     "an impossible date": (

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from projects.factories import ProjectFactory, ProposalFactory
 from projects.models import ChangeKind, Origin, Project, Proposal, ProposalState, Publication, Status
+from tests.conftest import CAST
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,8 @@ def test_missing_fields_give_italian_messages(login, stakeholder_user, agenda_ph
 def test_team_accepts_it_becomes_a_linked_project(login, team_user, mayor_a, messina, office_a):
     proposal = ProposalFactory(proposer=mayor_a, municipality=messina, estimated_cost=Decimal("1000"))
     response = login(team_user).post(
-        reverse("projects:proposal_detail", args=[proposal.pk]), {"decision": "accept", "office": office_a.pk}
+        reverse("projects:proposal_detail", args=[proposal.pk]),
+        {"decision": "accept", "office": office_a.pk, "conferma": "1"},
     )
     project = Project.objects.get()
     assert response.url == project.get_absolute_url()
@@ -78,7 +80,7 @@ def test_team_merges_into_an_existing_project_by_cup(login, team_user, stakehold
     proposal = ProposalFactory(proposer=stakeholder_user)
     login(team_user).post(
         reverse("projects:proposal_detail", args=[proposal.pk]),
-        {"decision": "merge", "project": "b33c22000020006", "reason": "Già previsto"},
+        {"decision": "merge", "project": "b33c22000020006", "reason": "Già previsto", "conferma": "1"},
     )
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.MERGED and proposal.project == project
@@ -100,7 +102,7 @@ def test_decline_needs_a_reason_that_the_proposer_reads(login, team_user, mayor_
     url = reverse("projects:proposal_detail", args=[proposal.pk])
     response = login(team_user).post(url, {"decision": "decline", "reason": " "})
     assert "Scrivi la motivazione" in response.content.decode()
-    login(team_user).post(url, {"decision": "decline", "reason": "Fuori dal perimetro del piano"})
+    login(team_user).post(url, {"decision": "decline", "reason": "Fuori dal perimetro del piano", "conferma": "1"})
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.DECLINED
     html = login(mayor_a).get(url).content.decode()
@@ -110,8 +112,8 @@ def test_decline_needs_a_reason_that_the_proposer_reads(login, team_user, mayor_
 def test_a_decided_proposal_cannot_be_decided_again(login, team_user, mayor_a, messina, office_a):
     proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
     url = reverse("projects:proposal_detail", args=[proposal.pk])
-    login(team_user).post(url, {"decision": "decline", "reason": "No"})
-    response = login(team_user).post(url, {"decision": "accept", "office": office_a.pk})
+    login(team_user).post(url, {"decision": "decline", "reason": "No", "conferma": "1"})
+    response = login(team_user).post(url, {"decision": "accept", "office": office_a.pk, "conferma": "1"})
     assert response.status_code == 403
     assert not Project.objects.exists()
 
@@ -160,8 +162,38 @@ def test_a_decision_that_comes_second_shows_the_message(login, team_user, mayor_
         return proposal_decline(**kwargs)
 
     monkeypatch.setattr("projects.views.proposals.proposal_decline", decided_meanwhile)
-    response = login(team_user).post(url, {"decision": "decline", "reason": "Fuori perimetro"}, follow=True)
+    response = login(team_user).post(
+        url, {"decision": "decline", "reason": "Fuori perimetro", "conferma": "1"}, follow=True
+    )
     assert response.redirect_chain == [(url, 302)]
     assert "La proposta è già stata decisa." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.reason == "Deciso da un collega"
+
+
+def test_a_decision_is_confirmed_first_and_changes_nothing_before(login, team_user, mayor_a, messina, office_a):
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina, title="Pista ciclabile")
+    url = reverse("projects:proposal_detail", args=[proposal.pk])
+    response = login(team_user).post(url, {"decision": "accept", "office": office_a.pk, "reason": "Utile"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Decidere la proposta «Pista ciclabile»?" in html
+    assert "Sindaco Messina, che ha proposto" in html and "Viabilità e infrastrutture" in html
+    assert 'name="decision" value="accept"' in html and f'name="office" value="{office_a.pk}"' in html
+    assert 'name="reason" value="Utile"' in html and 'name="conferma" value="1"' in html
+    proposal.refresh_from_db()
+    assert proposal.is_open and not Project.objects.exists()
+    login(team_user).post(url, {"decision": "accept", "office": office_a.pk, "reason": "Utile", "conferma": "1"})
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.ACCEPTED and Project.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", [w for w in CAST if w != "team_user"])
+def test_nobody_else_decides_even_with_the_confirmation(login, cast, mayor_a, messina, office_a, who):
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
+    response = login(cast(who)).post(
+        reverse("projects:proposal_detail", args=[proposal.pk]),
+        {"decision": "accept", "office": office_a.pk, "conferma": "1"},
+    )
+    assert response.status_code in (302, 403, 404)
+    proposal.refresh_from_db()
+    assert proposal.is_open and not Project.objects.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -205,11 +207,17 @@ def test_publish_needs_a_question_and_is_audited(team):
     )
     reply = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}, follow=True)
     assert "Aggiungi almeno una domanda prima di pubblicare." in reply.content.decode()
-    Section.objects.create(questionnaire=questionnaire, title="S")
-    Question.objects.create(
-        questionnaire=questionnaire, section=questionnaire.sections.get(), kind=Kind.SHORT_TEXT, text="?"
-    )
-    team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"})
+    section = Section.objects.create(questionnaire=questionnaire, title="S", order=1)
+    Question.objects.create(questionnaire=questionnaire, section=section, kind=Kind.SHORT_TEXT, text="?")
+    Section.objects.create(questionnaire=questionnaire, title="Vuota", order=2)
+    reply = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}, follow=True)
+    assert "togli la sezione «Vuota»" in reply.content.decode()
+    questionnaire.sections.filter(title="Vuota").delete()
+    page = team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica"}).content.decode()
+    assert "Pubblicare il questionario «Vuoto»?" in page and 'name="azione" value="pubblica"' in page
+    questionnaire.refresh_from_db()
+    assert not questionnaire.is_published and not AuditEvent.objects.filter(action="surveys.publish").exists()
+    team.post(reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica", "conferma": "1"})
     questionnaire.refresh_from_db()
     assert questionnaire.is_published
     assert AuditEvent.objects.filter(action="surveys.publish", object_id=str(questionnaire.pk)).exists()
@@ -335,3 +343,25 @@ def test_the_edit_page_counts_the_responses_once(team, answered):
         reply = team.get(reverse("surveys:edit", args=[answered.pk]))
     assert reply.context["locked"] and reply.context["response_count"] == 1
     assert sum("surveys_response" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_the_builder_forms_speak_italian_and_show_the_address_pattern(team, survey):
+    question_page = team.get(reverse("surveys:question_add", args=[survey.pk])).content.decode()
+    assert "Section" not in question_page and re.search(r"<label[^>]*>\s*Sezione", question_page)
+    create_page = team.get(reverse("surveys:create")).content.decode()
+    assert "/questionario/messina-2030/" in create_page and "/questionario//" not in create_page
+
+
+@pytest.mark.parametrize("member", [m for m in CAST if m != "team_user"])
+def test_only_the_team_publishes_even_with_the_confirmation(member, cast, login):
+    questionnaire = Questionnaire.objects.create(
+        title="Bozza", slug="bozza", privacy_notice="p", opens_at="2026-01-01T00:00Z", closes_at="2026-12-01T00:00Z"
+    )
+    section = Section.objects.create(questionnaire=questionnaire, title="S", order=1)
+    Question.objects.create(questionnaire=questionnaire, section=section, kind=Kind.SHORT_TEXT, text="?")
+    reply = login(cast(member)).post(
+        reverse("surveys:publish", args=[questionnaire.pk]), {"azione": "pubblica", "conferma": "1"}
+    )
+    assert reply.status_code == (302 if member == "anonymous" else 403)
+    questionnaire.refresh_from_db()
+    assert not questionnaire.is_published

@@ -14,6 +14,7 @@ from psm_portal.accounts.forms import InviteForm, UserFilterForm
 from psm_portal.accounts.models import User
 from psm_portal.accounts.permissions import team_required
 from psm_portal.accounts.services import invitation_enqueue, user_invite
+from psm_portal.lib.siteurl import site_url
 
 
 @login_required
@@ -37,7 +38,7 @@ def user_list(request):
 def user_invite_view(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_invite(invited_by=request.user, **form.cleaned_data)
+        user = user_invite(invited_by=request.user, base_url=site_url(request), **form.cleaned_data)
         messages.success(request, _("Invito inviato a %(email)s.") % {"email": user.email})
         return redirect("accounts:users")
     return render(request, "accounts/user_invite.html", {"form": form})
@@ -54,6 +55,6 @@ def user_reinvite(request, pk: int):
     elif not user.is_active:
         messages.error(request, _("L'account di %(email)s è disattivato.") % {"email": user.email})
     else:
-        invitation_enqueue(user=user)
+        invitation_enqueue(user=user, base_url=site_url(request))
         messages.success(request, _("Nuovo invito inviato a %(email)s.") % {"email": user.email})
     return redirect("accounts:users")
