@@ -29,6 +29,8 @@ def collected(settings, tmp_path):
     theme.mkdir()
     for folder in ("plugins", "_virtual"):
         (theme / folder).symlink_to(THEME_STATIC / folder)
+    (theme / "psm").mkdir()
+    (theme / "psm" / "js").symlink_to(settings.BASE_DIR / "static" / "psm" / "js")
     settings.STATICFILES_DIRS = [theme]
     settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
     settings.STORAGES = {
@@ -47,6 +49,8 @@ def test_modules_import_each_other_by_hashed_name(collected):
     assert "./base-component.js" not in imported
     assert Path(collected.stored_name("plugins/base-component.js")).name in {Path(i).name for i in imported}
     assert all(re.search(r"\.[0-9a-f]{12}\.js$", name) for name in imported), imported
+    portal = Path(collected.path(collected.stored_name("psm/js/portal.js"))).read_text()
+    assert f'"../../{menu}"' in portal
     # The theme's whole-library entry point (it imports a file the theme does not ship) is left out.
     assert not (Path(collected.location) / "plugins" / "init.js").exists()
 
