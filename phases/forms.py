@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.models import Indicator, Need, NeedStatus, NeedTheme, Objective, ObjectiveLevel, Stance, VisionVersion
-from psm_portal.lib.forms import DateTimeLocalInput
+from psm_portal.lib.forms import AutocompleteSelectMultiple, DateTimeLocalInput
 from psm_portal.lib.uploads import DocumentField
 
 
@@ -127,7 +127,7 @@ class NeedForm(forms.ModelForm):
         label=_("Obiettivi generali collegati"),
         queryset=Objective.objects.general().in_tree_order(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AutocompleteSelectMultiple,
     )
     attachment_1 = DocumentField(label=_("Allegato 1"))
     attachment_2 = DocumentField(label=_("Allegato 2"))
