@@ -25,6 +25,8 @@ class Feature(models.TextChoices):
     PROPOSE_PROJECTS = "propose_projects", _("proporre progetti")
     COMMENT_DRAFT_PLAN = "comment_draft_plan", _("commentare la proposta preliminare di piano")
     APPROVE_PLAN = "approve_plan", _("approvare il piano")
+    RECORD_COUNCIL_ACTS = "record_council_acts", _("registrare gli atti del Consiglio metropolitano")
+    DRAFT_AGENDA = "draft_agenda", _("preparare l'agenda annuale delle azioni")
     REPORT_PROGRESS = "report_progress", _("rendicontare l'attuazione")
 
 
@@ -33,8 +35,12 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
     PhaseKey.LISTENING: frozenset(
         {Feature.REVIEW_VISION, Feature.SEND_NEEDS, Feature.UPLOAD_PORTFOLIO, Feature.ANSWER_QUESTIONNAIRE}
     ),
-    PhaseKey.AGENDA: frozenset({Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO}),
-    PhaseKey.FINAL: frozenset({Feature.APPROVE_PLAN, Feature.REPORT_PROGRESS}),
+    PhaseKey.AGENDA: frozenset(
+        {Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO, Feature.DRAFT_AGENDA}
+    ),
+    PhaseKey.FINAL: frozenset(
+        {Feature.APPROVE_PLAN, Feature.RECORD_COUNCIL_ACTS, Feature.REPORT_PROGRESS, Feature.DRAFT_AGENDA}
+    ),
 }
 
 # Who takes part in each feature ("citizen" means anybody, with no account).
@@ -46,7 +52,11 @@ FEATURE_ROLES: dict[str, frozenset[str]] = {
     Feature.ANSWER_QUESTIONNAIRE: frozenset({CITIZEN}),
     Feature.PROPOSE_PROJECTS: frozenset({Role.MAYOR, Role.STAKEHOLDER}),
     Feature.COMMENT_DRAFT_PLAN: frozenset({Role.MAYOR, Role.OFFICE}),
+    # Council members file amendments; the council's secretary (or the team) records admissibility, votes and the
+    # deliberation.
     Feature.APPROVE_PLAN: frozenset({Role.COUNCIL}),
+    Feature.RECORD_COUNCIL_ACTS: frozenset({Role.SECRETARY, Role.TEAM}),
+    Feature.DRAFT_AGENDA: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
 }
 

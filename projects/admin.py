@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from projects.models import FundingLine, Project, ProjectChange, ProjectImport, Proposal
+from projects.models import Agenda, AgendaAction, FundingLine, Project, ProjectChange, ProjectImport, Proposal
 
 
 class FundingLineInline(admin.TabularInline):
@@ -46,3 +46,52 @@ class ProjectImportAdmin(admin.ModelAdmin):
 class ProposalAdmin(admin.ModelAdmin):
     list_display = ["title", "proposer", "municipality", "state", "created_at"]
     list_filter = ["state"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read only: the agendas are written by the portal's services, which audit every change and refuse to touch
+    an approved version (as does the database, on PostgreSQL)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AgendaActionInline(admin.TabularInline):
+    model = AgendaAction
+    fields = [
+        "position",
+        "title",
+        "responsible_office",
+        "objective",
+        "start_quarter",
+        "due_quarter",
+        "budget",
+        "status",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Agenda)
+class AgendaAdmin(ReadOnlyAdmin):
+    list_display = ["year", "version", "status", "submitted_at", "approved_at", "approved_by_act"]
+    list_filter = ["status", "year"]
+    inlines = [AgendaActionInline]
+
+
+@admin.register(AgendaAction)
+class AgendaActionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "agenda", "position", "responsible_office", "budget", "status"]
+    list_select_related = ["agenda", "responsible_office"]
+    list_filter = ["agenda__year", "status"]

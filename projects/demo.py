@@ -1,7 +1,8 @@
-"""Demo portfolios for ``manage.py seed_demo``: real PNRR CUP codes (OpenCUP) spread over the demo offices.
+"""Demo portfolios for ``manage.py seed_demo``: real PNRR CUP codes (OpenCUP) spread over the demo offices, and
+the 2027 annual agenda of actions over them, submitted to the council.
 
 Titles and amounts are examples (the summary says so); dates are relative to today.
-Idempotent: projects are found by CUP, proposals by title.
+Idempotent: projects are found by CUP, proposals by title, the agenda by its year.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from django.utils import timezone
 
 from municipalities.models import Municipality
-from projects.models import FundingLine, Project, Proposal, Publication, Status
+from projects.models import Agenda, FundingLine, Project, Proposal, Publication, Status
 from projects.objectives import specific_objectives
+from projects.services.agenda import new_agenda, save_action, submit_agenda
 from projects.services.projects import project_set_publication
 from psm_portal.accounts.models import Office, User
 
@@ -141,6 +143,160 @@ def seed_proposals() -> None:
         )
 
 
+# The demo agenda's actions per office: (title, description, start quarter, due quarter, expected output,
+# indicator, funding source), each over the office's published projects in turn.
+AGENDA_YEAR = 2027
+AGENDA_ACTIONS = {
+    "viabilita": [
+        (
+            "Progettazione esecutiva degli interventi sulle strade provinciali",
+            "Affidamento e consegna dei progetti esecutivi dei tratti da mettere in sicurezza.",
+            1,
+            2,
+            "Progetti esecutivi approvati",
+            "Progetti approvati (n.)",
+            "pnrr",
+        ),
+        (
+            "Gare per i lavori di messa in sicurezza",
+            "Bandi e aggiudicazione dei lavori.",
+            2,
+            3,
+            "Contratti firmati",
+            "Lavori aggiudicati (n.)",
+            "pnrr",
+        ),
+        (
+            "Avvio dei cantieri e monitoraggio",
+            "Consegna dei lavori e rendiconto trimestrale.",
+            3,
+            4,
+            "Cantieri aperti",
+            "Stato di avanzamento dei lavori (%)",
+            "metro_city",
+        ),
+    ],
+    "ambiente": [
+        (
+            "Rilievi e studi idraulici dei torrenti",
+            "Rilievi topografici e modelli idraulici dei bacini.",
+            1,
+            2,
+            "Studi idraulici consegnati",
+            "Bacini studiati (n.)",
+            "pnrr",
+        ),
+        (
+            "Pulizia e manutenzione degli alvei",
+            "Interventi prima della stagione delle piogge.",
+            2,
+            3,
+            "Alvei puliti",
+            "Chilometri di alveo puliti",
+            "region",
+        ),
+        (
+            "Opere di difesa idraulica",
+            "Avvio dei lavori di consolidamento degli argini.",
+            3,
+            4,
+            "Lavori avviati",
+            "Argini consolidati (m)",
+            "pnrr",
+        ),
+    ],
+    "edilizia-scolastica": [
+        (
+            "Verifiche di vulnerabilità sismica",
+            "Verifiche sugli edifici scolastici del piano.",
+            1,
+            1,
+            "Verifiche completate",
+            "Edifici verificati (n.)",
+            "pnrr",
+        ),
+        (
+            "Adeguamento sismico durante la pausa estiva",
+            "Lavori concentrati nei mesi senza lezioni.",
+            2,
+            3,
+            "Edifici adeguati",
+            "Studenti in edifici adeguati (n.)",
+            "pnrr",
+        ),
+    ],
+    "sviluppo-economico": [
+        (
+            "Co-progettazione con i comuni dei servizi di prossimità",
+            "Tavoli con i comuni interessati.",
+            1,
+            2,
+            "Schede dei servizi condivise",
+            "Comuni coinvolti (n.)",
+            "metro_city",
+        ),
+        (
+            "Avvio degli interventi di rigenerazione urbana",
+            "Affidamento dei lavori negli spazi scelti.",
+            3,
+            4,
+            "Spazi rigenerati",
+            "Superficie rigenerata (m²)",
+            "pnrr",
+        ),
+    ],
+}
+
+
+def seed_agenda() -> Agenda | None:
+    """The 2027 agenda: each office's actions (written by the demo office user when there is one, by the team
+    otherwise), then submitted to the council by the team. Nothing is done once a 2027 agenda exists."""
+    team = User.objects.filter(email="team@demo.psm.local").first()
+    if team is None or Agenda.objects.for_year(AGENDA_YEAR).exists():
+        return None
+    staff = {
+        user.office_id: user for user in User.objects.filter(email__endswith="@demo.psm.local", office__isnull=False)
+    }
+    agenda = new_agenda(team, AGENDA_YEAR)
+    for code, actions in AGENDA_ACTIONS.items():
+        office = Office.objects.filter(code=code).first()
+        projects = (
+            list(
+                Project.objects.published().filter(office=office, local_code__startswith="DEMO-").order_by("local_code")
+            )
+            if office
+            else []
+        )
+        if not projects:
+            continue
+        author = staff.get(office.pk, team)
+        for index, (title, description, start, due, output, indicator, source) in enumerate(actions):
+            chosen = projects[index :: len(actions)][:3] or projects[:1]
+            objective = next((o for p in chosen[:1] for o in p.objectives.all()), None)
+            save_action(
+                author,
+                agenda,
+                {
+                    "title": title,
+                    "description": description,
+                    "projects": chosen,
+                    "objective": objective,
+                    "responsible_office": office,
+                    "start_quarter": start,
+                    "due_quarter": due,
+                    "budget": (sum((p.total_cost or Decimal("0") for p in chosen), Decimal("0")) / 4).quantize(
+                        Decimal("0.01")
+                    ),
+                    "funding_source": source,
+                    "expected_output": output,
+                    "indicator": indicator,
+                },
+            )
+    if agenda.actions.exists():
+        submit_agenda(team, agenda)
+    return agenda
+
+
 def seed(stdout) -> None:
     created = seed_projects()
     linked = link_objectives()
@@ -149,3 +305,6 @@ def seed(stdout) -> None:
         f"Progetti dimostrativi: {Project.objects.count()} in tutto ({created} nuovi, "
         f"{linked} collegati agli obiettivi specifici)."
     )
+    agenda = seed_agenda()
+    if agenda is not None:
+        stdout.write(f"{agenda}: {agenda.actions.count()} azioni, sottoposta al Consiglio metropolitano.")

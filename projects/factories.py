@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import factory
 
-from projects.models import FundingLine, Project, Proposal, Publication, Status
+from projects.models import Agenda, AgendaAction, FundingLine, Project, Proposal, Publication, Status
 from psm_portal.accounts.factories import OfficeFactory
 
 
@@ -54,3 +54,29 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Proposta {n}")
     description = "Una pista ciclabile lungo la costa."
     proposer = None
+
+
+class AgendaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agenda
+
+    year = 2027
+
+
+class AgendaActionFactory(factory.django.DjangoModelFactory):
+    """An action of a draft agenda; ``projects=[...]`` links projects (written straight, as the benchmarks need)."""
+
+    class Meta:
+        model = AgendaAction
+        skip_postgeneration_save = True
+
+    agenda = factory.SubFactory(AgendaFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Azione di prova {n}")
+    responsible_office = factory.SubFactory(OfficeFactory)
+    budget = Decimal("25000.00")
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.set(extracted)

@@ -15,7 +15,7 @@ from municipalities.models import Municipality
 from phases.models import Objective
 from projects import rules
 from projects.importer import CellError, parse_amount
-from projects.models import FundingSource, Project, Proposal, Status
+from projects.models import QUARTERS, AgendaAction, FundingSource, Project, Proposal, Status, plan_years
 from projects.objectives import specific_objectives
 from psm_portal.accounts.models import Office
 from psm_portal.lib import zips
@@ -317,3 +317,134 @@ class ProjectFilterForm(forms.Form):
         if low is not None and high is not None and high < low:
             self.add_error("costo_max", _("Il costo massimo è minore del costo minimo."))
         return data
+
+
+# --- The annual agenda ------------------------------------------------------------------------------------------
+
+
+class ProjectChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.cup} — {obj.title}" if obj.cup else obj.title
+
+
+class SpecificObjectiveField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} — {obj.title}"
+
+
+class AgendaActionForm(forms.ModelForm):
+    """An action of a draft agenda. Office staff pick among their own office's published projects and act for
+    their office; the team picks any published project and the responsible office. The service checks again."""
+
+    projects = ProjectChoiceField(
+        label=_("Progetti"),
+        queryset=Project.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "I progetti pubblicati a cui l'azione dà attuazione. Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."
+        ),
+    )
+    objective = SpecificObjectiveField(
+        label=_("Obiettivo specifico"), queryset=Objective.objects.none(), required=False, empty_label=_("Nessuno")
+    )
+    contributing_offices = forms.ModelMultipleChoiceField(
+        label=_("Uffici che collaborano"),
+        queryset=Office.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    budget = EuroField(label=_("Budget (€)"), help_text=_("Per esempio 120.000,50."))
+
+    class Meta:
+        model = AgendaAction
+        fields = [
+            "title",
+            "description",
+            "projects",
+            "objective",
+            "responsible_office",
+            "contributing_offices",
+            "start_quarter",
+            "due_quarter",
+            "budget",
+            "funding_source",
+            "expected_output",
+            "indicator",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_output": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = Project.objects.published().only("pk", "title", "cup").order_by("title", "pk")
+        if not user.is_team:
+            projects = projects.filter(office_id=user.office_id)
+            del self.fields["responsible_office"]
+        else:
+            self.fields["responsible_office"].queryset = Office.objects.all()
+        self.fields["projects"].queryset = projects
+        self.fields["objective"].queryset = specific_objectives().only("pk", "code", "title", "sort_key")
+        self.fields["funding_source"].required = False
+
+    def _post_clean(self):
+        # Validation runs in the service (full_clean); here only the fields' own checks.
+        pass
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.fields}
+        data["budget"] = data.get("budget") or Decimal("0")
+        data["projects"] = list(data.get("projects") or [])
+        data["contributing_offices"] = list(data.get("contributing_offices") or [])
+        return data
+
+
+class NewAgendaForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Anno"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in plan_years()]
+
+
+class AgendaFilterForm(forms.Form):
+    """The public agenda's filters; a value that names nothing is simply not applied."""
+
+    ufficio = forms.ModelChoiceField(
+        label=_("Ufficio responsabile"),
+        queryset=Office.objects.none(),
+        required=False,
+        empty_label=_("Tutti gli uffici"),
+    )
+    obiettivo = forms.ModelChoiceField(
+        label=_("Obiettivo"), queryset=Objective.objects.none(), required=False, empty_label=_("Tutti gli obiettivi")
+    )
+    comune = forms.ModelChoiceField(
+        label=_("Comune"), queryset=Municipality.objects.none(), required=False, empty_label=_("Tutti i comuni")
+    )
+    trimestre = forms.TypedChoiceField(
+        label=_("Trimestre"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("Tutto l'anno")), *QUARTERS],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ufficio"].queryset = Office.objects.order_by("name")
+        self.fields["ufficio"].to_field_name = "code"
+        self.fields["obiettivo"].queryset = Objective.objects.in_tree_order().only("pk", "code", "title", "sort_key")
+        self.fields["obiettivo"].to_field_name = "code"
+        self.fields["obiettivo"].label_from_instance = lambda obj: f"{obj.code} — {obj.title}"
+        self.fields["comune"].queryset = Municipality.objects.only("istat_code", "name").order_by("name")
+        self.fields["comune"].to_field_name = "istat_code"
+
+    def filters(self) -> dict:
+        """The valid filters only: a bad one is dropped, the others still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -16,6 +16,14 @@ from psm_portal.lib.opendata import Dataset
 DATASETS = [
     Dataset(_("Progetti"), _("I progetti pubblicati del parco progettuale."), "projects:opendata_csv", "CSV"),
     Dataset(_("Progetti (JSON)"), _("I progetti pubblicati, in JSON."), "projects:opendata_json", "JSON"),
+    Dataset(
+        _("Agenda annuale delle azioni"),
+        _(
+            "Le azioni delle agende annuali: per ogni anno la versione approvata dal Consiglio o, prima, quella sottoposta."
+        ),
+        "projects:agenda_csv",
+        "CSV",
+    ),
 ]
 
 FUNDING_COLUMNS = [f"funding_{source}" for source, _label in FundingSource.choices]

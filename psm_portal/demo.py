@@ -36,6 +36,7 @@ DEMO_USERS = [
     DemoUser("sindaco.a@demo.psm.local", "Sindaco di Messina (demo)", Role.MAYOR, istat_code="083048"),
     DemoUser("sindaco.b@demo.psm.local", "Sindaco di Lipari (demo)", Role.MAYOR, istat_code="083041"),
     DemoUser("consiglio@demo.psm.local", "Consigliere metropolitano (demo)", Role.COUNCIL),
+    DemoUser("segreteria@demo.psm.local", "Segreteria del Consiglio (demo)", Role.SECRETARY),
     DemoUser(
         "stakeholder@demo.psm.local",
         "Stakeholder (demo)",

@@ -193,6 +193,11 @@ def stakeholder_user(db):
     )
 
 
+@pytest.fixture
+def secretary_user(db):
+    return UserFactory(email="secretary@test.local", full_name="Sergio Segreteria", role=Role.SECRETARY)
+
+
 CAST = [
     "anonymous",
     "team_user",
@@ -202,6 +207,7 @@ CAST = [
     "mayor_b",
     "council_user",
     "stakeholder_user",
+    "secretary_user",
 ]
 
 

@@ -18,9 +18,8 @@ from phases.phases import Feature
 from phases.predicates import gate
 from plan.forms import PlanCommentForm, PlanReplyForm
 from plan.models import DraftSection, PlanComment, PlanDocument
-from plan.readers import READERS
+from plan.readers import COUNCIL_READERS, READERS
 from plan.services import plan_comment_add, plan_comment_reply
-from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required, team_required
 from psm_portal.lib.forms import errors_text
 
@@ -118,7 +117,7 @@ def plan_discussion_reply(request, section: str):
     return redirect(back)
 
 
-@role_required(Role.TEAM, Role.COUNCIL)
+@role_required(*COUNCIL_READERS)
 @require_GET
 def plan_discussion_section(request, section: str):
     if section not in DraftSection.values:
@@ -147,7 +146,7 @@ def plan_discussion_section(request, section: str):
     )
 
 
-@role_required(Role.TEAM, Role.COUNCIL)
+@role_required(*COUNCIL_READERS)
 @require_GET
 def plan_discussion_coverage(request):
     document = PlanDocument.objects.discussed_draft()

@@ -3,7 +3,7 @@ the office a staff member acts for, and pagination."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -39,3 +39,12 @@ def get_project_for_user(request, pk: int, *, edit: bool = False) -> Project:
 def default_office(user):
     """The office a staff member works for (the team chooses one instead)."""
     return user.office if user.is_office_staff else None
+
+
+def attach_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has it, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

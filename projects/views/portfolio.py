@@ -14,7 +14,7 @@ from phases.predicates import gate, phase_required
 from projects.forms import ProjectForm
 from projects.models import Project, ProjectImport, Publication
 from projects.services.projects import project_create, project_set_publication, project_update
-from projects.views.common import default_office, get_project_for_user, paginate
+from projects.views.common import attach_errors, default_office, get_project_for_user, paginate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import role_required
 
@@ -65,19 +65,11 @@ def project_new(request):
                     objectives=form.service_objectives(),
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Progetto salvato come bozza. Pubblicalo quando è pronto."))
                 return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "project": None})
-
-
-def _attach(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @role_required(Role.OFFICE, Role.TEAM)
@@ -97,7 +89,7 @@ def project_edit(request, pk: int):
                 objectives=form.service_objectives(),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Modifiche salvate.") if change else _("Nessuna modifica da salvare."))
             return redirect(project)

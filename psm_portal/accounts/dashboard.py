@@ -67,6 +67,12 @@ SECTIONS = [
         ((_("Progetti dell'ufficio"), "projects:office_projects"), (_("Importa da file"), "projects:import")),
     ),
     Section(
+        _("Agenda annuale delle azioni"),
+        _("Prepara le azioni che danno attuazione ai progetti; il team compone l'agenda e la sottopone al Consiglio."),
+        (Role.OFFICE, Role.TEAM),
+        ((_("Agenda annuale"), "projects:agenda_list"),),
+    ),
+    Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),
@@ -81,15 +87,20 @@ SECTIONS = [
     Section(
         _("Documenti del piano"),
         _("Proposta preliminare e piano finale in PDF."),
-        (Role.TEAM, Role.COUNCIL, Role.MAYOR, Role.OFFICE),
+        (Role.TEAM, Role.COUNCIL, Role.SECRETARY, Role.MAYOR, Role.OFFICE),
         ((_("Documenti del piano"), "plan:manage"),),
     ),
     Section(
         _("Approvazione del piano"),
         _("Esamina e approva il piano finale e l'agenda annuale delle azioni."),
         (Role.COUNCIL,),
-        ((_("Piano da approvare"), "plan:council"),),
-        _("Sarà disponibile nella fase Piano finale."),
+        ((_("Piano da approvare"), "plan:council"), (_("Emendamenti"), "plan:amendments")),
+    ),
+    Section(
+        _("Atti del Consiglio metropolitano"),
+        _("Registra l'ammissibilità e il voto degli emendamenti e la delibera che approva il piano."),
+        (Role.SECRETARY, Role.TEAM),
+        ((_("Piano all'esame del Consiglio"), "plan:council"), (_("Emendamenti"), "plan:amendments")),
     ),
     Section(
         _("Tavoli di lavoro"),

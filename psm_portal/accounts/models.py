@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     MAYOR = "mayor", _("Sindaco o delegato comunale")
     COUNCIL = "council", _("Consigliere metropolitano")
     STAKEHOLDER = "stakeholder", _("Stakeholder")
+    SECRETARY = "secretary", _("Segreteria del Consiglio metropolitano")
 
 
 class Office(models.Model):
@@ -172,6 +173,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_council(self) -> bool:
         return self.role == Role.COUNCIL
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role == Role.SECRETARY
 
     @property
     def is_stakeholder(self) -> bool:

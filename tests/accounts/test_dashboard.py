@@ -22,6 +22,7 @@ EXPECTED = {
     "mayor_b": {"Istanze del comune", "Proposte di progetto", "La tua posizione sulla Visione", "Tavoli di lavoro"},
     "council_user": {"Approvazione del piano", "Documenti del piano"},
     "stakeholder_user": {"Proposte di progetto", "Tavoli di lavoro"},
+    "secretary_user": {"Atti del Consiglio metropolitano", "Documenti del piano"},
 }
 TEAM_ONLY = {"Utenti e inviti", "Pagine informative", "Amministrazione", "Istanze dei comuni", "Fasi del processo"}
 

@@ -15,7 +15,7 @@ from tests.plan.conftest import make_document
 
 pytestmark = pytest.mark.django_db
 
-READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user"}
+READERS = {"team_user", "office_a_user", "office_b_user", "mayor_a", "mayor_b", "council_user", "secretary_user"}
 
 
 def in_phase(key: str):
@@ -102,7 +102,7 @@ def test_the_coverage_shows_which_municipalities_commented(name, cast, login, ma
     with in_phase("agenda"):
         login(mayor_a).post(reverse("plan:discussion"), {"section": "annex", "body": "Dati aggiornati"})
     response = login(cast(name)).get(reverse("plan:discussion_coverage"))
-    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user"} else 403)
+    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user", "secretary_user"} else 403)
     assert response.status_code == expected
     if expected == 200:
         html = response.content.decode()
@@ -117,7 +117,7 @@ def test_the_team_reads_every_thread_of_a_section(name, cast, login, mayor_a, of
         login(mayor_a).post(reverse("plan:discussion"), {"section": "maps", "body": "Mappa di Messina"})
         login(office_b_user).post(reverse("plan:discussion"), {"section": "maps", "body": "Mappa ambiente"})
     response = login(cast(name)).get(reverse("plan:discussion_section", args=["maps"]))
-    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user"} else 403)
+    expected = 302 if name == "anonymous" else (200 if name in {"team_user", "council_user", "secretary_user"} else 403)
     assert response.status_code == expected
     if expected == 200:
         html = response.content.decode()
@@ -407,7 +407,7 @@ COMMENTERS = {"mayor_a", "mayor_b", "office_a_user", "office_b_user"}
 @pytest.mark.parametrize("name", CAST)
 def test_only_mayors_and_office_staff_post_on_the_published_draft(name, cast, login, draft):
     """The page refuses the others with the right status (anonymous to the login page, the stakeholder because the
-    discussion is not for their role, team and council because they only read and reply); the service, reached
+    discussion is not for their role, team, council and its secretary because they only read and reply); the service, reached
     without the page, takes the same people and no one else."""
     from plan.services import plan_comment_add
 

@@ -124,3 +124,58 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def tree(db):
+    """Axis A, general A1, specifics A1.1 and A1.2; axis B with B1 and B1.1."""
+    from phases.factories import ObjectiveFactory
+
+    axis_a = ObjectiveFactory(code="A", order=1, title="Connessioni")
+    a1 = ObjectiveFactory(code="A1", parent=axis_a, order=1, title="Strade sicure")
+    axis_b = ObjectiveFactory(code="B", order=2, title="Territorio")
+    b1 = ObjectiveFactory(code="B1", parent=axis_b, order=1, title="Rischio idrogeologico")
+    return {
+        "A": axis_a,
+        "A1": a1,
+        "A1.1": ObjectiveFactory(code="A1.1", parent=a1, order=1, title="Viabilità provinciale"),
+        "A1.2": ObjectiveFactory(code="A1.2", parent=a1, order=2, title="Trasporto intercomunale"),
+        "B": axis_b,
+        "B1": b1,
+        "B1.1": ObjectiveFactory(code="B1.1", parent=b1, order=1, title="Torrenti"),
+    }
+
+
+@pytest.fixture
+def published_b(office_b, lipari):
+    return ProjectFactory(
+        office=office_b,
+        title="Argini del torrente Santa Margherita",
+        municipalities=[lipari],
+        published_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def agenda_draft(db):
+    """The 2027 agenda's first version, a draft with no actions."""
+    from projects.models import Agenda
+
+    return Agenda.objects.create(year=2027)
+
+
+def action_data(**changes) -> dict:
+    """What the services take for an action (office and projects to be given)."""
+    data = {
+        "title": "Progettazione esecutiva del ponte",
+        "description": "Affidamento e consegna della progettazione esecutiva.",
+        "start_quarter": 1,
+        "due_quarter": 3,
+        "budget": Decimal("120000.50"),
+        "funding_source": "pnrr",
+        "expected_output": "Progetto esecutivo approvato",
+        "indicator": "Progetto esecutivo consegnato (sì/no)",
+        "status": "planned",
+    }
+    data.update(changes)
+    return data

@@ -32,3 +32,25 @@ def test_demo_objective_pages_list_the_demo_projects(client):
     response = client.get(reverse("phases:objective", args=["A1.1"]))
     published = Project.objects.published().filter(objectives__code="A1.1").count()
     assert published and objective_projects(response).paginator.count == published
+
+
+def test_the_demo_has_the_2027_agenda_submitted_to_the_council(client):
+    from projects.models import Agenda, AgendaStatus
+    from psm_portal.audit.models import AuditEvent
+
+    call_command("seed_demo", stdout=io.StringIO())
+    agenda = Agenda.objects.get(year=2027)
+    # Submitted here; the council's demo (plan.demo) approves it once the final plan's PDF is ready.
+    assert agenda.status in (AgendaStatus.SUBMITTED, AgendaStatus.APPROVED) and agenda.submitted_at
+    assert agenda.actions.count() == 10
+    # Every action serves published projects of its own office and a specific objective.
+    for action in agenda.actions.prefetch_related("projects"):
+        assert action.objective is not None and action.objective.level == 3
+        assert {p.office_id for p in action.projects.all()} == {action.responsible_office_id}
+    # The demo offices wrote their own actions through the services.
+    authors = set(AuditEvent.objects.filter(action="agenda.action_create").values_list("actor__email", flat=True))
+    assert {"ufficio.a@demo.psm.local", "ufficio.b@demo.psm.local", "team@demo.psm.local"} <= authors
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Agenda.objects.count() == 1
+    response = client.get(reverse("projects:agenda_year", args=[2027]))
+    assert response.status_code == 200 and response.context["summary"]["n"] == 10

@@ -155,6 +155,11 @@ class PlanDocument(models.Model):
         return self.published_at is not None
 
     @property
+    def approval(self):
+        """The council's deliberation that approved this version (the latest act, not corrected), or None."""
+        return self.deliberations.approving().first()
+
+    @property
     def filename(self) -> str:
         stem = "proposta-preliminare" if self.kind == PlanKind.DRAFT else "piano-finale"
         return f"psm-messina-{stem}-v{self.version}.pdf"

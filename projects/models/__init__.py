@@ -1,0 +1,62 @@
+"""The models of projects, imported from here: ``portfolio`` (projects with their funding, history and
+imports, and proposals) and ``agenda`` (the annual agenda of actions, in versions)."""
+
+from projects.choices import FundingSource, Origin, Priority, Publication, Status
+from projects.models.agenda import (
+    QUARTERS,
+    ActionStatus,
+    Agenda,
+    AgendaAction,
+    AgendaActionQuerySet,
+    AgendaQuerySet,
+    AgendaStatus,
+    plan_years,
+)
+from projects.models.portfolio import (
+    IMPORT_SUFFIXES,
+    MONEY,
+    ChangeKind,
+    FundingLine,
+    ImportState,
+    Project,
+    ProjectChange,
+    ProjectImport,
+    ProjectImportQuerySet,
+    ProjectQuerySet,
+    Proposal,
+    ProposalQuerySet,
+    ProposalState,
+    import_upload_path,
+    office_scoped,
+)
+
+__all__ = [
+    "IMPORT_SUFFIXES",
+    "MONEY",
+    "QUARTERS",
+    "ActionStatus",
+    "Agenda",
+    "AgendaAction",
+    "AgendaActionQuerySet",
+    "AgendaQuerySet",
+    "AgendaStatus",
+    "ChangeKind",
+    "FundingLine",
+    "FundingSource",
+    "ImportState",
+    "Origin",
+    "Priority",
+    "Project",
+    "ProjectChange",
+    "ProjectImport",
+    "ProjectImportQuerySet",
+    "ProjectQuerySet",
+    "Proposal",
+    "ProposalQuerySet",
+    "ProposalState",
+    "Publication",
+    "Status",
+    "import_upload_path",
+    "office_scoped",
+    "plan_years",
+]
