@@ -69,6 +69,19 @@ NOT_LINKED = {
     "plan:discussion_reply": "a reply is posted under a comment of the draft's discussion, which opens later",
     "surveys:section": "reached by answering; the team's preview shows the same questions",
     "surveys:thanks": "reached by answering",
+    # The council's examination of the final plan (phase 3) and the offices' annual agenda open in later phases
+    # than the demo's; their pages are checked by their own browser journeys.
+    "plan:examination_open": "phase 3",
+    "plan:deliberation": "phase 3",
+    "plan:amendment_file": "phase 3",
+    "plan:amendment_admissibility": "phase 3",
+    "plan:amendment_vote": "phase 3",
+    "plan:amendment_withdraw": "phase 3",
+    "projects:agenda_create": "the annual agenda",
+    "projects:agenda_submit": "the annual agenda",
+    "projects:action_create": "the annual agenda",
+    "projects:action_edit": "the annual agenda",
+    "projects:action_delete": "the annual agenda",
 }
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
 

@@ -10,3 +10,14 @@ if (window.matchMedia('(min-width: 992px)').matches) {
 }
 
 autocomplete();
+
+// A table wider than the screen scrolls inside its region: one without links or buttons must take the keyboard
+// focus to be scrolled (named by the table's caption).
+for (const region of document.querySelectorAll('.table-responsive:not([tabindex])')) {
+  if (region.scrollWidth > region.clientWidth) {
+    const caption = region.querySelector('caption');
+    region.tabIndex = 0;
+    region.setAttribute('role', 'region');
+    if (caption) region.setAttribute('aria-label', caption.textContent.trim());
+  }
+}
