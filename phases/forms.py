@@ -21,7 +21,7 @@ from phases.models import (
     VisionVersion,
     position_comment_error,
 )
-from psm_portal.lib.forms import DateTimeLocalInput
+from psm_portal.lib.forms import AutocompleteSelectMultiple, DateTimeLocalInput
 from psm_portal.lib.uploads import DocumentField
 
 
@@ -150,7 +150,7 @@ class NeedForm(forms.ModelForm):
         label=_("Obiettivi generali collegati"),
         queryset=Objective.objects.general().in_tree_order(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AutocompleteSelectMultiple,
     )
     attachment_1 = DocumentField(label=_("Allegato 1"))
     attachment_2 = DocumentField(label=_("Allegato 2"))

@@ -19,6 +19,7 @@ from projects.models import QUARTERS, AgendaAction, FundingSource, Project, Prop
 from projects.objectives import specific_objectives
 from psm_portal.accounts.models import Office
 from psm_portal.lib import zips
+from psm_portal.lib.forms import AutocompleteSelect, AutocompleteSelectMultiple
 from psm_portal.lib.money import format_number
 from psm_portal.lib.params import as_int
 
@@ -71,8 +72,8 @@ class ProjectForm(forms.ModelForm):
         label=_("Comuni interessati"),
         queryset=Municipality.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."),
+        widget=AutocompleteSelectMultiple(attrs={"size": 8}),
+        help_text=_("Puoi sceglierne più di uno."),
     )
     cup = forms.CharField(
         label=_("CUP"),
@@ -84,10 +85,8 @@ class ProjectForm(forms.ModelForm):
         label=_("Obiettivi specifici del piano"),
         queryset=Objective.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Gli obiettivi specifici a cui il progetto contribuisce. Tieni premuto Ctrl (o Cmd) per sceglierne più di uno."
-        ),
+        widget=AutocompleteSelectMultiple(attrs={"size": 8}),
+        help_text=_("Gli obiettivi specifici a cui il progetto contribuisce: puoi sceglierne più di uno."),
     )
     total_cost = EuroField(label=_("Costo totale (€)"))
     planned_start = ItalianDateField(label=_("Inizio previsto"))
@@ -187,7 +186,9 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if user.is_team:
-            self.fields["office"] = forms.ModelChoiceField(label=_("Ufficio"), queryset=Office.objects.all())
+            self.fields["office"] = forms.ModelChoiceField(
+                label=_("Ufficio"), queryset=Office.objects.all(), widget=AutocompleteSelect
+            )
             self.order_fields(["office", "file"])
 
     def clean_file(self):
@@ -218,7 +219,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "description", "municipality", "estimated_cost"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 6}), "municipality": AutocompleteSelect}
         help_texts = {"description": _("Che cosa proponi, perché serve, chi ne beneficia.")}
 
     def __init__(self, *args, user, **kwargs):
@@ -245,7 +246,10 @@ class DecisionForm(forms.Form):
         ],
     )
     office = forms.ModelChoiceField(
-        label=_("Ufficio a cui affidare il progetto"), queryset=Office.objects.all(), required=False
+        label=_("Ufficio a cui affidare il progetto"),
+        queryset=Office.objects.all(),
+        required=False,
+        widget=AutocompleteSelect,
     )
     project = forms.CharField(
         label=_("Progetto esistente (CUP o numero)"),

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "psm_portal.lib.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles
     "bootstrap_italia_template",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files come compressed from WhiteNoise, which answers before this). Django's
+    # GZipMiddleware pads each response with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,7 +213,7 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "psm_portal.lib.staticfiles.ManifestStaticFilesStorage"
             if envbool("STATIC_MANIFEST", not DEBUG)
             else "whitenoise.storage.CompressedStaticFilesStorage"
         )

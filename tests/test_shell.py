@@ -197,8 +197,15 @@ def test_home_explains_the_three_phases(client):
 def test_theme_assets_are_local(client):
     html = html_of(client.get("/"))
     assert "/static/css/bootstrap-italia.min.css" in html
-    assert "/static/js/bootstrap-italia.bundle.min.js" in html
+    assert '<script type="module" src="/static/psm/js/portal.js"></script>' in html
     assert "cdn" not in html.lower()
+
+
+def test_pages_load_only_the_components_they_use(client):
+    """Not Bootstrap Italia's 1 MB bundle, nor its non-bundled build with every component: the shell's menu only."""
+    html = html_of(client.get("/"))
+    assert "bootstrap-italia.bundle" not in html and "bootstrap-italia.min.js" not in html
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="module" src="/static/psm/js/portal.js">']
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from psm_portal.accounts.models import Office, Role, User
+from psm_portal.lib.forms import AutocompleteSelect
 
 
 class LoginForm(AuthenticationForm):
@@ -34,12 +35,14 @@ class InviteForm(forms.Form):
         label=_("Ufficio"),
         queryset=Office.objects.all(),
         required=False,
+        widget=AutocompleteSelect,
         help_text=_("Obbligatorio per il personale degli uffici."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Comune"),
         queryset=Municipality.objects.defer("boundary", "svg_path"),
         required=False,
+        widget=AutocompleteSelect,
         help_text=_("Obbligatorio per sindaci e delegati."),
     )
     organisation = forms.CharField(

@@ -1,0 +1,282 @@
+"""Every page of the portal, as each role sees it, at 375 and 1280 px: no label sits on another field, option or
+text, nothing scrolls sideways, axe-core finds no WCAG 2.1 A/AA violation.
+
+The pages are found, not listed. With the demo data (``seed_demo``, plus a plan document and a projects' import),
+each role's pages are crawled with Django's test client from the home page and the dashboard, following links and
+forms' addresses and keeping the first address of each URL name. Every URL name of the resolver must then have been
+reached by some role: a new page is checked as soon as a link leads to it, and a page no link reaches fails
+``test_every_url_is_reached``. Downloads are never fetched (``DOWNLOADS``).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from io import StringIO
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.browser import CHROMIUM_ARGS, WCAG_TAGS, session_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {375: {"width": 375, "height": 812}, 1280: {"width": 1280, "height": 900}}
+# Anonymous first: a public page is checked as the public sees it.
+ROLES = {
+    "anonymous": None,
+    "team": "team@demo.psm.local",
+    "office": "ufficio.a@demo.psm.local",
+    "mayor": "sindaco.a@demo.psm.local",
+    "council": "consiglio@demo.psm.local",
+    "stakeholder": "stakeholder@demo.psm.local",
+}
+# Pages whose content depends on who looks: every role that reaches them sees them in the browser.
+PER_ROLE = {"home", "accounts:dashboard"}
+# Files, not pages: they count as reached when linked, and are never fetched.
+DOWNLOADS = {
+    "healthz",
+    "surveys:opendata_csv",
+    "surveys:opendata_json",
+    "surveys:export_xlsx",
+    "surveys:qr",
+    "surveys:poster",
+    "municipalities:opendata_csv",
+    "phases:opendata_objectives",
+    "phases:opendata_positions",
+    "phases:position_attachment",
+    "phases:need_attachment",
+    "projects:import_template",
+    "projects:import_status",
+    "projects:opendata_csv",
+    "projects:opendata_json",
+    "plan:download",
+    "plan:status",
+}
+# Reached otherwise than by a link from the demo's pages, each for its reason.
+NOT_LINKED = {
+    "projects:proposal_create": "proposals open in the second phase; the demo runs the first",
+    "plan:discussion_reply": "a reply is posted under a comment of the draft's discussion, which opens later",
+    "surveys:section": "reached by answering; the team's preview shows the same questions",
+    "surveys:thanks": "reached by answering",
+    # The council's examination of the final plan (phase 3) and the offices' annual agenda open in later phases
+    # than the demo's; their pages are checked by their own browser journeys.
+    "plan:examination_open": "phase 3",
+    "plan:deliberation": "phase 3",
+    "plan:amendment_file": "phase 3",
+    "plan:amendment_admissibility": "phase 3",
+    "plan:amendment_vote": "phase 3",
+    "plan:amendment_withdraw": "phase 3",
+    "projects:agenda_create": "the annual agenda",
+    "projects:agenda_submit": "the annual agenda",
+    "projects:action_create": "the annual agenda",
+    "projects:action_edit": "the annual agenda",
+    "projects:action_delete": "the annual agenda",
+}
+LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
+
+# What the browser reports about the page as it is now: labels lying on another field, option or text, and the
+# document's width against the viewport's. Elements of 1 px or less are visually hidden ones.
+PAGE_CHECKS = """() => {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 1 && r.height > 1 && s.visibility !== "hidden" && s.display !== "none" && s.opacity !== "0";
+  };
+  const text = (el) => (el.innerText || el.value || el.name || el.tagName).trim().slice(0, 50);
+  const others = [...document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button, label, legend, h1, h2, h3, h4, h5, h6, p, .form-text"
+  )].filter(shown);
+  const overlaps = [];
+  for (const label of [...document.querySelectorAll("label")].filter(shown)) {
+    const a = label.getBoundingClientRect();
+    for (const other of others) {
+      if (other === label || other === label.control || label.contains(other) || other.contains(label)) continue;
+      const b = other.getBoundingClientRect();
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) overlaps.push(`label «${text(label)}» on <${other.tagName.toLowerCase()}> «${text(other)}»`);
+    }
+  }
+  const root = document.documentElement;
+  return {overlaps, scrollWidth: root.scrollWidth, width: root.clientWidth};
+}"""
+
+
+def _url_names(resolver=None, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":  # Django's own admin is not the portal's page
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def _seed() -> dict[str, object]:
+    """The demo data, and what it lacks for some pages: plan documents, a checked import, drafts of the team."""
+    from phases.factories import VisionVersionFactory
+    from phases.models import VisionStatus
+    from plan.models import PlanDocument, PlanKind, PlanStatus
+    from projects.models import ImportState, ProjectImport
+    from psm_portal.accounts.models import Role, User
+    from surveys.factories import every_kind_questionnaire
+    from surveys.models import Questionnaire
+
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    for version, published in ((1, True), (2, False)):
+        PlanDocument.objects.create(
+            kind=PlanKind.DRAFT,
+            version=version,
+            status=PlanStatus.READY,
+            progress=100,
+            snapshot={"kind": PlanKind.DRAFT, "sections": {}},
+            content_hash=str(version).ljust(64, "0"),
+            requested_at=timezone.now(),
+            file=default_storage.save(f"piano/bozza-{version}.pdf", ContentFile(b"%PDF-1.7\n% a plan\n")),
+            sha256="ab" * 32,
+            size=18,
+            pages=42,
+            published_at=timezone.now() if published else None,
+        )
+    # What the team is still preparing: a Vision version, a closed review to adopt, a questionnaire.
+    VisionVersionFactory(number=98, status=VisionStatus.CLOSED)
+    VisionVersionFactory(number=99, status=VisionStatus.DRAFT)
+    every_kind_questionnaire(slug="in-preparazione", status=Questionnaire.Status.DRAFT)
+    office_user = User.objects.get(email=ROLES["office"])
+    ProjectImport.objects.create(
+        office=office_user.office,
+        uploaded_by=office_user,
+        original_name="progetti.xlsx",
+        file="imports/progetti.xlsx",
+        state=ImportState.PREVIEW,
+        preview=[{"row": 2, "action": "create", "title": "Strada provinciale 1"}],
+        total_rows=2,
+        processed_rows=2,
+        to_create=2,
+    )
+    invited = User.objects.create_user("invitata@demo.psm.local", None, full_name="Invitata", role=Role.COUNCIL)
+    uid = urlsafe_base64_encode(force_bytes(invited.pk))
+    reset_for = User.objects.get(email=ROLES["council"])
+    return {
+        "users": {role: User.objects.get(email=email) if email else None for role, email in ROLES.items()},
+        # Links that arrive by e-mail: no page leads to them.
+        "starts": [
+            reverse("accounts:password_reset_done"),
+            reverse("accounts:password_reset_complete"),
+            reverse("accounts:invitation", args=[uid, default_token_generator.make_token(invited)]),
+            reverse(
+                "accounts:password_reset_confirm",
+                args=[urlsafe_base64_encode(force_bytes(reset_for.pk)), default_token_generator.make_token(reset_for)],
+            ),
+        ],
+    }
+
+
+def _crawl(user, starts: list[str]) -> tuple[dict[str, str], set[str]]:
+    """The pages ``user`` reaches ({URL name: first address that is an HTML page}) and every URL name reached."""
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="psm_portal.accounts.backends.RoleBackend")
+    todo = ["/", *starts] + ([reverse("accounts:dashboard")] if user is not None else [])
+    reached: set[str] = set()
+    pages: dict[str, str] = {}
+    while todo:
+        url = todo.pop(0)
+        path = urlsplit(url).path
+        if path.startswith(("/static/", "/media/", "/en/", "/admin/")):
+            continue
+        try:
+            name = resolve(path).view_name
+        except Resolver404:
+            continue
+        if name in reached:
+            continue
+        reached.add(name)
+        if name in DOWNLOADS:
+            continue
+        response = client.get(url, follow=True)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue  # a POST-only act (405), a page this role may not see (403), …
+        pages.setdefault(name, response.redirect_chain[-1][0] if response.redirect_chain else url)
+        for href in LINK.findall(response.content.decode()):
+            target = urljoin(url, unescape(href)) if href else url
+            if urlsplit(target).netloc in ("", "testserver"):
+                todo.append(urlsplit(target)._replace(scheme="", netloc="").geturl())
+    return pages, reached
+
+
+@pytest.fixture
+def site():
+    """The demo data and, for each role, the pages it is shown in the browser (each page once, by the first role
+    that reaches it, except the PER_ROLE ones)."""
+    data = _seed()
+    shown: set[str] = set()
+    plan: dict[str, list[str]] = {}
+    reached: set[str] = set()
+    for role, user in data["users"].items():
+        pages, names = _crawl(user, data["starts"])
+        reached |= names
+        plan[role] = [url for name, url in sorted(pages.items()) if name in PER_ROLE or name not in shown]
+        shown |= set(pages)
+    return {"users": data["users"], "plan": plan, "reached": reached}
+
+
+def test_every_url_is_reached(site):
+    missing = _url_names() - site["reached"] - DOWNLOADS - set(NOT_LINKED)
+    assert not missing, f"URL names no role reached by a link (seed data or a link is missing): {sorted(missing)}"
+
+
+@pytest.mark.parametrize("width", VIEWPORTS)
+def test_every_page_at_this_width_has_no_overlap_no_sideways_scroll_and_passes_axe(site, live_server, width):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    axe = Axe()
+    problems: list[str] = []
+    visited = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for role, urls in site["plan"].items():
+                context = browser.new_context(viewport=VIEWPORTS[width], locale="it-IT")
+                user = site["users"][role]
+                if user is not None:
+                    context.add_cookies([session_cookie(user, live_server)])
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                for url in urls:
+                    where = f"{role} {url} @{width}px"
+                    response = page.goto(live_server.url + url, wait_until="load")
+                    if response is None or response.status != 200:
+                        problems.append(f"{where}: HTTP {response and response.status}")
+                        continue
+                    visited += 1
+                    checks = page.evaluate(PAGE_CHECKS)
+                    problems += [f"{where}: {overlap}" for overlap in checks["overlaps"]]
+                    if checks["scrollWidth"] > checks["width"]:
+                        problems.append(f"{where}: {checks['scrollWidth']} px wide in a {checks['width']} px window")
+                    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+                    if results.violations_count:
+                        rules = sorted({v["id"] for v in results.response["violations"]})
+                        problems.append(f"{where}: axe {rules}")
+                    problems += [f"{where}: JavaScript error {error}" for error in errors]
+                    errors.clear()
+                context.close()
+        finally:
+            browser.close()
+    assert visited > 40, visited
+    assert not problems, "\n".join(problems)
