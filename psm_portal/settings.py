@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "projects",
     "phases",
     "surveys",
+    "implementation",
     "plan",
     # After psm_portal, whose mediabackup command replaces dbbackup's.
     "dbbackup",
@@ -308,6 +309,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "psm_portal.tasks.sweep_stale_jobs",
         "schedule": PSM_SWEEP_SECONDS,
         "options": {"expires": PSM_SWEEP_SECONDS},
+    },
+    # Announces the reporting cycles that open today and reminds offices of overdue progress reports (each
+    # person at most once a day, claimed in the database).
+    "implementation-reminders": {
+        "task": "implementation.tasks.send_report_reminders",
+        "schedule": 24 * 3600,
+        "options": {"expires": 3600},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
