@@ -1,12 +1,17 @@
-"""The forms of the plan documents: which document to prepare, a comment on the draft, the team's reply."""
+"""The forms of the plan documents: which document to prepare, a comment on the draft, the team's reply; the
+council's examination, amendments, votes and deliberation."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from plan.models import DraftSection, PlanKind
+from plan.models import AmendmentTarget, DraftSection, PlanDocument, PlanKind, PlanStatus
+from projects.forms import EuroField, ItalianDateField
+from projects.models import Agenda, AgendaAction, AgendaStatus, Project
+from psm_portal.lib.forms import DateTimeLocalInput
 from psm_portal.lib.params import as_int
+from psm_portal.lib.uploads import DocumentField
 
 
 class PlanRenderForm(forms.Form):
@@ -51,3 +56,112 @@ class PlanReplyForm(forms.Form):
     def clean_pagina(self) -> int:
         page = as_int(self.cleaned_data.get("pagina"))
         return page if page and page > 0 else 1
+
+
+# --- The council's act ----------------------------------------------------------------------------------------
+
+
+class ExaminationForm(forms.Form):
+    """The team sends a final version (and the year's agenda) to the council, with the amendments' window."""
+
+    document = forms.ModelChoiceField(
+        label=gettext_lazy("Versione del piano finale"), queryset=PlanDocument.objects.none()
+    )
+    agenda = forms.ModelChoiceField(
+        label=gettext_lazy("Agenda annuale da esaminare con il piano"), queryset=Agenda.objects.none(), required=False
+    )
+    opens = forms.DateTimeField(label=gettext_lazy("Emendamenti dal"), widget=DateTimeLocalInput())
+    closes = forms.DateTimeField(label=gettext_lazy("Emendamenti fino al"), widget=DateTimeLocalInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = (
+            PlanDocument.objects.of_kind(PlanKind.FINAL).filter(status=PlanStatus.READY).defer("snapshot")
+        )
+        self.fields["agenda"].queryset = Agenda.objects.filter(
+            status__in=[AgendaStatus.DRAFT, AgendaStatus.SUBMITTED]
+        ).order_by("year", "version")
+
+
+class AmendmentForm(forms.Form):
+    """A councillor's amendment: what it changes, the proposal and the motivation."""
+
+    target = forms.ChoiceField(label=gettext_lazy("Che cosa emenda"), choices=AmendmentTarget.choices)
+    section = forms.ChoiceField(
+        label=gettext_lazy("Sezione del piano"), choices=[("", "—"), *DraftSection.choices], required=False
+    )
+    project = forms.ModelChoiceField(label=gettext_lazy("Progetto"), queryset=Project.objects.none(), required=False)
+    action = forms.ModelChoiceField(
+        label=gettext_lazy("Azione dell'agenda"), queryset=AgendaAction.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Testo proposto"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        required=False,
+        help_text=gettext_lazy("Per una sezione: il testo da aggiungere. Per un'azione: la nuova descrizione."),
+    )
+    amount = EuroField(
+        label=gettext_lazy("Importo proposto (€)"),
+        required=False,
+        help_text=gettext_lazy("Per l'importo di un progetto o il budget di un'azione."),
+    )
+    year = forms.IntegerField(label=gettext_lazy("Anno proposto"), min_value=2000, max_value=2100, required=False)
+    motivation = forms.CharField(
+        label=gettext_lazy("Motivazione"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args, examination=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.only("pk", "title", "cup").order_by("title", "pk")
+        if examination is not None and examination.agenda_id:
+            self.fields["action"].queryset = (
+                AgendaAction.objects.filter(agenda_id=examination.agenda_id).select_related("agenda").in_order()
+            )
+        else:
+            del self.fields["action"]
+
+
+class AdmissibilityForm(forms.Form):
+    admissible = forms.TypedChoiceField(
+        label=gettext_lazy("L'emendamento è"),
+        choices=[("1", gettext_lazy("ammissibile")), ("0", gettext_lazy("inammissibile"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Nota (obbligatoria se inammissibile)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class VotesForm(forms.Form):
+    present = forms.IntegerField(label=gettext_lazy("Presenti"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=gettext_lazy("Favorevoli"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=gettext_lazy("Contrari"), min_value=0, max_value=1000)
+    abstained = forms.IntegerField(label=gettext_lazy("Astenuti"), min_value=0, max_value=1000)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Esito"),
+        choices=[("approved", gettext_lazy("approvato")), ("rejected", gettext_lazy("respinto"))],
+        widget=forms.RadioSelect,
+    )
+
+
+class DeliberationForm(VotesForm):
+    """The deliberation: its number, date and session, the votes and outcome, the signed PDF."""
+
+    field_order = ["number", "year", "date", "session", "present", "votes_for", "votes_against", "abstained"]
+
+    number = forms.IntegerField(label=gettext_lazy("Numero della delibera"), min_value=1, max_value=100000)
+    year = forms.IntegerField(label=gettext_lazy("Anno"), min_value=2000, max_value=2100)
+    date = ItalianDateField(label=gettext_lazy("Data della seduta"), required=True)
+    session = forms.CharField(
+        label=gettext_lazy("Seduta"),
+        max_length=200,
+        help_text=gettext_lazy("Per esempio «seduta ordinaria del 12/03/2027»."),
+    )
+    pdf = DocumentField(
+        label=gettext_lazy("Delibera firmata (PDF)"), required=False, help_text=gettext_lazy("PDF, al massimo 10 MB.")
+    )

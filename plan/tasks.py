@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from plan.services import TRANSIENT_ERRORS, plan_fail, plan_render
+from plan.services.notices import approval_notify, examination_notify
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +44,15 @@ def render_plan_document(self, document_id: int):
             return None
         # Returned, not raised: a worker schedules the retry; with no broker, apply() runs it at once in-process.
         return self.retry(exc=exc, countdown=5 * 2**self.request.retries, throw=False)
+
+
+@shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def notify_examination_opened(self, examination_id: int) -> int:
+    """Tell mayors, offices and council that a final version is under the council's examination (once)."""
+    return examination_notify(examination_id=examination_id)
+
+
+@shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def notify_plan_approved(self, examination_id: int) -> int:
+    """Tell mayors, offices and council that the council approved the plan (once)."""
+    return approval_notify(examination_id=examination_id)

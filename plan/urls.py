@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plan.views import discussion, public, reserved
+from plan.views import council, discussion, public, reserved
 
 app_name = "plan"
 
@@ -29,4 +29,20 @@ urlpatterns = [
         discussion.plan_discussion_reply,
         name="discussion_reply",
     ),
+    path("area-riservata/consiglio/", council.council_dossier, name="council"),
+    path("area-riservata/consiglio/trasmetti/", council.examination_open_view, name="examination_open"),
+    path("area-riservata/consiglio/emendamenti/", council.amendment_list, name="amendments"),
+    path("area-riservata/consiglio/emendamenti/nuovo/", council.amendment_file, name="amendment_file"),
+    path("area-riservata/consiglio/emendamenti/<int:pk>/", council.amendment_detail, name="amendment"),
+    path(
+        "area-riservata/consiglio/emendamenti/<int:pk>/ritira/", council.amendment_withdraw, name="amendment_withdraw"
+    ),
+    path(
+        "area-riservata/consiglio/emendamenti/<int:pk>/ammissibilita/",
+        council.amendment_admissibility,
+        name="amendment_admissibility",
+    ),
+    path("area-riservata/consiglio/emendamenti/<int:pk>/voto/", council.amendment_vote, name="amendment_vote"),
+    path("area-riservata/consiglio/delibera/", council.deliberation_record, name="deliberation"),
+    path("area-riservata/consiglio/delibere/<int:pk>/pdf/", council.deliberation_pdf, name="deliberation_pdf"),
 ]

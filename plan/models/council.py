@@ -49,6 +49,14 @@ class Examination(models.Model):
     document = models.ForeignKey(
         PlanDocument, verbose_name=_("versione esaminata"), on_delete=models.PROTECT, related_name="examinations"
     )
+    agenda = models.ForeignKey(
+        "projects.Agenda",
+        verbose_name=_("agenda annuale esaminata"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="examinations",
+    )
     opened_at = models.DateTimeField(_("trasmesso al Consiglio il"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("trasmesso da"), on_delete=models.PROTECT, related_name="+"
@@ -58,6 +66,9 @@ class Examination(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=ExaminationStatus.choices, default=ExaminationStatus.OPEN
     )
+    # Claimed by the e-mail tasks, so that mayors, offices and council are told once of each.
+    opened_notified_at = models.DateTimeField(_("trasmissione notificata il"), null=True, blank=True, editable=False)
+    approved_notified_at = models.DateTimeField(_("approvazione notificata il"), null=True, blank=True, editable=False)
 
     objects = ExaminationQuerySet.as_manager()
 
@@ -116,7 +127,7 @@ PROJECT_TARGETS = (
 
 class AmendmentQuerySet(models.QuerySet):
     def for_listing(self) -> AmendmentQuerySet:
-        return self.select_related("author", "decided_by", "project").order_by("number")
+        return self.select_related("author", "decided_by", "project", "action__agenda").order_by("number")
 
     def pending(self) -> AmendmentQuerySet:
         return self.filter(state__in=PENDING_STATES)
@@ -146,6 +157,14 @@ class Amendment(models.Model):
     project = models.ForeignKey(
         "projects.Project",
         verbose_name=_("progetto"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+    )
+    action = models.ForeignKey(
+        "projects.AgendaAction",
+        verbose_name=_("azione dell'agenda"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -245,6 +264,14 @@ class Deliberation(models.Model):
     # Copies, so that the act says by itself what it approved.
     document_sha256 = models.CharField(_("SHA-256 della versione"), max_length=64)
     projects = models.JSONField(_("progetti approvati"), default=list, blank=True)
+    agenda = models.ForeignKey(
+        "projects.Agenda",
+        verbose_name=_("agenda annuale approvata"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliberations",
+    )
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("corregge la delibera"),

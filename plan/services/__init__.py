@@ -334,9 +334,17 @@ def plan_fail(*, document_id: int, message: str) -> None:
 
 
 def plan_publish(*, document: PlanDocument, user) -> PlanDocument:
-    """Publish a ready document on /piano/."""
+    """Publish a ready preliminary proposal on /piano/. The final plan is published by the council's deliberation
+    that approves it (``plan.services.council.record_deliberation``), never by the team alone."""
     if document.status != PlanStatus.READY:
         raise ValidationError(_("Si può pubblicare solo un documento pronto."))
+    if document.kind == PlanKind.FINAL and not document.is_published:
+        raise ValidationError(
+            _(
+                "Il piano finale si pubblica solo con la delibera del Consiglio metropolitano che lo approva: "
+                "trasmettilo al Consiglio dal fascicolo del Consiglio."
+            )
+        )
     if document.published_at is None:
         document.published_at = timezone.now()
         document.published_by = user if getattr(user, "pk", None) else None
@@ -346,7 +354,13 @@ def plan_publish(*, document: PlanDocument, user) -> PlanDocument:
 
 
 def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:
-    """Withdraw a document from /piano/; the file and its history stay."""
+    """Withdraw a document from /piano/; the file and its history stay. A version the council deliberated on is
+    an act: it is never withdrawn."""
+    if document.deliberations.exists():
+        raise ValidationError(
+            _("La versione %(version)s è stata deliberata dal Consiglio metropolitano: non si ritira.")
+            % {"version": document.version}
+        )
     if document.published_at is not None:
         before = document.published_at.isoformat()
         document.published_at = None

@@ -130,6 +130,10 @@ def plan_publish_view(request, pk: int):
 @require_POST
 def plan_unpublish_view(request, pk: int):
     document = get_object_or_404(PlanDocument.objects.defer("snapshot"), pk=pk)
-    plan_unpublish(document=document, user=request.user)
-    messages.success(request, _("%(document)s non è più pubblicato.") % {"document": document})
+    try:
+        plan_unpublish(document=document, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    else:
+        messages.success(request, _("%(document)s non è più pubblicato.") % {"document": document})
     return redirect("plan:manage")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +61,12 @@ def action_snapshot(action: AgendaAction, *, projects=None, offices=None) -> dic
 
 
 def _pk(item) -> int:
-    return item.pk if hasattr(item, "pk") else int(item)
+    if hasattr(item, "pk"):
+        return item.pk
+    try:
+        return int(item)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Identificativo non valido: %(value)s.") % {"value": str(item)[:30]}) from None
 
 
 def _require_staff(user) -> None:
@@ -283,7 +288,16 @@ def new_agenda(user, year: int) -> Agenda:
         if versions.drafts().exists():
             raise ValidationError(_("L'agenda %(year)s ha già una bozza: modifica quella.") % {"year": year})
         latest = versions.order_by("-version").first()
-        agenda = Agenda.objects.create(year=year, version=(latest.version + 1) if latest else 1, created_by=user)
+        try:
+            with transaction.atomic():
+                agenda = Agenda.objects.create(
+                    year=year, version=(latest.version + 1) if latest else 1, created_by=user
+                )
+        except IntegrityError:
+            # Another request created a version of the year at the same moment.
+            raise ValidationError(
+                _("Un'altra versione dell'agenda %(year)s è stata appena creata: ricarica la pagina.") % {"year": year}
+            ) from None
         copied = _copy_actions(latest, agenda) if latest else 0
         audit_record(
             actor=user,

@@ -101,14 +101,12 @@ SECTIONS = [
         _("Esamina e approva il piano finale e l'agenda annuale delle azioni."),
         (Role.COUNCIL,),
         ((_("Piano da approvare"), "plan:council"), (_("Emendamenti"), "plan:amendments")),
-        _("Sarà disponibile nella fase Piano finale."),
     ),
     Section(
         _("Atti del Consiglio metropolitano"),
         _("Registra l'ammissibilità e il voto degli emendamenti e la delibera che approva il piano."),
         (Role.SECRETARY, Role.TEAM),
         ((_("Piano all'esame del Consiglio"), "plan:council"), (_("Emendamenti"), "plan:amendments")),
-        _("Sarà disponibile nella fase Piano finale."),
     ),
     Section(
         _("Tavoli di lavoro"),

@@ -125,3 +125,15 @@ def make_document(*, kind=PlanKind.DRAFT, version=1, status=PlanStatus.READY, pu
         pages=42 if status == PlanStatus.READY else None,
         published_at=timezone.now() if published else None,
     )
+
+
+# The council's act: its fixtures live in their own module.
+from tests.plan.council import (  # noqa: E402, F401
+    agenda,
+    approved,
+    examination,
+    final_document,
+    final_phase,
+    in_plan,
+    out_of_plan,
+)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -365,17 +365,25 @@ def test_with_no_broker_the_request_renders_in_process(media, django_capture_on_
 
 @pytest.mark.usefixtures("stub_renderer")
 def test_render_plan_command_prints_path_and_sha(media, capsys):
-    call_command("render_plan", "--kind", "final", "--publish")
+    call_command("render_plan", "--kind", "draft", "--publish")
     out = capsys.readouterr().out
     document = PlanDocument.objects.get()
-    assert document.is_published and document.kind == PlanKind.FINAL
+    assert document.is_published and document.kind == PlanKind.DRAFT
     path = media / document.file.name
     assert f"Percorso: {path}" in out
     assert f"SHA-256: {hashlib.sha256(path.read_bytes()).hexdigest()}" in out
     # Again over the same data: the same document, not a new version.
-    call_command("render_plan", "--kind", "final")
+    call_command("render_plan", "--kind", "draft")
     assert "stessi dati, versione esistente" in capsys.readouterr().out
     assert PlanDocument.objects.count() == 1
+
+
+@pytest.mark.usefixtures("stub_renderer")
+def test_the_final_plan_is_never_published_without_the_council(media, capsys):
+    with pytest.raises(CommandError, match="solo con la delibera del Consiglio metropolitano"):
+        call_command("render_plan", "--kind", "final", "--publish")
+    document = PlanDocument.objects.get()
+    assert document.kind == PlanKind.FINAL and document.is_ready and not document.is_published
 
 
 def test_only_a_ready_document_can_be_published(media, team_user):

@@ -304,3 +304,10 @@ def test_the_admin_shows_an_approved_agenda_but_changes_nothing(login, team_user
     agenda.refresh_from_db()
     action.refresh_from_db()
     assert agenda.approved_by_act == "Delibera n. 12/2027" and action.title == "Progettazione esecutiva del ponte"
+
+
+def test_bad_ids_are_refused_with_a_message(office_a_user, agenda_draft, published_a):
+    with pytest.raises(ValidationError, match="Identificativo non valido"):
+        save_action(office_a_user, agenda_draft, action_data(projects=["uno"]))
+    with pytest.raises(ValidationError, match="Identificativo non valido"):
+        save_action(office_a_user, agenda_draft, action_data(projects=[published_a], responsible_office="x"))

@@ -3,6 +3,7 @@ optionally publishes it."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         if document.status != PlanStatus.READY:
             raise CommandError(f"{document}: preparazione non riuscita. {document.error}")
         if publish:
-            plan_publish(document=document, user=None)
+            try:
+                plan_publish(document=document, user=None)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
         try:
             path = default_storage.path(document.file.name)
         except NotImplementedError:
