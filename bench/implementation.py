@@ -10,6 +10,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def build() -> None:
     call_command("migrate", verbosity=0)
     if Municipality.objects.count() != 108:
         call_command("load_municipalities", verbosity=0)
-    if Project.objects.filter(local_code__startswith="BENCH-").count() >= PROJECTS:
+    if ReportingCycle.objects.filter(title__startswith="Bench ").count() == CYCLES:
         return
     office, _created = Office.objects.get_or_create(code="bench", defaults={"name": "Ufficio bench"})
     specifics = []
@@ -81,7 +82,7 @@ def build() -> None:
     )
     cycles = [
         ReportingCycle.objects.create(
-            title=f"Bench {i}", opens_on=f"2027-0{1 + 3 * i}-01", closes_on=f"2027-0{1 + 3 * i}-28"
+            title=f"Bench {i}", opens_on=date(2027, 1 + 3 * i, 1), closes_on=date(2027, 1 + 3 * i, 28)
         )
         for i in range(CYCLES)
     ]
