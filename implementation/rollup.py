@@ -5,49 +5,48 @@ Rule (said on the page): a node's progress is the average of its projects' and a
 their cost (a project's total cost, an action's budget); when any of them has no cost, the plain average of all
 of them instead. A project serving two specific objectives of the same axis counts once for the axis.
 
-Every sum is computed by the database: one query for the whole tree (a correlated subquery per sum and
-objective), one for the 108 comuni, one for the totals. Python only divides the sums of each node.
+Every sum is computed by the database, grouped by node: GROUP BY queries per level for the tree, two for the
+108 comuni, one for the totals, whatever the number of projects. Python only adds the projects' and the actions'
+sums of a node and divides them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, Substr
 
 from implementation.models import Milestone, ProgressReport
-from municipalities.models import Municipality
 from phases.models import Objective
 from projects.models import AgendaAction, FundingLine, Project
 
+CACHE_VERSION = 1  # bump when what ``page_data`` keeps changes shape
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 # The weight of a report's subject: its cost, or nothing when unknown (an empty cost of 0 counts as unknown).
 COST = NullIf(
     Coalesce(F("project__total_cost"), F("action__budget"), output_field=MONEY_FIELD),
     Value(Decimal("0"), output_field=MONEY_FIELD),
 )
-
-
-def _sum(expression, output_field) -> Func:
-    # A plain SQL SUM(...) over the whole filtered set: no GROUP BY, one row, usable as a correlated subquery.
-    return Func(expression, function="SUM", output_field=output_field)
 
 
 SUMS = {
@@ -91,23 +90,13 @@ def _in_comune(code) -> Q:
     return Q(Exists(project_there)) | Q(Exists(action_there))
 
 
-def _serving_node() -> Q:
-    """Reports on a subject serving the outer objective or any objective below it (sort keys are paths)."""
-    through = Project.objectives.through
-    serves = Exists(
-        through.objects.filter(
-            project_id=OuterRef("project_id"), objective__sort_key__startswith=OuterRef(OuterRef("sort_key"))
-        )
-    )
-    return Q(serves) | Q(action__objective__sort_key__startswith=OuterRef("sort_key"))
+def _sums() -> dict:
+    return {name: Sum(expression, output_field=field) for name, (expression, field) in SUMS.items()}
 
 
-def _annotations(reports: QuerySet, condition: Q) -> dict:
-    scoped = reports.filter(condition).annotate(_cost=COST)
-    return {
-        name: Subquery(scoped.annotate(_v=_sum(expression, field)).values("_v")[:1], output_field=field)
-        for name, (expression, field) in SUMS.items()
-    }
+def _grouped(rows: QuerySet, key: str) -> dict:
+    """``{key value: {sum name: value}}``: one GROUP BY query over ``rows``."""
+    return {row[key]: row for row in rows.values(key).annotate(**_sums()).order_by()}
 
 
 @dataclass
@@ -121,9 +110,12 @@ class Rollup:
     paid: Decimal = Decimal("0")
 
     @classmethod
-    def of(cls, row) -> Rollup:
-        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-        return cls(**{name: get(name) or cls.__dataclass_fields__[name].default for name in SUMS})
+    def of(cls, row: dict | None) -> Rollup:
+        row = row or {}
+        return cls(**{name: row.get(name) or cls.__dataclass_fields__[name].default for name in SUMS})
+
+    def __add__(self, other: Rollup) -> Rollup:
+        return Rollup(**{name: getattr(self, name) + getattr(other, name) for name in SUMS})
 
     @property
     def weighted_by_cost(self) -> bool:
@@ -155,14 +147,53 @@ class Rollup:
         return self._share(self.paid)
 
 
-def objective_tree(reports: QuerySet) -> list[Objective]:
+# Lengths of the sort keys ("0001", "0001.0002", "0001.0002.0003") of axes, general and specific objectives.
+KEY_LENGTHS = (4, 9, 14)
+
+
+def _objective_sums(reports: QuerySet) -> dict[str, Rollup]:
+    """Sums per objective sort key, for the three levels: six GROUP BY queries (projects and actions per level).
+
+    A project reaches a node through each specific objective it serves below it; only the through row with the
+    smallest key under the node is kept, so that the project counts once for the node."""
+    through = Project.objectives.through
+    found: dict[str, Rollup] = {}
+    for length in KEY_LENGTHS:
+        projects = (
+            reports.annotate(
+                _cost=COST,
+                _okey=F("project__objectives__sort_key"),
+                _node=Substr(F("project__objectives__sort_key"), 1, length),
+            )
+            .filter(_okey__isnull=False)
+            .filter(
+                ~Exists(
+                    through.objects.filter(
+                        project_id=OuterRef("project_id"),
+                        objective__sort_key__startswith=OuterRef("_node"),
+                        objective__sort_key__lt=OuterRef("_okey"),
+                    )
+                )
+            )
+        )
+        actions = reports.filter(action__objective__isnull=False).annotate(
+            _cost=COST, _node=Substr(F("action__objective__sort_key"), 1, length)
+        )
+        for rows in (projects, actions):
+            for key, row in _grouped(rows, "_node").items():
+                found[key] = found.get(key, Rollup()) + Rollup.of(row)
+    return found
+
+
+def objective_tree(reports: QuerySet, sums: dict[str, Rollup] | None = None) -> list[Objective]:
     """The axes with their general and specific objectives (``tree_children``), each with its ``rollup``
-    (one query)."""
-    objectives = list(Objective.objects.in_tree_order().annotate(**_annotations(reports, _serving_node())))
+    (seven queries, whatever the number of projects; one when ``sums`` were kept from ``page_data``)."""
+    objectives = list(Objective.objects.in_tree_order())
+    sums = _objective_sums(reports) if sums is None else sums
     by_id = {objective.pk: objective for objective in objectives}
     roots = []
     for objective in objectives:
-        objective.rollup = Rollup.of(objective)
+        objective.rollup = sums.get(objective.sort_key, Rollup())
         objective.tree_children = []
     for objective in objectives:
         if objective.parent_id in by_id:
@@ -173,17 +204,36 @@ def objective_tree(reports: QuerySet) -> list[Objective]:
 
 
 def by_municipality(reports: QuerySet) -> dict[str, Rollup]:
-    """The roll-up of each comune with at least one report (one query over the 108)."""
-    rows = Municipality.objects.order_by().annotate(**_annotations(reports, _in_comune(OuterRef(OuterRef("pk")))))
-    return {row.pk: Rollup.of(row) for row in rows.only("pk") if row.n}
+    """The roll-up of each comune with at least one report (two GROUP BY queries). An action counts for a comune
+    once, through the first of its projects there."""
+    projects = reports.annotate(_cost=COST, _comune=F("project__municipalities__istat_code")).filter(
+        _comune__isnull=False
+    )
+    actions = (
+        reports.annotate(
+            _cost=COST, _comune=F("action__projects__municipalities__istat_code"), _project=F("action__projects__pk")
+        )
+        .filter(_comune__isnull=False)
+        .filter(
+            ~Exists(
+                AgendaAction.projects.through.objects.filter(
+                    agendaaction_id=OuterRef("action_id"),
+                    project__municipalities=OuterRef("_comune"),
+                    project_id__lt=OuterRef("_project"),
+                )
+            )
+        )
+    )
+    found: dict[str, Rollup] = {}
+    for rows in (projects, actions):
+        for key, row in _grouped(rows, "_comune").items():
+            found[key] = found.get(key, Rollup()) + Rollup.of(row)
+    return found
 
 
 def totals(reports: QuerySet) -> Rollup:
     """The whole plan's roll-up over ``reports`` (one query)."""
-    scoped = reports.annotate(_cost=COST)
-    return Rollup.of(
-        scoped.aggregate(**{name: Sum(expression, output_field=field) for name, (expression, field) in SUMS.items()})
-    )
+    return Rollup.of(reports.annotate(_cost=COST).aggregate(**_sums()))
 
 
 def timeline(reports: QuerySet, limit: int = 60) -> list[Milestone]:
@@ -193,3 +243,42 @@ def timeline(reports: QuerySet, limit: int = 60) -> list[Milestone]:
         .select_related("report__project", "report__action__agenda")
         .order_by("planned_on", "pk")[:limit]
     )
+
+
+def fingerprint() -> tuple:
+    """What the roll-up depends on, in three queries: reports (a validation or a new one), projects and actions
+    (their cost, objectives, comuni: every ORM write moves ``updated_at``), the objectives tree."""
+    reports = ProgressReport.objects.aggregate(n=Count("pk"), last=Max("reviewed_at"), sent=Max("submitted_at"))
+    projects = Project.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    actions = AgendaAction.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return (reports, projects, actions)
+
+
+def page_data(filters: dict) -> dict:
+    """The sums of /attuazione/ for ``filters``: per objective key, per comune, the totals and the milestones,
+    kept in the cache under a fingerprint of the data (so any change shows at once) for a few minutes."""
+    objectives = Objective.objects.aggregate(n=Count("pk"), keys=Max("sort_key"), last=Max("pk"))
+    key = (
+        "implementation:page:"
+        + hashlib.sha1(
+            repr(
+                (
+                    CACHE_VERSION,
+                    fingerprint(),
+                    objectives,
+                    sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items()),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    data = cache.get(key)
+    if data is None:
+        reports = current_reports(filters)
+        data = {
+            "sums": _objective_sums(reports),
+            "comuni": by_municipality(reports),
+            "totals": totals(reports),
+            "milestones": timeline(reports),
+        }
+        cache.set(key, data, timeout=settings.IMPLEMENTATION_CACHE_SECONDS)
+    return data

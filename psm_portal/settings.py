@@ -394,6 +394,8 @@ LOGGING = {
 # --- Phases -------------------------------------------------------------------
 # Seconds each process keeps the phases' dates (asked by every gated request); 0 reads them each time.
 PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
+# /attuazione/ keeps its sums this long under a fingerprint of the data (a change shows at once regardless).
+IMPLEMENTATION_CACHE_SECONDS = envint("IMPLEMENTATION_CACHE_SECONDS", 300)
 
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")

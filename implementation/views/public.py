@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from implementation import opendata
 from implementation.forms import ProgressFilterForm
 from implementation.models import ReportingCycle
-from implementation.rollup import by_municipality, current_reports, objective_tree, timeline, totals
+from implementation.rollup import current_reports, objective_tree, page_data
 from municipalities.maps import MunicipalityMap, choropleth
 from psm_portal.lib.money import format_euro, format_number
 
@@ -41,21 +46,42 @@ def _map(comuni: dict, by_paid: bool) -> MunicipalityMap:
     )
 
 
+def _rendered(municipality_map: MunicipalityMap) -> str:
+    """The map's SVG, kept under a digest of everything it shows (the 108 paths are the slowest part to render)."""
+    digest = hashlib.sha1(
+        repr(
+            (
+                get_language(),
+                str(municipality_map.title),
+                sorted(municipality_map.fills.items()),
+                sorted((k, str(v)) for k, v in municipality_map.notes.items()),
+                [(item.colour, str(item.label)) for item in municipality_map.legend],
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"implementation:map:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = str(municipality_map.render())
+        cache.set(key, html, timeout=3600)
+    return mark_safe(html)  # noqa: S308 - our own template's output
+
+
 @require_GET
 def progress_page(request):
     form = ProgressFilterForm(request.GET or None)
-    reports = current_reports(form.filters())
-    summary = totals(reports)
+    filters = form.filters()
+    data = page_data(filters)
     by_paid = form.is_bound and form.is_valid() and form.cleaned_data.get("mappa") == "pagato"
     return render(
         request,
         "implementation/progress.html",
         {
             "form": form,
-            "summary": summary,
-            "tree": objective_tree(reports),
-            "map": _map(by_municipality(reports), by_paid),
-            "milestones": timeline(reports),
+            "summary": data["totals"],
+            "tree": objective_tree(current_reports(filters), data["sums"]),
+            "map": _rendered(_map(data["comuni"], by_paid)),
+            "milestones": data["milestones"],
             "cycle": ReportingCycle.objects.started().first(),
         },
     )

@@ -15,6 +15,7 @@ from phases.models import Phase
 from phases.phases import PhaseKey
 from projects.factories import AgendaActionFactory, ProjectFactory
 from projects.models import Agenda, AgendaStatus
+from projects.services.agenda import approve_agenda
 
 # Who gets what on a reserved page: a role not named in a table (one added to the cast later) gets no access.
 LOGIN = 302
@@ -81,10 +82,8 @@ def project_b(office_b, lipari, tree):
 
 @pytest.fixture
 def action_a(office_a, project_a, tree):
-    agenda = Agenda.objects.create(
-        year=2027, status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1/2027"
-    )
-    return AgendaActionFactory(
+    agenda = Agenda.objects.create(year=2027, status=AgendaStatus.SUBMITTED, submitted_at=timezone.now())
+    action = AgendaActionFactory(
         agenda=agenda,
         position=1,
         responsible_office=office_a,
@@ -93,6 +92,10 @@ def action_a(office_a, project_a, tree):
         title="Progettazione esecutiva del ponte",
         funding_source="pnrr",
     )
+    # Approved once its actions are in (PostgreSQL refuses new actions in an approved agenda).
+    approve_agenda(agenda, act="Delibera n. 1/2027")
+    action.refresh_from_db()
+    return action
 
 
 @pytest.fixture
