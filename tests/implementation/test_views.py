@@ -265,3 +265,13 @@ def test_open_data_one_row_per_validated_report(client, validated, project_a, cy
     assert {row["subject_type"] for row in rows} == {"project", "action"}
     assert not any("@" in value for row in rows for value in row.values())  # no personal data
     assert "Attuazione del piano" in client.get(reverse("opendata")).content.decode()
+
+
+def test_reviewing_is_closed_outside_the_final_phase(login, team_user, pending):
+    client = login(team_user)
+    assert (
+        client.post(reverse("implementation:report_validate", args=[pending.pk]), {"conferma": "1"}).status_code == 403
+    )
+    assert client.post(reverse("implementation:report_return", args=[pending.pk]), {"reason": "No"}).status_code == 403
+    pending.refresh_from_db()
+    assert pending.review == Review.SUBMITTED
