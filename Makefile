@@ -101,6 +101,7 @@ bench: install-dev
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/uploads.py
 	$(BIN)/python bench/phases_pages.py
+	$(BIN)/python bench/implementation.py
 	$(BIN)/python bench/plan_pdf.py
 	$(BIN)/python bench/questionnaire.py
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "projects",
     "phases",
     "surveys",
+    "implementation",
     "plan",
     # After psm_portal, whose mediabackup command replaces dbbackup's.
     "dbbackup",
@@ -322,6 +323,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SESSIONS_CLEAR_SECONDS,
         "options": {"expires": SESSIONS_CLEAR_SECONDS},
     },
+    # Announces the reporting cycles that open today and reminds offices of overdue progress reports (each
+    # person at most once a day, claimed in the database).
+    "implementation-reminders": {
+        "task": "implementation.tasks.send_report_reminders",
+        "schedule": 24 * 3600,
+        "options": {"expires": 3600},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
@@ -414,6 +422,8 @@ LOGGING = {
 # --- Phases -------------------------------------------------------------------
 # Seconds each process keeps the phases' dates (asked by every gated request); 0 reads them each time.
 PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
+# /attuazione/ keeps its sums this long under a fingerprint of the data (a change shows at once regardless).
+IMPLEMENTATION_CACHE_SECONDS = envint("IMPLEMENTATION_CACHE_SECONDS", 300)
 
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("municipalities.urls")),
     path("", include("phases.urls")),
     path("", include("projects.urls")),
+    path("", include("implementation.urls")),
     path("", include("plan.urls")),
     path("", include("psm_portal.pages.urls")),
     prefix_default_language=False,

@@ -15,6 +15,7 @@ from projects.catalogue import facets as catalogue_facets
 from projects.catalogue import filter_options, listing, published_projects, sort_order
 from projects.forms import ProjectFilterForm
 from projects.models import Project
+from projects.project_page import project_page
 from projects.views.common import can_edit, get_project_for_user, paginate
 
 
@@ -57,6 +58,7 @@ def project_detail(request, pk: int):
         "can_edit": editable,
         "history": _readable_history(project.changes.select_related("actor")[:50]) if editable else [],
         "proposals": project.proposals.all() if editable else [],
+        "sections": project_page.collect(project, request.user),
     }
     return render(request, "projects/detail.html", context)
 

@@ -73,6 +73,12 @@ SECTIONS = [
         ((_("Agenda annuale"), "projects:agenda_list"),),
     ),
     Section(
+        _("Attuazione del piano"),
+        _("Rendiconta l'avanzamento di progetti e azioni nei cicli fissati dal team; il team valida le rilevazioni."),
+        (Role.OFFICE, Role.TEAM),
+        ((_("Rendicontazione"), "implementation:office"), (_("Avanzamento pubblico"), "implementation:progress")),
+    ),
+    Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),

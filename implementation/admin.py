@@ -1,0 +1,30 @@
+"""Implementation in the admin: read only (the services write and audit reports and cycles)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from implementation.models import ProgressReport, ReportingCycle
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReportingCycle)
+class ReportingCycleAdmin(ReadOnlyAdmin):
+    list_display = ("title", "opens_on", "closes_on", "notified_at")
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "cycle", "office", "project", "action", "percent", "review", "current", "submitted_at")
+    list_filter = ("review", "cycle", "office")
+    raw_id_fields = ("project", "action")

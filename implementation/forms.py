@@ -1,0 +1,121 @@
+"""The forms of implementation tracking: a reporting cycle, a progress report (with its milestones and money by
+funding source), the team's return of a report, and the public page's filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from implementation.models import Progress
+from municipalities.models import Municipality
+from projects.forms import EuroField, ItalianDateField
+from projects.models import FundingSource
+from psm_portal.accounts.models import Office
+from psm_portal.lib.uploads import DocumentField
+
+
+class CycleForm(forms.Form):
+    title = forms.CharField(label=_("Titolo"), max_length=100, help_text=_("Per esempio «II trimestre 2027»."))
+    opens_on = ItalianDateField(label=_("Si apre il"), required=True)
+    closes_on = ItalianDateField(label=_("Si chiude il"), required=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("Il ciclo non può chiudersi prima di aprirsi."))
+        return data
+
+
+class ReportForm(forms.Form):
+    progress = forms.ChoiceField(label=_("Stato di attuazione"), choices=Progress.choices)
+    percent = forms.IntegerField(
+        label=_("Percentuale di completamento"),
+        min_value=0,
+        max_value=100,
+        help_text=_("Da 0 a 100: quanto dell'intervento è realizzato."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label=_("Nota"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000})
+    )
+    document = DocumentField(label=_("Documento (facoltativo)"))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Traguardo"), max_length=200, required=False)
+    planned_on = ItalianDateField(label=_("Data prevista"))
+    achieved_on = ItalianDateField(label=_("Data effettiva"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("planned_on"):
+            self.add_error("planned_on", _("Indicate la data prevista del traguardo."))
+        if not data.get("title") and (data.get("planned_on") or data.get("achieved_on")):
+            self.add_error("title", _("Indicate il nome del traguardo."))
+        return data
+
+
+class FundingForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Fonte"), required=False, choices=[("", _("— nessuna —")), *FundingSource.choices]
+    )
+    committed = EuroField(label=_("Impegnato (€)"))
+    paid = EuroField(label=_("Pagato (€)"))
+
+    def clean(self):
+        data = super().clean()
+        committed, paid = data.get("committed"), data.get("paid")
+        if not data.get("source") and (committed or paid):
+            self.add_error("source", _("Indicate la fonte di questi importi."))
+        if committed is not None and paid is not None and paid > committed:
+            self.add_error("paid", _("Il pagato non può superare l'impegnato."))
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, max_num=10, absolute_max=10, validate_max=True)
+FundingFormSet = forms.formset_factory(
+    FundingForm, extra=0, max_num=len(FundingSource.choices), absolute_max=len(FundingSource.choices), validate_max=True
+)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del rinvio all'ufficio"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+
+
+class ProgressFilterForm(forms.Form):
+    ufficio = forms.ModelChoiceField(
+        label=_("Ufficio"), queryset=Office.objects.all(), required=False, empty_label=_("Tutti gli uffici")
+    )
+    comune = forms.ModelChoiceField(
+        label=_("Comune"), queryset=Municipality.objects.none(), required=False, empty_label=_("Tutti i comuni")
+    )
+    fonte = forms.ChoiceField(
+        label=_("Fonte di finanziamento"), required=False, choices=[("", _("Tutte le fonti")), *FundingSource.choices]
+    )
+    stato = forms.ChoiceField(label=_("Stato"), required=False, choices=[("", _("Tutti gli stati")), *Progress.choices])
+    mappa = forms.ChoiceField(
+        label=_("La mappa mostra"),
+        required=False,
+        choices=[("avanzamento", _("l'avanzamento")), ("pagato", _("gli importi pagati"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].queryset = Municipality.objects.only("istat_code", "name").order_by("name")
+        self.fields["comune"].to_field_name = "istat_code"
+
+    def filters(self) -> dict:
+        """The roll-up's filters from valid fields (an invalid one is ignored, and shown as an error)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {
+            "office": data.get("ufficio"),
+            "comune": data.get("comune"),
+            "source": data.get("fonte"),
+            "progress": data.get("stato"),
+        }

@@ -1,0 +1,22 @@
+"""The addresses of implementation: the public /attuazione/ page and its open data, the reserved area's reports."""
+
+from django.urls import path
+
+from implementation.views import public, reserved
+
+app_name = "implementation"
+
+urlpatterns = [
+    path("attuazione/", public.progress_page, name="progress"),
+    path("opendata/attuazione.csv", public.opendata_csv, name="opendata_csv"),
+    path("area-riservata/attuazione/", reserved.office_home, name="office"),
+    path("area-riservata/attuazione/cicli/nuovo/", reserved.cycle_new, name="cycle_create"),
+    path("area-riservata/attuazione/da-verificare/", reserved.review_queue, name="review_queue"),
+    path("area-riservata/attuazione/cicli/<int:cycle>/<str:kind>/<int:pk>/", reserved.report_new, name="report_create"),
+    path("area-riservata/attuazione/rilevazioni/<int:pk>/", reserved.report_detail, name="report"),
+    path("area-riservata/attuazione/rilevazioni/<int:pk>/documento/", reserved.report_document, name="report_document"),
+    path(
+        "area-riservata/attuazione/rilevazioni/<int:pk>/valida/", reserved.report_validate_view, name="report_validate"
+    ),
+    path("area-riservata/attuazione/rilevazioni/<int:pk>/rinvia/", reserved.report_return_view, name="report_return"),
+]
