@@ -2,7 +2,8 @@
 
 Everything here is a pure function of the snapshot, the kind, the version and the
 creation date, so two renders of the same document give the same bytes: the PDF
-metadata and file identifier come from those inputs, never from the clock.
+metadata and file identifier come from those inputs, never from the clock. The one exception is the final
+plan's optional electronic seal (``plan.seal``), which carries its signing time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipalities.maps import MunicipalityMap, choropleth
+from plan.seal import seal_configured, seal_pdf
 from psm_portal.lib.html import sanitize_html
 from surveys.results import participation_map, participation_rates
 
@@ -43,6 +45,10 @@ FONT_FACES = [  # (weight, style, file) of Titillium Web as shipped by Bootstrap
     (600, "normal", "titillium-web-v10-latin-ext_latin-600.ttf"),
     (700, "normal", "titillium-web-v10-latin-ext_latin-700.ttf"),
 ]
+# Archival and accessible: PDF/A-3b (fonts embedded, sRGB output intent, XMP identification) and tagged, with
+# the structure tree screen readers follow (WeasyPrint takes one variant per file, so not PDF/UA-1 too).
+# Deterministic: the XMP packet of WeasyPrint's PDF/A variants carries no random identifier.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 # WeasyPrint logs every layout step at INFO: keep worker logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -304,7 +310,11 @@ def render_plan_pdf(
     _pause()
     mark = time.perf_counter()
     identifier = hashlib.sha256(f"{snapshot_hash(snapshot)}:{kind}:{version}".encode()).hexdigest()[:32]
-    pdf = document.write_pdf(pdf_identifier=identifier.encode())
+    pdf = document.write_pdf(pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    if kind == "final" and seal_configured():
+        with translation.override("it"):
+            reason = _("Piano Strategico Metropolitano, piano finale versione %(version)s") % {"version": version}
+        pdf = seal_pdf(pdf, reason=reason)
     timings.steps["pdf"] = time.perf_counter() - mark
     timings.layout = timings.steps["layout"] + timings.steps["pdf"]
     report(95)

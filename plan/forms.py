@@ -1,17 +1,21 @@
 """The forms of the plan documents: which document to prepare, a comment on the draft, the team's reply; the
-council's examination, amendments, votes and deliberation."""
+council's examination, amendments, votes and deliberation; the public check of a copy (a file or its SHA-256)."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy, ngettext
 
 from plan.models import AmendmentTarget, DraftSection, PlanDocument, PlanKind, PlanStatus
+from plan.verification import SHA256_RE
 from projects.forms import EuroField, ItalianDateField
 from projects.models import Agenda, AgendaAction, AgendaStatus, Project
 from psm_portal.lib.forms import DateTimeLocalInput
 from psm_portal.lib.params import as_int
-from psm_portal.lib.uploads import DocumentField
+from psm_portal.lib.uploads import MAX_DOCUMENT_BYTES, DocumentField, bounded_sha256
 
 
 class PlanRenderForm(forms.Form):
@@ -165,3 +169,78 @@ class DeliberationForm(VotesForm):
     pdf = DocumentField(
         label=gettext_lazy("Delibera firmata (PDF)"), required=False, help_text=gettext_lazy("PDF, al massimo 10 MB.")
     )
+
+
+# --- The public check of a copy -----------------------------------------------------------------------------
+
+
+class PlanVerifyForm(forms.Form):
+    """A copy of a plan document to check: the file itself (hashed here, never stored) or its SHA-256 pasted.
+
+    ``cleaned_data["sha256"]`` is the digest to look up, whichever was given."""
+
+    MAX_BYTES = MAX_DOCUMENT_BYTES
+    HASH_HELP = gettext_lazy("64 caratteri: cifre da 0 a 9 e lettere da a a f, come nella pagina del piano.")
+
+    file = forms.FileField(
+        label=gettext_lazy("Il file PDF da verificare"),
+        help_text=gettext_lazy("Al massimo 10 MB. Il file non viene conservato: il portale ne calcola l'impronta."),
+        required=False,
+        error_messages={"empty": gettext_lazy("Il file è vuoto.")},
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+    sha256 = forms.CharField(
+        label=gettext_lazy("Oppure la sua impronta SHA-256"),
+        help_text=HASH_HELP,
+        required=False,
+        max_length=200,
+        error_messages={"max_length": gettext_lazy("L'impronta SHA-256 è lunga 64 caratteri.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "font-monospace"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        return bounded_sha256(upload, limit=self.MAX_BYTES)
+
+    def clean_sha256(self) -> str:
+        # Pasted from a page or a terminal: upper case, blanks, "sha256:" or a file name after it are tolerated.
+        text = (self.cleaned_data.get("sha256") or "").strip().lower()
+        text = re.sub(r"^sha-?256[:=\s]*", "", text)
+        tokens = text.split()
+        text = tokens[0] if tokens and len(tokens[0]) == 64 else "".join(tokens)  # "<hash>  file.pdf" or spaced
+        if not text:
+            return ""
+        if re.search(r"[^0-9a-f]", text):
+            raise ValidationError(
+                gettext_lazy("L'impronta può contenere solo cifre da 0 a 9 e lettere da a a f."), code="not_hex"
+            )
+        if not SHA256_RE.match(text):
+            raise ValidationError(
+                ngettext(
+                    "L'impronta SHA-256 è lunga 64 caratteri: ne hai inserito %(count)d.",
+                    "L'impronta SHA-256 è lunga 64 caratteri: ne hai inseriti %(count)d.",
+                    len(text),
+                )
+                % {"count": len(text)},
+                code="length",
+            )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        from_file, pasted = cleaned.get("file"), cleaned.get("sha256")
+        if self.errors:
+            return cleaned
+        if from_file and pasted and from_file != pasted:
+            raise ValidationError(
+                gettext_lazy("Il file caricato non corrisponde all'impronta inserita: verifica l'uno o l'altra."),
+                code="mismatch",
+            )
+        if not from_file and not pasted:
+            raise ValidationError(
+                gettext_lazy("Carica il PDF da verificare oppure incolla la sua impronta SHA-256."), code="empty"
+            )
+        cleaned["sha256"] = from_file or pasted
+        return cleaned

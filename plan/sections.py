@@ -37,7 +37,14 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    in name order; ``svg_path`` is the comune's shape on the maps (the ``d`` of an SVG path
                    in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
-``council``        {"number", "date", "votes_for", "votes_against", "abstentions", "summary"}   (final only)
+``council``        (final only) the approving deliberation in force, ``plan.council_section``:
+                   {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
+                    "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
+                    "agenda" (the annual agenda it approved, "Agenda annuale 2027, versione 2", or ""),
+                    "document": {"kind", "version", "sha256"} (the version it approved),
+                    "projects": [{"cup", "title", "amount", "year"}] (as the deliberation froze them),
+                    "amendments": [{"number", "target", "subject", "text", "amount", "year", "state", "outcome",
+                                    "present", "votes_for", "votes_against", "abstained"}]}
 ``agenda``         {"years": [{"year", "version", "title", "approved" (bool), "status", "act", "approved_on",
                     "submitted_on", "count", "budget",
                     "groups": [{"code", "title", "actions": [{"code", "title", "description", "office",
@@ -82,8 +89,9 @@ SECTIONS = [
         "municipalities.plan_section.municipalities_fingerprint",
     ),
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
-    # Not in the portal yet (see the shapes above).
-    Section("council", final_only=True),
+    Section(
+        "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
+    ),
     Section(
         "agenda",
         "projects.plan_section.agenda_provider",

@@ -9,6 +9,7 @@ app_name = "plan"
 urlpatterns = [
     path("piano/", public.plan_list, name="list"),
     path("piano/<int:pk>/scarica/", public.plan_download, name="download"),
+    path("piano/verifica/", public.plan_verify, name="verify"),
     path("area-riservata/piano/", reserved.plan_manage, name="manage"),
     path("area-riservata/piano/prepara/", reserved.plan_render_view, name="render"),
     path("area-riservata/piano/<int:pk>/", reserved.plan_progress, name="progress"),

@@ -298,6 +298,9 @@ PSM_SWEEP_SECONDS = envint("PSM_SWEEP_SECONDS", 60)
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 60)
 # /healthz reports the worker "stale" (status "degraded", still 200) when its last heartbeat is older than this.
 WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WORKER_HEARTBEAT_SECONDS)
+# Expired sessions (a questionnaire's draft among them) are deleted this often; with Redis sessions expire by
+# themselves and the task has nothing to do. Without beat: `manage.py clearsessions` from cron.
+SESSIONS_CLEAR_SECONDS = envint("SESSIONS_CLEAR_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "psm_portal.tasks.heartbeat",
@@ -309,20 +312,40 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PSM_SWEEP_SECONDS,
         "options": {"expires": PSM_SWEEP_SECONDS},
     },
+    "clear-expired-sessions": {
+        "task": "psm_portal.tasks.clear_expired_sessions",
+        "schedule": SESSIONS_CLEAR_SECONDS,
+        "options": {"expires": SESSIONS_CLEAR_SECONDS},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 
 # --- Cache --------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "psm_portal.lib.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Soft-failing (psm_portal/lib/cache.py): with Redis unreachable every operation answers as an empty cache, so
+    # no page fails because of it; a server that does not answer is given up after CACHE_SOCKET_TIMEOUT seconds,
+    # then left alone for CACHE_RETRY_SECONDS; a warning is logged at most every CACHE_WARNING_SECONDS.
+    CACHES = {
+        "default": {
+            "BACKEND": "psm_portal.lib.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": envint("CACHE_SOCKET_TIMEOUT", 1),
+                "socket_timeout": envint("CACHE_SOCKET_TIMEOUT", 1),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# With Redis, sessions (a sign-in, a questionnaire being answered) live there: no database round
-# trip on each page. Redis must then keep its data (AOF or RDB, no eviction of keys with a TTL
-# before others): see README. Without Redis they stay in the database.
+CACHE_RETRY_SECONDS = envint("CACHE_RETRY_SECONDS", 5)
+CACHE_WARNING_SECONDS = envint("CACHE_WARNING_SECONDS", 60)
+# Sessions (a sign-in, a questionnaire being answered) live in the database, the truth; with Redis, Redis holds a
+# copy that spares the database a read on each page (psm_portal/lib/sessions.py, Django's cached_db made safe
+# for a Redis outage): with Redis down people go on answering and stay signed in. Without Redis, the database
+# alone (a per-process memory cache in front of it would go stale across processes).
 SESSION_ENGINE = envstr(
     "SESSION_ENGINE",
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db",
+    "psm_portal.lib.sessions" if REDIS_URL else "django.contrib.sessions.backends.db",
 )
 
 # --- E-mail -------------------------------------------------------------------
@@ -390,6 +413,11 @@ PHASE_CACHE_SECONDS = envint("PHASE_CACHE_SECONDS", 5)
 # --- The plan -----------------------------------------------------------------
 PSM_PLAN_TITLE = envstr("PSM_PLAN_TITLE", "Piano Strategico Metropolitano di Messina")
 PSM_PLAN_YEARS = envstr("PSM_PLAN_YEARS", "2027-2029")
+# The final plan's PAdES electronic seal (plan/seal.py): PEM files of the certificate and its private key (and the
+# key's passphrase, if any). Unset: the final plan is not sealed.
+PLAN_SEAL_CERT = envstr("PLAN_SEAL_CERT", "")
+PLAN_SEAL_KEY = envstr("PLAN_SEAL_KEY", "")
+PLAN_SEAL_KEY_PASSWORD = envstr("PLAN_SEAL_KEY_PASSWORD", "")
 
 # --- Citizen questionnaire (surveys) ------------------------------------------
 # Submissions per hashed address per questionnaire in the window (0 = no limit). The default lets
@@ -398,6 +426,9 @@ SURVEYS_RATE_LIMIT = envint("SURVEYS_RATE_LIMIT", 60)
 SURVEYS_RATE_WINDOW_SECONDS = envint("SURVEYS_RATE_WINDOW_SECONDS", 3600)
 SURVEYS_ONE_PER_BROWSER = envbool("SURVEYS_ONE_PER_BROWSER", True)
 SURVEYS_COOKIE_DAYS = envint("SURVEYS_COOKIE_DAYS", 365)
+# A citizen answering while not signed in has a session that ends this long after the last section sent
+# (the answers given so far live in it); signed-in users keep SESSION_COOKIE_AGE.
+SURVEYS_DRAFT_SECONDS = envint("SURVEYS_DRAFT_SECONDS", 2 * 3600)
 # Below this many responses a filtered group's results are not shown to the public (the team sees them).
 SURVEYS_MIN_GROUP = envint("SURVEYS_MIN_GROUP", 5)
 # Salt of the address hash (defaults to SECRET_KEY); the header holding the client address behind a proxy.

@@ -1,5 +1,5 @@
-"""The site's periodic tasks (Celery beat, ``CELERY_BEAT_SCHEDULE`` in settings): the worker's heartbeat and
-the sweeper that resumes the jobs whose worker died.
+"""The site's periodic tasks (Celery beat, ``CELERY_BEAT_SCHEDULE`` in settings): the worker's heartbeat,
+the sweeper that resumes the jobs whose worker died, and the deletion of expired sessions.
 
 The heartbeat lives in the cache, that is in Redis when the portal runs with a worker: every web machine
 reads the same key, writing it costs the database nothing, and a worker that can write it is one that takes
@@ -17,8 +17,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from plan.services import plan_resume_stale
@@ -75,3 +77,11 @@ def sweep_stale_jobs() -> None:
     handled, _failed = sweep_stale_jobs_now()
     if any(handled.values()):
         logger.warning("Jobs resumed or ended by the sweeper: %s", handled)
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Delete the sessions past their expiry, as ``manage.py clearsessions`` does (run by Celery beat every
+    SESSIONS_CLEAR_SECONDS): a questionnaire's answers left in an abandoned session go with it. Database
+    sessions need it; Redis drops its expired keys by itself."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

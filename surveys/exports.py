@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -19,9 +19,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from municipalities.models import Municipality
 from psm_portal.lib.csvexport import csv_writer, safe_cell
+from surveys import opendata
 from surveys.answers import Structure
-from surveys.models import OPEN_KINDS, Answer, Kind, Response
+from surveys.models import OPEN_KINDS, OTHER_MUNICIPALITY, Answer, Kind, Response
 from surveys.spreading import spread_pending
+from surveys.tallies import cell_of
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,37 @@ class Column:
 
 # Answer tuples as fetched: (response_id, question_id, option_id, number, rank, municipality_id, text)
 RESPONSE, QUESTION, OPTION, NUMBER, RANK, MUNICIPALITY, TEXT = range(7)
+# In the public CSV, the key under which a row's answers carry its coarsened (place, age band).
+CELL = "cell"
 
 
 def _first(rows):
     return rows[0] if rows else None
 
 
-def columns(structure: Structure, *, include_open: bool) -> list[Column]:
+def _coarse_columns(prefix: str, question, labels: dict, names: dict) -> list[Column]:
+    """The residence or age band of a public row, read from its coarsened cell (``surveys.opendata``)."""
+    if question.kind == Kind.AGE_BAND:
+        not_given = _("non indicata")
+        return [Column(prefix, lambda a: labels.get(a[CELL][1]) or not_given)]
+    elsewhere, pooled = _("Altro comune / non residente"), _("altri comuni")
+
+    def name(place: str) -> str | None:
+        if place == opendata.POOLED:
+            return pooled
+        return elsewhere if place == OTHER_MUNICIPALITY else names.get(place)
+
+    return [
+        Column(f"{prefix} [codice ISTAT]", lambda a: a[CELL][0] if a[CELL][0] in names else ""),
+        Column(prefix, lambda a: name(a[CELL][0])),
+    ]
+
+
+def columns(structure: Structure, *, include_open: bool, coarse: bool = False) -> list[Column]:
+    """The columns of an export; ``coarse`` (the public CSV) writes the residence and age band coarsened by
+    the small-group rule, and leaves out any further question of those kinds, which the rule does not cover."""
     names = dict(Municipality.objects.values_list("istat_code", "name"))
+    cell_questions = {structure.first_of_kind(Kind.MUNICIPALITY), structure.first_of_kind(Kind.AGE_BAND)} - {None}
     cols: list[Column] = []
     for index, q in enumerate(structure.ordered_questions(), start=1):
         prefix = f"D{index}. {q.text}"
@@ -47,6 +72,10 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
         options = list(q.options.all())
         labels = {o.pk: o.label for o in options}
         other = next((o for o in options if o.is_other), None)
+        if coarse and q.kind in (Kind.MUNICIPALITY, Kind.AGE_BAND):
+            if q in cell_questions:
+                cols.extend(_coarse_columns(prefix, q, labels, names))
+            continue
         if q.kind in (Kind.SINGLE, Kind.AGE_BAND, Kind.YES_NO):
             cols.append(
                 Column(
@@ -101,17 +130,20 @@ def columns(structure: Structure, *, include_open: bool) -> list[Column]:
     return cols
 
 
-def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterator[list]:
+def rows(
+    structure: Structure, cols: list[Column], *, with_day: bool, cells: Mapping[tuple, tuple | None] | None = None
+) -> Iterator[list]:
     """One list of cells per response, streaming both queries side by side (ordered by response).
 
     Pending responses are spread first; one another process is still spreading is left out (it has
-    no answer rows yet), never written with empty cells."""
+    no answer rows yet), never written with empty cells. With ``cells`` (``surveys.opendata.published_cells``)
+    each row carries its coarsened cell, and a response whose cell is not published is left out."""
     spread_pending(structure.questionnaire)
     responses = (
         Response.objects.filter(questionnaire=structure.questionnaire)
         .spread()
         .order_by("id")
-        .values_list("id", "submitted_on")
+        .values_list("id", "submitted_on", "municipality_id", "resident_elsewhere", "age_band_id")
         .iterator(chunk_size=2000)
     )
     answers = (
@@ -125,14 +157,20 @@ def rows(structure: Structure, cols: list[Column], *, with_day: bool) -> Iterato
     first = next(responses, None)
     pending = next(answers, None)
     listed = itertools.chain([first], responses) if first is not None else iter(())
-    for number, (response_id, submitted_on) in enumerate(listed, start=1):
-        grouped: dict[int, list] = {}
+    number = 0
+    for response_id, submitted_on, municipality_id, resident_elsewhere, age_band_id in listed:
+        grouped: dict = {}
         # Answers of a response not listed (spread after the first query began) are passed over.
         while pending is not None and pending[RESPONSE] < response_id:
             pending = next(answers, None)
         while pending is not None and pending[RESPONSE] == response_id:
             grouped.setdefault(pending[QUESTION], []).append(pending)
             pending = next(answers, None)
+        if cells is not None:
+            grouped[CELL] = cells.get(cell_of(municipality_id, resident_elsewhere, age_band_id))
+            if grouped[CELL] is None:
+                continue  # in a group too small to publish
+        number += 1
         day = [submitted_on] if with_day else []
         yield [number, *day] + [col.value(grouped) for col in cols]
 
@@ -147,12 +185,14 @@ class _Echo:
 
 
 def csv_lines(structure: Structure) -> Iterator[str]:
-    """The public CSV: closed answers only, and no day, which in a small group could point at a person.
-    A text a spreadsheet would run as a formula gets a leading apostrophe (``safe_cell``)."""
-    cols = columns(structure, include_open=False)
+    """The public CSV: closed answers only, no day, which in a small group could point at a person, and the
+    residence and age band coarsened by the small-group rule (``surveys.opendata``). A text a spreadsheet
+    would run as a formula gets a leading apostrophe (``safe_cell``)."""
+    cols = columns(structure, include_open=False, coarse=True)
     writer = csv_writer(_Echo())
     yield writer.writerow([safe_cell(h) for h in header(cols, with_day=False)])
-    for row in rows(structure, cols, with_day=False):
+    cells = opendata.published_cells(structure.questionnaire)
+    for row in rows(structure, cols, with_day=False, cells=cells):
         yield writer.writerow([safe_cell(v) for v in row])
 
 

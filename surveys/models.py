@@ -240,6 +240,10 @@ class Response(models.Model):
     age_band = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The answers as sent, until ``responses_spread`` writes them out as ``Answer`` rows and counts.
     pending = models.JSONField(null=True, blank=True, editable=False)
+    # The random number drawn with the draft and carried, signed, by the last section's form: unique, so the
+    # same signed form sent again stores nothing (``response_submit``). It names no person: the "answered"
+    # cookie holds the draft's other id, never this one.
+    nonce = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 

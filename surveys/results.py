@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Sum
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,12 @@ class QuestionResult:
         return _("Numero e percentuale di persone per ogni risposta, su %(n)s che hanno risposto.") % {
             "n": format_number(self.respondents)
         }
+
+
+def publishable(count: int) -> bool:
+    """The small-group rule: a group of ``count`` responses may be shown to the public (``SURVEYS_MIN_GROUP``).
+    The results page withholds a filtered group under it; the open-data CSV coarsens its rows by it."""
+    return count >= settings.SURVEYS_MIN_GROUP
 
 
 def _percent(count: int, total: int) -> float:

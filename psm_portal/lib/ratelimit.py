@@ -2,7 +2,8 @@
 
 With the cache unreachable a limit lets everybody through and logs a warning: a person is never refused because
 Redis is down. Both ways a cache can fail are covered: a Redis cache that raises a connection error, and one that
-fails soft (``add`` answers False and ``incr`` raises ``ValueError``, as for a missing key).
+fails soft (``add`` answers False and ``incr`` raises ``ValueError``, as for a missing key). While the portal's cache
+(``psm_portal.lib.cache``) leaves Redis alone after an error, a limit lets through without a word: the cache logged it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ def within_limit(scope: str, subject: str, *, limit: int, window: int) -> bool:
     ``limit`` were counted in the ``window`` seconds that began with the first of them. ``limit`` 0 or less means no
     limit. True, uncounted, when the cache cannot count."""
     if limit <= 0:
+        return True
+    if not getattr(cache, "reachable", True):
+        # The portal's cache is leaving an unreachable Redis alone for a few seconds, and has said so in the log:
+        # one warning per request would flood it.
         return True
     key = f"ratelimit:{scope}:{subject}"
     try:

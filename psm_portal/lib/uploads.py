@@ -10,6 +10,7 @@ A zip is opened only once its declared sizes are within bounds (``psm_portal.lib
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -122,6 +123,31 @@ class DocumentField(forms.FileField):
             kind = validate_document(upload)
             upload.document_kind = kind
         return upload
+
+
+HASH_CHUNK_BYTES = 64 * 1024
+
+
+def bounded_sha256(upload, *, limit: int = MAX_DOCUMENT_BYTES) -> str:
+    """The SHA-256 of an uploaded file, read in chunks and never past ``limit`` bytes (the declared size is
+    checked first, the bytes actually read too); ``ValidationError`` for an empty or too large file."""
+    too_large = ValidationError(
+        _("Il file supera i %(mb)s MB consentiti.") % {"mb": limit // (1024 * 1024)}, code="too_large"
+    )
+    if upload.size is not None and upload.size > limit:
+        raise too_large
+    digest = hashlib.sha256()
+    read = 0
+    upload.seek(0)
+    for chunk in upload.chunks(HASH_CHUNK_BYTES):
+        read += len(chunk)
+        if read > limit:
+            raise too_large
+        digest.update(chunk)
+    upload.seek(0)
+    if read == 0:
+        raise ValidationError(_("Il file è vuoto."), code="empty")
+    return digest.hexdigest()
 
 
 def stored_name(upload) -> str:

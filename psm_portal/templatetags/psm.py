@@ -26,6 +26,15 @@ def number(value, decimals: int = 0) -> str:
     return format_number(value, int(decimals))
 
 
+@register.filter
+def isodate(value) -> str:
+    """An ISO date as the plan's snapshots keep it ("2027-06-30") written dd/mm/yyyy; anything else unchanged."""
+    text = str(value or "")
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+    return text
+
+
 @register.filter(is_safe=True)
 def with_site_name(page_title: str, site_name: str) -> SafeString:
     """The ``<title>``: "Comuni · Piano Strategico…", or the site name alone when the page gives no title."""

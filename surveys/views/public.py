@@ -23,21 +23,16 @@ from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
 from psm_portal.accounts.permissions import is_team
+from psm_portal.lib.clients import client_ip, client_network
 from psm_portal.lib.params import as_int
 from surveys import exports
 from surveys.answering import STATE_FIELD, AnswerState
 from surveys.answers import Structure, municipality_codes, published_questionnaire
 from surveys.forms import SectionForm, StartForm
 from surveys.models import OTHER_MUNICIPALITY, Kind, Questionnaire
-from surveys.results import compute, participation_map
-from surveys.services import rate_limit_allows, response_submit
+from surveys.results import compute, participation_map, publishable
+from surveys.services import AlreadySubmitted, rate_limit_allows, response_submit
 from surveys.tasks import spread_soon
-
-
-def _client_ip(request) -> str:
-    value = request.META.get(settings.SURVEYS_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    # The rightmost entry is the one our proxy added; those before it are whatever the client sent.
-    return value.split(",")[-1].strip()
 
 
 def _closed_message(questionnaire: Questionnaire) -> str:
@@ -128,8 +123,8 @@ def section(request, slug: str, number: int):
     if not 1 <= number <= len(sections):
         raise Http404(_("Sezione inesistente."))
     is_last = number == len(sections)
-    # The last section's form carries the earlier answers: sending it reads and writes no session
-    # (the thank-you page then forgets them). A form without them falls back on the session.
+    # The last section's form carries the earlier answers: sending it needs no session to rebuild them
+    # (the draft in the session is then forgotten). A form without them falls back on the session.
     if not state.load(carried=is_last and request.method == "POST"):
         messages.info(request, _("Prima di rispondere leggi l'informativa sulla privacy."))
         return redirect("surveys:start", slug)
@@ -200,21 +195,31 @@ def _uncached(reply: HttpResponse) -> HttpResponse:
 
 def _submit(request, state: AnswerState, structure: Structure, answers: dict):
     questionnaire = state.questionnaire
-    if not rate_limit_allows(questionnaire=questionnaire, ip=_client_ip(request)):
+    # An IPv6 client counts by its /64; behind a proxy, by the address the proxy added.
+    network = client_network(client_ip(request, (settings.SURVEYS_IP_HEADER, "REMOTE_ADDR")))
+    if not rate_limit_allows(questionnaire=questionnaire, network=network):
         return render(request, "surveys/rate_limited.html", {"questionnaire": questionnaire}, status=429)
     try:
-        # One INSERT, and nothing else: no session is read or written (see ``section``).
+        # One INSERT: the answers come carried by the form (see ``section``).
         response_submit(
             questionnaire=questionnaire,
             answers=answers,
             structure=structure,
             municipality_codes=municipality_codes(),
+            nonce=state.nonce,
         )
+    except AlreadySubmitted:
+        # The same signed form sent again (a double click, or a script replaying it): nothing more is stored.
+        reply = render(request, "surveys/already_sent.html", {"questionnaire": questionnaire}, status=409)
+        state.mark_answered(reply)
+        return reply
     except ValidationError:
         # Only a tampered session or a questionnaire changed meanwhile lands here: start again.
         state.discard()
         messages.error(request, _("Le risposte non erano complete o valide: ti chiediamo di ricominciare."))
         return redirect("surveys:start", questionnaire.slug)
+    # The earlier sections' answers leave the session now, not at a thank-you page that may never load.
+    state.forget_sent()
     spread_soon()
     reply = HttpResponseRedirect(_thanks_path(questionnaire.slug, get_language(), get_script_prefix()))
     state.mark_answered(reply)
@@ -243,7 +248,7 @@ def _filters(request, structure: Structure) -> tuple[str, int | None, dict]:
 
 def _too_few(request, data: dict, municipality: str, age_band: int | None) -> str:
     """Why a filtered group's numbers are withheld from the public, or "" when they can be shown."""
-    if not (municipality or age_band) or data["total"] >= settings.SURVEYS_MIN_GROUP or is_team(request.user):
+    if not (municipality or age_band) or publishable(data["total"]) or is_team(request.user):
         return ""
     return _(
         "Con i filtri scelti le risposte sono meno di %(n)d: per proteggere l'anonimato di chi ha risposto "

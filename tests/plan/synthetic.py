@@ -75,11 +75,13 @@ def objective_tree(count: int, project_count: int, names: list[str]) -> list[dic
     for s in range(specific):
         parent = generals[s % len(generals)]
         node = _node(f"{parent['code']}.{len(parent['children']) + 1}", 3, f"Obiettivo specifico {s + 1}")
+        # Baselines with cents, as the indicators' decimal fields freeze them ("11.40"), printed "11,40".
+        cents = [rng.randint(500, 4000) for _i in range(2)]
         node["indicators"] = [
             {
                 "name": f"Indicatore {s + 1}.{i + 1}",
                 "unit": "%",
-                "baseline": str(rng.randint(5, 40)),
+                "baseline": f"{cents[i] // 100}.{cents[i] % 100:02d}",
                 "target": str(rng.randint(41, 90)),
                 "year": 2029,
             }
@@ -186,13 +188,54 @@ def needs(kind: str) -> dict:
 
 
 def council(kind: str) -> dict:
+    """The shape of ``plan.council_section.council_provider``: an approving deliberation with two amendments."""
     return {
-        "number": "42",
+        "label": "Delibera n. 42/2027",
+        "number": 42,
+        "year": 2027,
         "date": "2027-06-30",
+        "session": "seduta ordinaria del 30/06/2027",
+        "present": 18,
         "votes_for": 14,
         "votes_against": 3,
-        "abstentions": 1,
-        "summary": "Il Consiglio metropolitano approva il piano e l'agenda annuale delle azioni.",
+        "abstained": 1,
+        "outcome": "approvato",
+        "corrects": "",
+        "document": {"kind": "Piano finale", "version": 3, "sha256": "ab" * 32},
+        "projects": [
+            {"cup": "B12E1234567890", "title": "Porto di Milazzo: banchina", "amount": "1250000.00", "year": 2027},
+            {"cup": "", "title": "Strada provinciale 4: messa in sicurezza", "amount": "480000.00", "year": 2028},
+        ],
+        "amendments": [
+            {
+                "number": 1,
+                "target": "cambiare l'importo di un progetto",
+                "subject": "Porto di Milazzo: banchina (CUP B12E1234567890)",
+                "text": "",
+                "amount": "1250000.00",
+                "year": None,
+                "state": "approved",
+                "outcome": "approvato",
+                "present": 18,
+                "votes_for": 12,
+                "votes_against": 5,
+                "abstained": 1,
+            },
+            {
+                "number": 2,
+                "target": "una sezione del testo del piano",
+                "subject": "La Visione",
+                "text": "Aggiungere le aree interne dei Nebrodi.",
+                "amount": "",
+                "year": None,
+                "state": "withdrawn",
+                "outcome": "ritirato",
+                "present": None,
+                "votes_for": None,
+                "votes_against": None,
+                "abstained": None,
+            },
+        ],
     }
 
 

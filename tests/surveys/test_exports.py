@@ -71,6 +71,13 @@ def two_responses(survey, q):
     survey.set_results_published(True)
 
 
+@pytest.fixture
+def every_row(settings):
+    """The small-group rule set to 1: every response is published as sent, to check it cell by cell
+    (the rule itself: ``test_opendata_small_groups.py``)."""
+    settings.SURVEYS_MIN_GROUP = 1
+
+
 def csv_rows(client, survey) -> list[dict]:
     reply = client.get(reverse("surveys:opendata_csv", args=[survey.slug]))
     assert reply.status_code == 200
@@ -88,7 +95,7 @@ def by_residence(rows: list[dict]) -> tuple[dict, dict]:
     return messina, other
 
 
-def test_csv_cell_by_cell(client, survey, two_responses):
+def test_csv_cell_by_cell(client, survey, two_responses, every_row):
     messina, other = by_residence(csv_rows(client, survey))
     assert messina[f"{D1} [codice ISTAT]"] == "083048"
     assert messina["D2. Quanti anni hai?"] == "25–34"
@@ -117,7 +124,7 @@ def test_csv_cell_by_cell(client, survey, two_responses):
     assert messina["risposta"] in ("1", "2") and "giorno" not in messina
 
 
-def test_csv_conditional_and_other_cells(client, survey, two_responses):
+def test_csv_conditional_and_other_cells(client, survey, two_responses, every_row):
     _, other = by_residence(csv_rows(client, survey))
     assert other[D1] == "Altro comune / non residente" and other[f"{D1} [codice ISTAT]"] == ""
     assert other["D3. Ti sposti ogni giorno per studio o lavoro?"] == "No"

@@ -1,6 +1,7 @@
 """A submission is one INSERT: its answers wait on the response (``pending``) until a worker, or the
 first reader, spreads them into answer rows and running counts. The last section's form carries
-the earlier answers, signed, so sending it reads and writes no session."""
+the earlier answers, signed, so sending it needs no session to rebuild them; the session's draft is
+then deleted."""
 
 from __future__ import annotations
 
@@ -56,23 +57,24 @@ def enqueued(monkeypatch):
 # --- the submission ---------------------------------------------------------------------------------
 
 
-def test_sending_the_last_section_is_one_insert_and_no_session(client, survey, q, enqueued):
+def test_sending_the_last_section_is_one_insert_and_the_draft_deleted(client, survey, q, enqueued):
     last, carried = up_to_last_page(client, survey, q)
     with CaptureQueriesContext(connection) as captured:
         reply = client.post(url("section", survey.slug, 3), {**last, "stato": carried})
     assert reply.status_code == 302 and reply["Location"] == url("thanks", survey.slug)
     sql = [query["sql"].lstrip().upper() for query in captured.captured_queries]
     writes = [s for s in sql if not s.startswith(("SELECT", "SAVEPOINT", "RELEASE"))]
-    assert len(writes) == 1 and writes[0].startswith("INSERT INTO SURVEYS_RESPONSE"), writes
-    assert not any("SESSION" in s for s in sql)
+    # The response, then (with database sessions) the anonymous session that held the earlier answers.
+    assert writes[0].startswith("INSERT INTO SURVEYS_RESPONSE"), writes
+    assert [w for w in writes[1:] if not w.startswith('DELETE FROM "DJANGO_SESSION"')] == [], writes
+    assert len(writes) <= 2
     response = Response.objects.get()
     assert response.municipality_id == MESSINA
     assert len(response.pending) == 11 and not Answer.objects.exists()
     assert enqueued == [{"countdown": 0}]  # tasks run in-process in tests: at once
-    # The session still holds the answers until the thank-you page forgets them.
-    assert any(key.startswith("surveys:") for key in client.session.keys())
-    client.get(url("thanks", survey.slug))
+    # The answers are gone before the thank-you page is loaded.
     assert not any(key.startswith("surveys:") for key in client.session.keys())
+    assert client.get(url("thanks", survey.slug)).status_code == 200
 
 
 def test_the_carried_answers_are_those_of_the_page_and_equal_the_session_path(client, survey, q, enqueued):
@@ -137,9 +139,14 @@ def test_on_a_shared_computer_the_sent_answers_are_shown_to_nobody(client, surve
 
 
 def test_a_refused_browser_s_spent_answers_are_forgotten(client, survey, q, enqueued):
-    """The thank-you page was never loaded: the next visit, refused, forgets the answers."""
+    """A sent draft left in the session (as the portal left them before the last section's POST forgot
+    them): the next visit, refused, forgets the answers."""
     last, carried = up_to_last_page(client, survey, q)
     client.post(url("section", survey.slug, 3), {**last, "stato": carried})
+    session = client.session
+    session[f"surveys:{survey.pk}"] = signing.loads(carried, salt=answering.STATE_SALT)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
     assert any(key.startswith("surveys:") for key in client.session.keys())
     reply = client.get(url("start", survey.slug))
     assert "already" in reply.templates[0].name
