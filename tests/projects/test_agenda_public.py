@@ -185,3 +185,11 @@ def test_the_open_data_csv_has_every_public_version(client, public, published_a)
 def test_the_open_data_catalogue_lists_the_agenda(client):
     html = client.get(reverse("opendata")).content.decode()
     assert reverse("projects:agenda_csv") in html
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_everybody_downloads_the_open_data(name, cast, login, public):
+    response = login(cast(name)).get(reverse("projects:agenda_csv"))
+    assert response.status_code == 200
+    assert "Pulizia degli argini" in response.content.decode()
+    assert login(cast(name)).post(reverse("projects:agenda_csv")).status_code == 405
