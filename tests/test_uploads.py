@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import tracemalloc
 import zipfile
 
@@ -24,15 +23,15 @@ def upload(data: bytes, name: str = "documento.odt") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-def refusal(data: bytes, name: str = "documento.odt") -> tuple[ValidationError, float, int]:
-    """The error of validating ``data``, the seconds it took and the peak of Python memory (bytes)."""
+def refusal(data: bytes, name: str = "documento.odt") -> tuple[ValidationError, int]:
+    """The error of validating ``data`` and the peak of Python memory (bytes) it took. Memory, not seconds: a
+    bound on work that holds on a loaded machine (bench/uploads.py prints the times)."""
     document = upload(data, name)
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with translation.override("it"), pytest.raises(ValidationError) as caught:
             validate_document(document)
-        return caught.value, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        return caught.value, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
@@ -47,31 +46,30 @@ def refusal(data: bytes, name: str = "documento.odt") -> tuple[ValidationError, 
     ids=["odt-mimetype-1GiB", "docx-body-1GiB", "odt-300MiB"],
 )
 def test_a_zip_bomb_is_refused_from_its_declared_size_in_a_few_mb(build, name):
-    error, seconds, peak = refusal(build(), name)
+    error, peak = refusal(build(), name)
     assert error.code == "zip_too_large"
     assert "decompresso" in error.messages[0]
-    assert seconds < 1
     assert peak < 4 * 1024 * 1024
 
 
 def test_a_bomb_just_under_the_ten_megabyte_limit_is_refused_too():
     data = bombs.odt_bomb(1024, extra_gib=8)  # 9 GiB unpacked
     assert 9_000_000 < len(data) < 10 * 1024 * 1024
-    error, seconds, peak = refusal(data)
-    assert error.code == "zip_too_large" and seconds < 1 and peak < 4 * 1024 * 1024
+    error, peak = refusal(data)
+    assert error.code == "zip_too_large" and peak < 4 * 1024 * 1024
 
 
 def test_an_entry_compressed_a_thousand_times_is_refused_even_under_the_total_cap():
     data = bombs.odt_bomb(100)  # 100 MiB from 100 KB: under the total, but no document compresses like that
-    error, _seconds, _peak = refusal(data)
+    error, _peak = refusal(data)
     assert error.code == "zip_ratio"
 
 
 def test_a_central_directory_of_a_hundred_thousand_entries_is_refused_before_it_is_parsed():
     data = bombs.many_entries_zip(100_000)
-    error, seconds, peak = refusal(data)
+    error, peak = refusal(data)
     assert error.code == "zip_entries"
-    assert seconds < 0.5 and peak < 4 * 1024 * 1024
+    assert peak < 4 * 1024 * 1024
 
 
 def test_an_odt_with_a_huge_mimetype_is_not_read_beyond_a_few_bytes():
@@ -80,7 +78,7 @@ def test_an_odt_with_a_huge_mimetype_is_not_read_beyond_a_few_bytes():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", bombs.ODT_MIMETYPE + random.Random(12).randbytes(1024 * 1024))
         archive.writestr("content.xml", "<office:document-content/>")
-    error, _seconds, peak = refusal(buffer.getvalue())
+    error, peak = refusal(buffer.getvalue())
     assert error.code == "bad_type"
     assert peak < 512 * 1024
 
@@ -92,7 +90,7 @@ def test_compression_methods_no_office_suite_writes_are_refused(method):
     with zipfile.ZipFile(buffer, "w", method) as archive:
         archive.writestr("mimetype", bombs.ODT_MIMETYPE)
         archive.writestr("content.xml", "<office:document-content/>")
-    error, _seconds, _peak = refusal(buffer.getvalue())
+    error, _peak = refusal(buffer.getvalue())
     assert error.code == "zip_method"
 
 
@@ -101,7 +99,7 @@ def test_a_lying_end_record_does_not_hide_a_long_central_directory():
     data = bytearray(bombs.many_entries_zip(100_000))
     end = data.rfind(b"PK\x05\x06")
     data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
-    error, _seconds, peak = refusal(bytes(data))
+    error, peak = refusal(bytes(data))
     assert error.code == "zip_entries" and peak < 4 * 1024 * 1024
 
 
@@ -142,7 +140,7 @@ def test_a_zip64_directory_is_read_for_its_real_number_of_entries():
     with zipfile.ZipFile(buffer, "w") as archive:
         for n in range(70_000):  # over 65,535: zipfile writes the zip64 end record
             archive.writestr(str(n), b"")
-    error, _seconds, _peak = refusal(buffer.getvalue())
+    error, _peak = refusal(buffer.getvalue())
     assert error.code == "zip_entries"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import tracemalloc
 import zipfile
 
@@ -23,20 +22,17 @@ from tests.projects.conftest import HEADER, csv_bytes, good_row, xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
-def checked(data: bytes, office) -> tuple[list[str], float, int]:
-    """The preview's messages, the seconds the check took and its peak of Python memory (bytes), each from
-    its own run (tracing memory slows Python down several times)."""
+def checked(data: bytes, office) -> tuple[list[str], int]:
+    """The preview's messages and the check's peak of Python memory (bytes). Memory, not seconds: a bound on
+    work that holds on a loaded machine (bench/uploads.py prints the times)."""
     with translation.override("it"):
-        started = time.perf_counter()
-        read_import(data, office=office)
-        seconds = time.perf_counter() - started
         tracemalloc.start()
         try:
             preview = read_import(data, office=office)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    return [e.message for e in preview.errors], seconds, peak
+    return [e.message for e in preview.errors], peak
 
 
 def rewrite_sheet(data: bytes, change) -> bytes:
@@ -59,11 +55,10 @@ def rewrite_sheet(data: bytes, change) -> bytes:
 def test_a_cell_far_to_the_right_is_refused_before_the_rows_are_padded(last, office_a):
     data = bombs.sheet_bomb(last)
     assert len(data) < 6000
-    found, seconds, peak = checked(data, office_a)
+    found, peak = checked(data, office_a)
     assert found == [
         "Il file ha dati oltre la colonna IV: se ne leggono al massimo 256. Togli le colonne in più e caricalo di nuovo."
     ]
-    assert seconds < 1
     assert peak < 4 * 1024 * 1024
 
 
@@ -76,15 +71,14 @@ def test_a_row_far_below_costs_nothing_for_the_rows_between(office_a):
     buffer = io.BytesIO()
     workbook.save(buffer)
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         header, rows = reading.read_table(buffer.getvalue())
-        seconds, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert header == HEADER
     assert [number for number, _cells in rows] == [1_048_576]  # the row keeps its real number
-    assert seconds < 1 and peak < 4 * 1024 * 1024
+    assert peak < 4 * 1024 * 1024
 
 
 def test_a_declared_dimension_of_the_whole_sheet_with_honest_content_is_read(office_a):
@@ -116,11 +110,11 @@ def test_too_many_rows_even_empty_are_refused_while_streaming(office_a):
         return xml.replace("</sheetData>", filler + "</sheetData>")
 
     data = rewrite_sheet(xlsx_bytes([good_row(1)]), empty_rows)
-    found, seconds, _peak = checked(data, office_a)
+    found, peak = checked(data, office_a)
     assert found == [
         "Il file ha più di 100.000 righe, contando anche quelle vuote: togli le righe vuote o dividilo in più file."
     ]
-    assert seconds < 5
+    assert peak < 64 * 1024 * 1024  # 46 MB measured: the parser's buffers for ~7 MB of XML; no row is kept
 
 
 # --- Zip bombs shaped as workbooks ---------------------------------------------------------------------
@@ -128,13 +122,13 @@ def test_too_many_rows_even_empty_are_refused_while_streaming(office_a):
 
 def test_a_workbook_whose_sheet_unpacks_to_a_gibibyte_is_refused_before_openpyxl_opens_it(office_a):
     data = bombs.xlsx_zip_bomb(1024)
-    found, seconds, peak = checked(data, office_a)
+    found, peak = checked(data, office_a)
     assert len(found) == 1 and "decompresso, supererebbe 200 MB" in found[0]
-    assert seconds < 1 and peak < 4 * 1024 * 1024
+    assert peak < 4 * 1024 * 1024
 
 
 def test_a_workbook_with_a_compressed_part_too_dense_is_refused(office_a):
-    found, _seconds, _peak = checked(bombs.xlsx_zip_bomb(50), office_a)
+    found, _peak = checked(bombs.xlsx_zip_bomb(50), office_a)
     assert len(found) == 1 and "compressa in modo anomalo" in found[0]
 
 
@@ -143,11 +137,10 @@ def test_a_workbook_with_a_compressed_part_too_dense_is_refused(office_a):
 
 def test_a_csv_of_millions_of_empty_lines_is_refused_in_bounded_memory(office_a):
     data = csv_bytes([good_row(1)]) + b"\r\n" * 3_000_000
-    found, seconds, peak = checked(data, office_a)
+    found, peak = checked(data, office_a)
     assert found == [
         "Il file ha più di 100.000 righe, contando anche quelle vuote: togli le righe vuote o dividilo in più file."
     ]
-    assert seconds < 2
     assert peak < 40 * 1024 * 1024  # the decoded text itself is 6 MB
 
 
@@ -159,7 +152,7 @@ def test_a_csv_row_with_thousands_of_empty_cells_is_read(office_a):
 
 def test_a_csv_with_content_past_the_last_column_read_is_refused(office_a):
     data = csv_bytes([good_row(1) + [""] * 300 + ["x"]])
-    found, _seconds, _peak = checked(data, office_a)
+    found, _peak = checked(data, office_a)
     assert found == [
         "Il file ha dati oltre la colonna IV: se ne leggono al massimo 256. Togli le colonne in più e caricalo di nuovo."
     ]
@@ -168,7 +161,7 @@ def test_a_csv_with_content_past_the_last_column_read_is_refused(office_a):
 def test_a_file_over_the_byte_limit_is_refused_by_the_reader_too(office_a, settings):
     """The form refuses it first; a file stored some other way (an older upload, a script) is bounded here."""
     settings.PROJECTS_IMPORT_MAX_BYTES = 1024 * 1024
-    found, _seconds, _peak = checked(csv_bytes([good_row(n) for n in range(1, 20_000)]), office_a)
+    found, _peak = checked(csv_bytes([good_row(n) for n in range(1, 20_000)]), office_a)
     assert len(found) == 1
     assert re.fullmatch(
         r"Il file pesa 1,\d MB: il limite è 1 MB\. Dividilo in più file e caricali uno alla volta\.", found[0]
