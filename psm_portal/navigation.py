@@ -23,7 +23,6 @@ MAIN_MENU = [
     MenuItem(_("Progetti"), "projects:catalogue", "progetti"),
     MenuItem(_("Comuni"), "municipalities:list", "comuni"),
     MenuItem(_("Piano"), "plan:list", "piano"),
-    MenuItem(_("Attuazione"), "implementation:progress", "attuazione"),
 ]
 
 

@@ -131,7 +131,7 @@ def test_skiplinks_point_at_existing_targets(client):
 def test_main_menu_items_in_order(client):
     html = html_of(client.get("/"))
     labels = re.findall(r'<li class="nav-item"><a class="nav-link[^"]*" href="[^"]+"[^>]*><span>([^<]+)</span>', html)
-    expected = ["Il processo", "Visione", "Questionario", "Progetti", "Comuni", "Piano", "Attuazione"]
+    expected = ["Il processo", "Visione", "Questionario", "Progetti", "Comuni", "Piano"]
     # Every item whose page exists is there, in the declared order; Comuni always is.
     assert "Comuni" in labels and "Il processo" in labels
     assert labels == [label for label in expected if label in labels]
