@@ -82,6 +82,13 @@ NOT_LINKED = {
     "projects:action_create": "the annual agenda",
     "projects:action_edit": "the annual agenda",
     "projects:action_delete": "the annual agenda",
+    # Reporting on the implementation opens in phase 3; tests/implementation/test_browser.py walks it.
+    "implementation:cycle_create": "phase 3",
+    "implementation:report_create": "phase 3",
+    "implementation:report_document": "phase 3",
+    "implementation:report_return": "phase 3",
+    "implementation:report_validate": "phase 3",
+    "phases:position_save": "the one-position form: the positions page now saves them all with one button",
 }
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
 

@@ -14,7 +14,7 @@ from plan.models import Amendment, DeliberationOutcome, PlanStatus
 from plan.sections import fingerprint
 from plan.services import plan_render, plan_request
 from projects.factories import AgendaActionFactory, AgendaFactory
-from projects.models import AgendaStatus
+from projects.models import Agenda, AgendaStatus
 from psm_portal.lib.money import format_euro
 from tests.plan import synthetic
 from tests.plan.conftest import pdf_text
@@ -107,14 +107,17 @@ def test_the_final_pdf_prints_the_deliberation_the_votes_the_projects_and_the_am
     real = {"council", "agenda"}
     settings.PSM_PLAN_PROVIDERS = {key: path for key, path in synthetic.PROVIDERS.items() if key not in real}
     settings.PSM_PLAN_SYNTHETIC = {"objectives": 8, "projects": 6, "questions": 1}
-    agenda = AgendaFactory(
-        year=2027, status=AgendaStatus.APPROVED, approved_by_act="Delibera n. 12/2027", approved_at=timezone.now()
-    )
+    # Actions are written while the agenda is submitted: on PostgreSQL a trigger refuses them once approved.
+    agenda = AgendaFactory(year=2027, status=AgendaStatus.SUBMITTED)
     actions = [
         AgendaActionFactory(agenda=agenda, position=1, title="Progettazione del porto"),
         AgendaActionFactory(agenda=agenda, position=2, title="Gara d'appalto della banchina"),
         AgendaActionFactory(agenda=agenda, position=3, title="Collaudo e apertura"),
     ]
+    Agenda.objects.filter(pk=agenda.pk).update(
+        status=AgendaStatus.APPROVED, approved_by_act="Delibera n. 12/2027", approved_at=timezone.now()
+    )
+    agenda.refresh_from_db()
     deliberation = approved_plan(**cast3, amendments=4, projects=12, agenda=agenda)
     document, created = plan_request(kind="final", user=cast3["team"], enqueue=False)
     document = plan_render(document_id=document.pk)
