@@ -1,0 +1,1 @@
+"""The team's news (Notizie), /notizie/ and its Atom feed."""

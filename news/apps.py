@@ -1,0 +1,8 @@
+"""Notizie."""
+
+from django.apps import AppConfig
+
+
+class NewsConfig(AppConfig):
+    name = "news"
+    verbose_name = "Notizie"

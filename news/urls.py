@@ -1,0 +1,5 @@
+"""The addresses of news."""
+
+app_name = "news"
+
+urlpatterns: list = []

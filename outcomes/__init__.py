@@ -1,0 +1,1 @@
+"""What became of each contribution: the two-way links from inputs (istanze, positions, proposals, comments, questions, working-table outcomes) to the objectives, projects and actions they led to, with the team's reason."""

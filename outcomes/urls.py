@@ -1,0 +1,5 @@
+"""The addresses of outcomes."""
+
+app_name = "outcomes"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The addresses of subscriptions."""
+
+app_name = "subscriptions"
+
+urlpatterns: list = []

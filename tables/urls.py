@@ -1,0 +1,5 @@
+"""The addresses of tables."""
+
+app_name = "tables"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The addresses of vocations."""
+
+app_name = "vocations"
+
+urlpatterns: list = []
