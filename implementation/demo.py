@@ -1,4 +1,4 @@
-"""Demo data for ``manage.py seed_demo``: two reporting cycles, three months apart, with the offices' reports on
+"""Demo data for ``manage.py seed_demo``: the governance model (version 1 adopted, version 2 open), two reporting cycles, three months apart, with the offices' reports on
 the demo projects and agenda actions, mostly validated by the team, so that /attuazione/ shows movement.
 Written through the services, by the demo office users (the team for offices without one). Idempotent: nothing
 is done once a cycle exists."""
@@ -10,10 +10,19 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from implementation.models import Progress, ReportingCycle
+from implementation.models import (
+    GovernanceBody,
+    GovernanceVersion,
+    OfficeReferent,
+    Progress,
+    ReportingCycle,
+    ReviewFrequency,
+)
 from implementation.services import cycle_create, report_return, report_submit, report_validate
 from implementation.subjects import office_of, reportable_actions, reportable_projects
-from psm_portal.accounts.models import User
+from phases.models import DocumentKind, Position, Stance, VisionStatus
+from psm_portal.accounts.models import Office, User
+from psm_portal.lib.html import sanitize_html
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -48,8 +57,111 @@ def _past(day, today):
     return day if day <= today else None
 
 
+GOVERNANCE_TEXT = """<p>L'attuazione del Piano Strategico Metropolitano è guidata da una <strong>cabina di regia</strong>
+presieduta dal Sindaco metropolitano, che verifica ogni trimestre l'avanzamento dei progetti e delle azioni
+dell'agenda annuale sulla base delle rilevazioni degli uffici validate dal team PSM.</p>
+<h2>Principi</h2>
+<ul><li>Ogni azione ha un solo ufficio responsabile, che ne risponde alla cabina di regia.</li>
+<li>Ogni ufficio nomina un referente per l'attuazione.</li>
+<li>I comuni sono informati a ogni verifica e possono chiedere un'audizione.</li></ul>"""
+GOVERNANCE_TEXT_V2 = GOVERNANCE_TEXT.replace(
+    "I comuni sono informati a ogni verifica e possono chiedere un'audizione.",
+    "I comuni sono informati a ogni verifica e partecipano, per zone omogenee, a un tavolo territoriale semestrale.",
+)
+GOVERNANCE_BODIES = [
+    (
+        "Cabina di regia",
+        "Sindaco metropolitano (presidente), Segretario generale, dirigenti dei servizi con progetti nel piano.",
+        "Indirizzo e verifica dell'attuazione; decide le correzioni di rotta e le riprogrammazioni.",
+        ReviewFrequency.QUARTERLY,
+    ),
+    (
+        "Team PSM",
+        "Ufficio di piano della Città Metropolitana.",
+        "Apre i cicli di rendicontazione, valida le rilevazioni degli uffici, prepara la relazione annuale.",
+        ReviewFrequency.MONTHLY,
+    ),
+]
+
+
+def seed_governance(team) -> str:
+    """An adopted governance model (version 1) and version 2 open to positions, with an office's and a mayor's
+    position. Written as the Vision's demo versions are: with their history in the past. Idempotent."""
+    if GovernanceVersion.objects.exists():
+        return ""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    offices = list(Office.objects.order_by("name"))
+    versions = []
+    for number, title, text, status, dates in (
+        (
+            1,
+            "Governance dell'attuazione — prima versione",
+            GOVERNANCE_TEXT,
+            VisionStatus.ADOPTED,
+            {
+                "opened_at": now - timedelta(days=50),
+                "deadline": now - timedelta(days=30),
+                "closed_at": now - timedelta(days=30),
+                "adopted_at": now - timedelta(days=28),
+                "notified_at": now - timedelta(days=50),
+            },
+        ),
+        (
+            2,
+            "Governance dell'attuazione — tavoli territoriali",
+            GOVERNANCE_TEXT_V2,
+            VisionStatus.OPEN,
+            {"opened_at": now - timedelta(days=3), "deadline": now + timedelta(days=20), "notified_at": now},
+        ),
+    ):
+        version = GovernanceVersion.documents.create(
+            kind=DocumentKind.GOVERNANCE,
+            number=number,
+            title=title,
+            text=sanitize_html(text),
+            status=status,
+            created_by=team,
+            **dates,
+        )
+        for order, (name, members, duties, frequency) in enumerate(GOVERNANCE_BODIES, start=1):
+            GovernanceBody.objects.create(
+                version=version,
+                order=order,
+                name=name,
+                members=members,
+                duties=duties,
+                review_frequency=frequency,
+            )
+        for office in offices:
+            OfficeReferent.objects.create(
+                version=version,
+                office=office,
+                referent=f"Dirigente del servizio {office.name}",
+                duties="Rendiconta ogni trimestre i progetti e le azioni di cui l'ufficio è responsabile.",
+            )
+        versions.append(version)
+    mayor = User.objects.filter(email="sindaco.b@demo.psm.local").select_related("municipality").first()
+    office_user = User.objects.filter(email="ufficio.a@demo.psm.local").first()
+    for version, stance in ((versions[0], Stance.AGREE), (versions[1], Stance.AGREE_WITH_CHANGES)):
+        if office_user is not None and office_user.office_id:
+            Position.objects.create(
+                version=version,
+                office_id=office_user.office_id,
+                stance=stance,
+                comment="Chiediamo verifiche bimestrali per le azioni PNRR." if stance != Stance.AGREE else "",
+                author=office_user,
+            )
+        if mayor is not None and mayor.municipality_id:
+            Position.objects.create(
+                version=version, municipality_id=mayor.municipality_id, stance=Stance.AGREE, author=mayor
+            )
+    return "Modello di governance: versione 1 adottata, versione 2 aperta alle posizioni."
+
+
 def seed(stdout) -> None:
     team = User.objects.filter(email="team@demo.psm.local").first()
+    if team is not None and (message := seed_governance(team)):
+        stdout.write(message)
     if team is None or ReportingCycle.objects.exists():
         return
     today = timezone.localdate()

@@ -4,13 +4,16 @@ funding source), the team's return of a report, and the public page's filters.""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from implementation.models import Progress
+from implementation.models import GovernanceBody, OfficeReferent, Progress
 from municipalities.models import Municipality
+from phases.models import Stance, VisionVersion, position_comment_error
 from projects.forms import EuroField, ItalianDateField
 from projects.models import FundingSource
 from psm_portal.accounts.models import Office
+from psm_portal.lib.forms import DateTimeLocalInput
 from psm_portal.lib.uploads import DocumentField
 
 
@@ -119,3 +122,74 @@ class ProgressFilterForm(forms.Form):
             "source": data.get("fonte"),
             "progress": data.get("stato"),
         }
+
+
+# --- Governance model -------------------------------------------------------------------------------------------
+
+
+class GovernanceDraftForm(forms.Form):
+    title = forms.CharField(label=_("Titolo"), max_length=200)
+    text = forms.CharField(
+        label=_("Testo"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("HTML semplice: paragrafi, titoli, elenchi, collegamenti."),
+    )
+
+
+GovernanceBodyFormSet = forms.inlineformset_factory(
+    VisionVersion,
+    GovernanceBody,
+    fields=["order", "name", "members", "duties", "review_frequency"],
+    widgets={"members": forms.Textarea(attrs={"rows": 2}), "duties": forms.Textarea(attrs={"rows": 3})},
+    extra=1,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class OfficeReferentForm(forms.ModelForm):
+    class Meta:
+        model = OfficeReferent
+        fields = ["office", "referent", "duties"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 2})}
+
+
+OfficeReferentFormSet = forms.inlineformset_factory(
+    VisionVersion,
+    OfficeReferent,
+    form=OfficeReferentForm,
+    extra=1,
+    max_num=100,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class GovernanceOpenForm(forms.Form):
+    deadline = forms.DateTimeField(label=_("Termine per le posizioni"), widget=DateTimeLocalInput)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
+        return deadline
+
+
+class GovernancePositionForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Posizione"), choices=Stance.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Commento"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obbligatorio se sei d'accordo con modifiche o in disaccordo: scrivi che cosa cambiare."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if missing := position_comment_error(data.get("stance", ""), data.get("comment", "")):
+            self.add_error("comment", missing)
+        return data

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from phases.models import DocumentKind, ReviewedVersionManager, VisionVersion
 from projects.choices import FundingSource
 from projects.models import MONEY
 
@@ -301,3 +302,83 @@ class ReportReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day:%d/%m/%Y}"
+
+
+# --- Governance model -------------------------------------------------------------------------------------------
+
+
+class GovernanceVersion(VisionVersion):
+    """A version of the governance model of the implementation: a reviewed document like the Vision (draft → open to
+    the positions of offices and mayors → closed → adopted, ``phases.services``), with its bodies and the offices'
+    referents, frozen with the text once the draft is opened."""
+
+    objects = ReviewedVersionManager(DocumentKind.GOVERNANCE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("versione del modello di governance")
+        verbose_name_plural = _("versioni del modello di governance")
+
+    def __str__(self) -> str:
+        return gettext("Modello di governance, versione %(number)s") % {"number": self.number}
+
+
+class ReviewFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("ogni mese")
+    QUARTERLY = "quarterly", _("ogni trimestre")
+    HALF_YEARLY = "half_yearly", _("ogni semestre")
+    YEARLY = "yearly", _("ogni anno")
+
+
+class GovernanceBody(models.Model):
+    """A body of the governance model (the cabina di regia, a technical table…): who sits in it, what it answers
+    for and how often it reviews the progress."""
+
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("versione"), on_delete=models.CASCADE, related_name="governance_bodies"
+    )
+    order = models.PositiveSmallIntegerField(_("ordine"), default=1)
+    name = models.CharField(_("organismo"), max_length=200, help_text=_("Per esempio «Cabina di regia»."))
+    members = models.TextField(_("composizione"), max_length=2000)
+    duties = models.TextField(_("di che cosa risponde"), max_length=3000)
+    review_frequency = models.CharField(
+        _("verifica dell'avanzamento"),
+        max_length=12,
+        choices=ReviewFrequency.choices,
+        default=ReviewFrequency.QUARTERLY,
+    )
+
+    class Meta:
+        verbose_name = _("organismo di governance")
+        verbose_name_plural = _("organismi di governance")
+        ordering = ["version", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficeReferent(models.Model):
+    """The referent of an office for the implementation, in a version of the governance model: a role, not a
+    person's private data."""
+
+    version = models.ForeignKey(
+        VisionVersion, verbose_name=_("versione"), on_delete=models.CASCADE, related_name="office_referents"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("ufficio"), on_delete=models.PROTECT, related_name="governance_referents"
+    )
+    referent = models.CharField(
+        _("referente"), max_length=200, help_text=_("La funzione, per esempio «Dirigente del Servizio Viabilità».")
+    )
+    duties = models.TextField(_("di che cosa risponde"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("referente per ufficio")
+        verbose_name_plural = _("referenti per ufficio")
+        ordering = ["version", "office__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "office"], name="one_referent_per_office_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.referent}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from implementation.views import public, reserved
+from implementation.views import governance, public, reserved
 
 app_name = "implementation"
 
@@ -19,4 +19,14 @@ urlpatterns = [
         "area-riservata/attuazione/rilevazioni/<int:pk>/valida/", reserved.report_validate_view, name="report_validate"
     ),
     path("area-riservata/attuazione/rilevazioni/<int:pk>/rinvia/", reserved.report_return_view, name="report_return"),
+    path("attuazione/governance/", governance.governance_page, name="governance"),
+    path("attuazione/governance/versioni/<int:number>/", governance.governance_version, name="governance_version"),
+    path("area-riservata/governance/", governance.governance_manage, name="governance_manage"),
+    path("area-riservata/governance/nuova/", governance.governance_create, name="governance_create"),
+    path("area-riservata/governance/<int:pk>/modifica/", governance.governance_edit, name="governance_edit"),
+    path("area-riservata/governance/<int:pk>/apri/", governance.governance_open, name="governance_open"),
+    path("area-riservata/governance/<int:pk>/chiudi/", governance.governance_close, name="governance_close"),
+    path("area-riservata/governance/<int:pk>/adotta/", governance.governance_adopt, name="governance_adopt"),
+    path("area-riservata/governance/<int:pk>/posizioni/", governance.governance_positions, name="governance_positions"),
+    path("area-riservata/governance/posizione/", governance.governance_position, name="governance_position"),
 ]

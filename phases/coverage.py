@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import MUNICIPALITY_COUNT, Municipality
 from phases.models import Objective, Position, Stance, VisionVersion
+from phases.reviews import review_kind
 from psm_portal.accounts.models import Office
 
 ANSWERED = "answered"
@@ -27,8 +28,11 @@ STATE_PALETTE = {
 }
 
 
-def expected_answers() -> int:
-    """One position on the Vision plus one per general objective."""
+def expected_answers(version: VisionVersion | None = None) -> int:
+    """One position on the Vision plus one per general objective; one on the whole text for a document reviewed
+    without objectives (``phases.reviews``)."""
+    if version is not None and not review_kind(version.kind).objectives:
+        return 1
     return 1 + Objective.objects.general().count()
 
 
@@ -59,7 +63,7 @@ def municipality_states(
 
     A caller that has already read the counts or the municipalities passes them, and they are not read again.
     """
-    expected = expected or expected_answers()
+    expected = expected or expected_answers(version)
     counts = municipality_counts(version) if counts is None else counts
     codes = Municipality.objects.values_list("istat_code", flat=True) if codes is None else codes
     return {code: state_for(counts.get(code, 0), expected) for code in codes}

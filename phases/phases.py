@@ -28,6 +28,7 @@ class Feature(models.TextChoices):
     RECORD_COUNCIL_ACTS = "record_council_acts", _("registrare gli atti del Consiglio metropolitano")
     DRAFT_AGENDA = "draft_agenda", _("preparare l'agenda annuale delle azioni")
     REPORT_PROGRESS = "report_progress", _("rendicontare l'attuazione")
+    REVIEW_GOVERNANCE = "review_governance", _("esaminare il modello di governance e prendere posizione")
 
 
 # Which features each phase opens.
@@ -39,7 +40,13 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
         {Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO, Feature.DRAFT_AGENDA}
     ),
     PhaseKey.FINAL: frozenset(
-        {Feature.APPROVE_PLAN, Feature.RECORD_COUNCIL_ACTS, Feature.REPORT_PROGRESS, Feature.DRAFT_AGENDA}
+        {
+            Feature.APPROVE_PLAN,
+            Feature.RECORD_COUNCIL_ACTS,
+            Feature.REPORT_PROGRESS,
+            Feature.DRAFT_AGENDA,
+            Feature.REVIEW_GOVERNANCE,
+        }
     ),
 }
 
@@ -58,6 +65,7 @@ FEATURE_ROLES: dict[str, frozenset[str]] = {
     Feature.RECORD_COUNCIL_ACTS: frozenset({Role.SECRETARY, Role.TEAM}),
     Feature.DRAFT_AGENDA: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
+    Feature.REVIEW_GOVERNANCE: frozenset({Role.MAYOR, Role.OFFICE}),
 }
 
 

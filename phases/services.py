@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from phases import coverage
 from phases.models import (
+    DocumentKind,
     Need,
     NeedAttachment,
     Objective,
@@ -33,6 +34,7 @@ from phases.models import (
 )
 from phases.phases import Feature
 from phases.predicates import gate
+from phases.reviews import review_kind
 from phases.speakers import speaker_for
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
@@ -133,21 +135,32 @@ def _phase_move(phase: Phase, *, actor: User, starts_at, ends_at) -> None:
     audit_record(actor=actor, action="phase.reschedule", obj=phase, before=before, after=phase.snapshot())
 
 
-# --- Vision versions --------------------------------------------------------------------------------------------
+# --- Versions of reviewed documents (the Vision and the other kinds of phases.reviews) ----------------------------
 
 
-def vision_version_create(*, actor: User, title: str, text: str) -> VisionVersion:
-    """A new draft, numbered after the last version."""
+def review_version_create(*, kind: str, actor: User, title: str, text: str) -> VisionVersion:
+    """A new draft of a ``kind`` of document, numbered after that kind's last version."""
     with transaction.atomic():
-        last = VisionVersion.objects.select_for_update().order_by("-number").first()
-        version = VisionVersion.objects.create(
+        last = VisionVersion.documents.of_kind(kind).select_for_update().order_by("-number").first()
+        version = VisionVersion.documents.create(
+            kind=kind,
             number=(last.number + 1) if last else 1,
             title=title.strip(),
             text=sanitize_html(text),
             created_by=actor,
         )
-        audit_record(actor=actor, action="vision.create", obj=version, after={"number": version.number})
+        audit_record(
+            actor=actor,
+            action=f"{review_kind(kind).audit_prefix}.create",
+            obj=version,
+            after={"number": version.number},
+        )
     return version
+
+
+def vision_version_create(*, actor: User, title: str, text: str) -> VisionVersion:
+    """A new draft of the Vision, numbered after the last version."""
+    return review_version_create(kind=DocumentKind.VISION, actor=actor, title=title, text=text)
 
 
 def vision_version_update(*, version: VisionVersion, title: str, text: str) -> VisionVersion:
@@ -161,22 +174,26 @@ def vision_version_update(*, version: VisionVersion, title: str, text: str) -> V
 
 
 def vision_version_open(*, version: VisionVersion, actor: User, deadline) -> VisionVersion:
-    """Open a draft for review until ``deadline``; mayors and offices are told by e-mail."""
+    """Open a draft for review until ``deadline``; mayors and offices are told by e-mail. Any kind of document: the
+    phase that opens it and the e-mail are its kind's (``phases.reviews``); one version of each kind open at once."""
     now = timezone.now()
+    kind = review_kind(version.kind)
     if not version.is_draft:
         raise ValidationError(_("Si può aprire alla consultazione solo una bozza."))
     if deadline <= now:
         raise ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
-    if not (phase_gate := gate(Feature.REVIEW_VISION, now)).open:
+    if not (phase_gate := gate(kind.feature, now)).open:
         raise ValidationError(phase_gate.message)
-    if VisionVersion.objects.open_for_review().exists():
+    if VisionVersion.documents.of_kind(version.kind).open_for_review().exists():
         raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
     before = version.snapshot()
     version.open(deadline, now)
     try:
         with transaction.atomic():
             version.save(update_fields=["status", "deadline", "opened_at", "updated_at"])
-            audit_record(actor=actor, action="vision.open", obj=version, before=before, after=version.snapshot())
+            audit_record(
+                actor=actor, action=f"{kind.audit_prefix}.open", obj=version, before=before, after=version.snapshot()
+            )
             version_notification_enqueue(version=version)
     except IntegrityError:
         raise ValidationError(_("C'è già una versione aperta alla consultazione: chiudila prima."))
@@ -190,7 +207,13 @@ def vision_version_close(*, version: VisionVersion, actor: User) -> VisionVersio
     version.close()
     with transaction.atomic():
         version.save(update_fields=["status", "closed_at", "updated_at"])
-        audit_record(actor=actor, action="vision.close", obj=version, before=before, after=version.snapshot())
+        audit_record(
+            actor=actor,
+            action=f"{review_kind(version.kind).audit_prefix}.close",
+            obj=version,
+            before=before,
+            after=version.snapshot(),
+        )
     return version
 
 
@@ -201,8 +224,21 @@ def vision_version_adopt(*, version: VisionVersion, actor: User) -> VisionVersio
     version.adopt()
     with transaction.atomic():
         version.save(update_fields=["status", "adopted_at", "updated_at"])
-        audit_record(actor=actor, action="vision.adopt", obj=version, before=before, after=version.snapshot())
+        audit_record(
+            actor=actor,
+            action=f"{review_kind(version.kind).audit_prefix}.adopt",
+            obj=version,
+            before=before,
+            after=version.snapshot(),
+        )
     return version
+
+
+# The same acts under names that say they serve every kind of reviewed document.
+review_version_update = vision_version_update
+review_version_open = vision_version_open
+review_version_close = vision_version_close
+review_version_adopt = vision_version_adopt
 
 
 def version_notification_enqueue(*, version: VisionVersion) -> None:
@@ -213,21 +249,22 @@ def version_notification_enqueue(*, version: VisionVersion) -> None:
 
 def version_notify(*, version: VisionVersion) -> int:
     """E-mail every active mayor and office member the link and the deadline; once per version."""
-    claimed = VisionVersion.objects.filter(pk=version.pk, status=VisionStatus.OPEN, notified_at__isnull=True).update(
+    claimed = VisionVersion.documents.filter(pk=version.pk, status=VisionStatus.OPEN, notified_at__isnull=True).update(
         notified_at=timezone.now()
     )
     if not claimed:
         return 0
     version.refresh_from_db()
+    kind = review_kind(version.kind)
     recipients = User.objects.active().filter(role__in=[Role.MAYOR, Role.OFFICE]).values_list("email", flat=True)
     context = {
         "version": version,
         "deadline": date_format(timezone.localtime(version.deadline), "SHORT_DATETIME_FORMAT"),
-        "link": settings.SITE_URL + reverse("phases:my_positions"),
-        "vision_link": settings.SITE_URL + reverse("phases:vision"),
+        "link": settings.SITE_URL + reverse(kind.positions_url),
+        "vision_link": settings.SITE_URL + reverse(kind.document_url),
     }
-    subject = _("La Visione del PSM è aperta alle vostre posizioni fino al %(deadline)s") % context
-    body = render_to_string("phases/email/version_opened.txt", context)
+    subject = kind.opened_subject % context
+    body = render_to_string(kind.opened_template, context)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients]
     try:
         # One SMTP connection for all, one message per person (nobody sees the other addresses).
@@ -235,7 +272,7 @@ def version_notify(*, version: VisionVersion) -> int:
     except Exception:
         # Not all sent: release the claim so that the retried task sends them (some may get it twice,
         # nobody misses it).
-        VisionVersion.objects.filter(pk=version.pk).update(notified_at=None)
+        VisionVersion.documents.filter(pk=version.pk).update(notified_at=None)
         raise
 
 
@@ -281,14 +318,16 @@ def _refresh_sort_keys(objective: Objective, old_key: str) -> None:
 # --- Positions --------------------------------------------------------------------------------------------------
 
 
-def review_gate(version: VisionVersion | None, now=None) -> tuple[bool, str]:
-    """Whether positions on ``version`` may be given or changed now, and if not why (in Italian)."""
+def review_gate(version: VisionVersion | None, now=None, *, kind: str = DocumentKind.VISION) -> tuple[bool, str]:
+    """Whether positions on ``version`` (of ``kind`` when None) may be given or changed now, and if not why (in
+    Italian)."""
     now = now or timezone.now()
-    phase_gate = gate(Feature.REVIEW_VISION, now)
+    review = review_kind(version.kind if version is not None else kind)
+    phase_gate = gate(review.feature, now)
     if not phase_gate.open:
         return False, phase_gate.message
     if version is None or not version.is_open:
-        return False, _("Nessuna versione della Visione è aperta alla consultazione in questo momento.")
+        return False, review.none_open
     if not version.accepts_positions(now):
         return False, _("Il termine per le posizioni su questa versione è scaduto il %(deadline)s.") % {
             "deadline": _short(version.deadline)
@@ -313,6 +352,8 @@ def position_submit(
     allowed, message = review_gate(version)
     if not allowed:
         raise ValidationError(message)
+    if objective is not None and not review_kind(version.kind).objectives:
+        raise ValidationError(_("Su questo documento si prende posizione sul testo nel suo insieme."))
     if objective is not None and objective.level != ObjectiveLevel.GENERAL:
         raise ValidationError(_("Si prende posizione sulla Visione e sugli obiettivi generali."))
     if missing := position_comment_error(stance, comment):
@@ -374,7 +415,12 @@ def _position_write(
 def reminders_enqueue(*, version: VisionVersion, actor: User) -> None:
     from phases.tasks import send_reminders  # phases.tasks imports this module
 
-    audit_record(actor=actor, action="vision.remind", obj=version, after={"day": timezone.localdate().isoformat()})
+    audit_record(
+        actor=actor,
+        action=f"{review_kind(version.kind).audit_prefix}.remind",
+        obj=version,
+        after={"day": timezone.localdate().isoformat()},
+    )
     transaction.on_commit(lambda: send_reminders.delay(version.pk))
 
 
@@ -387,6 +433,7 @@ def reminders_send(*, version: VisionVersion) -> int:
     allowed, _message = review_gate(version)
     if not allowed:
         return 0
+    kind = review_kind(version.kind)
     states = coverage.municipality_states(version)
     pending = [code for code, state in states.items() if state != coverage.ANSWERED]
     mayors = User.objects.active().filter(role=Role.MAYOR, municipality_id__in=pending).select_related("municipality")
@@ -394,9 +441,9 @@ def reminders_send(*, version: VisionVersion) -> int:
     context = {
         "version": version,
         "deadline": _short(version.deadline),
-        "link": settings.SITE_URL + reverse("phases:my_positions"),
+        "link": settings.SITE_URL + reverse(kind.positions_url),
     }
-    subject = _("Promemoria: la posizione del vostro comune sulla Visione del PSM")
+    subject = str(kind.reminder_subject)
     sent = 0
     for mayor in mayors:
         try:
@@ -404,7 +451,7 @@ def reminders_send(*, version: VisionVersion) -> int:
                 Reminder.objects.create(user=mayor, version=version, day=today)
         except IntegrityError:
             continue
-        body = render_to_string("phases/email/reminder.txt", {**context, "mayor": mayor})
+        body = render_to_string(kind.reminder_template, {**context, "mayor": mayor})
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [mayor.email])
         except Exception:

@@ -15,13 +15,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
 def notify_version_opened(self, version_id: int) -> int:
-    """Tell mayors and office staff that a Vision version is open for their positions."""
-    version = VisionVersion.objects.filter(pk=version_id).first()
+    """Tell mayors and office staff that a version (of the Vision or another reviewed document) is open for their
+    positions."""
+    version = VisionVersion.documents.filter(pk=version_id).first()
     return version_notify(version=version) if version else 0
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
 def send_reminders(self, version_id: int) -> int:
     """Remind the mayors who have not answered yet (one e-mail per mayor per day at most)."""
-    version = VisionVersion.objects.filter(pk=version_id).first()
+    version = VisionVersion.documents.filter(pk=version_id).first()
     return reminders_send(version=version) if version else 0

@@ -60,7 +60,7 @@ def amendment_counts(examination: Examination) -> dict[str, int]:
 
 def process_summary() -> dict:
     """What the process produced, counted: positions, istanze and replies, questionnaires, the draft's discussion."""
-    positions = Position.objects.aggregate(
+    positions = Position.objects.on_vision().aggregate(
         total=Count("pk"),
         municipalities=Count("municipality", distinct=True),
         offices=Count("office", distinct=True),

@@ -3,12 +3,14 @@ tree, positions, reminders) and ``needs`` (istanze and their attachments)."""
 
 from phases.models.needs import Need, NeedAttachment, NeedStatus, NeedTheme
 from phases.models.process import (
+    DocumentKind,
     Indicator,
     Objective,
     ObjectiveLevel,
     Phase,
     Position,
     Reminder,
+    ReviewedVersionManager,
     Stance,
     VisionStatus,
     VisionVersion,
@@ -16,6 +18,7 @@ from phases.models.process import (
 )
 
 __all__ = [
+    "DocumentKind",
     "Indicator",
     "Need",
     "NeedAttachment",
@@ -26,6 +29,7 @@ __all__ = [
     "Phase",
     "Position",
     "Reminder",
+    "ReviewedVersionManager",
     "Stance",
     "position_comment_error",
     "VisionStatus",

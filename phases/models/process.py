@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phases.phases import PHASE_FEATURES, PhaseKey
+from phases.reviews import review_kind
 from phases.speakers import speaker_for
 from psm_portal.accounts.permissions import is_team
 from psm_portal.lib.uploads import private_upload_path
@@ -71,6 +72,16 @@ class VisionStatus(models.TextChoices):
 REVIEWED = (VisionStatus.CLOSED, VisionStatus.ADOPTED)
 
 
+class DocumentKind(models.TextChoices):
+    """The documents reviewed by mayors and offices through versions and positions: the Vision, and the governance
+    model of the plan's implementation (whose bodies and referents live in ``implementation``). Each kind numbers
+    its versions on its own, has at most one version open and its positions are its own; ``phases.reviews`` says
+    which phase opens its review and what the e-mails say."""
+
+    VISION = "vision", _("Visione")
+    GOVERNANCE = "governance", _("modello di governance")
+
+
 class VisionVersionQuerySet(models.QuerySet):
     def published(self) -> VisionVersionQuerySet:
         """Versions everybody may read: all but drafts."""
@@ -78,6 +89,9 @@ class VisionVersionQuerySet(models.QuerySet):
 
     def open_for_review(self) -> VisionVersionQuerySet:
         return self.filter(status=VisionStatus.OPEN)
+
+    def of_kind(self, kind: str) -> VisionVersionQuerySet:
+        return self.filter(kind=kind)
 
     def reviewed(self) -> VisionVersionQuerySet:
         """Versions whose review is over (closed or adopted): their positions are public."""
@@ -98,10 +112,27 @@ class VisionVersionQuerySet(models.QuerySet):
         )
 
 
-class VisionVersion(models.Model):
-    """One version of the Vision. Its text is frozen once it leaves the draft state and kept for ever."""
+class ReviewedVersionManager(models.Manager.from_queryset(VisionVersionQuerySet)):
+    """The versions of one kind of document: ``VisionVersion.objects`` reads the Vision's only, so every read of the
+    Vision stays as it was; ``VisionVersion.documents`` reads every kind."""
 
-    number = models.PositiveIntegerField(_("versione"), unique=True)
+    def __init__(self, kind: str | None = None):
+        super().__init__()
+        self.kind = kind
+
+    def get_queryset(self) -> VisionVersionQuerySet:
+        queryset = super().get_queryset()
+        return queryset.filter(kind=self.kind) if self.kind else queryset
+
+
+class VisionVersion(models.Model):
+    """One version of a reviewed document: the Vision (``kind`` vision) or another kind (``DocumentKind``). Its text
+    is frozen once it leaves the draft state and kept for ever."""
+
+    kind = models.CharField(
+        _("documento"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.VISION, editable=False
+    )
+    number = models.PositiveIntegerField(_("versione"))
     title = models.CharField(_("titolo"), max_length=200)
     text = models.TextField(_("testo"), help_text=_("HTML semplice: paragrafi, titoli, elenchi, collegamenti."))
     status = models.CharField(_("stato"), max_length=10, choices=VisionStatus.choices, default=VisionStatus.DRAFT)
@@ -117,15 +148,17 @@ class VisionVersion(models.Model):
     # Claimed by the notification task so that mayors and offices are told once.
     notified_at = models.DateTimeField(_("notificata il"), null=True, blank=True, editable=False)
 
-    objects = VisionVersionQuerySet.as_manager()
+    objects = ReviewedVersionManager(DocumentKind.VISION)
+    documents = ReviewedVersionManager()
 
     class Meta:
         verbose_name = _("versione della Visione")
         verbose_name_plural = _("versioni della Visione")
         ordering = ["-number"]
         constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="one_version_number_per_kind"),
             models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="open"), name="one_vision_version_open"
+                fields=["kind", "status"], condition=models.Q(status="open"), name="one_version_open_per_kind"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="open") | models.Q(deadline__isnull=False),
@@ -134,10 +167,19 @@ class VisionVersion(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind != DocumentKind.VISION:
+            return _("%(document)s, versione %(number)s") % {
+                "document": self.get_kind_display().capitalize(),
+                "number": self.number,
+            }
         return _("Visione, versione %(number)s") % {"number": self.number}
 
     def get_absolute_url(self) -> str:
-        return reverse("phases:vision_version", args=[self.number])
+        return reverse(review_kind(self.kind).version_url, args=[self.number])
+
+    @property
+    def is_vision(self) -> bool:
+        return self.kind == DocumentKind.VISION
 
     @property
     def is_draft(self) -> bool:
@@ -303,6 +345,10 @@ def position_upload_to(instance, filename: str) -> str:
 class PositionQuerySet(models.QuerySet):
     def for_version(self, version) -> PositionQuerySet:
         return self.filter(version=version)
+
+    def on_vision(self) -> PositionQuerySet:
+        """Positions on the Vision's versions (not on another kind of reviewed document)."""
+        return self.filter(version__kind=DocumentKind.VISION)
 
     def readable_by(self, user) -> PositionQuerySet:
         """The positions ``user`` reads in the reserved area, documents included: one rule for the list of a comune's

@@ -20,7 +20,9 @@ from psm_portal.lib.params import as_int
 @require_GET
 def coverage_dashboard(request):
     versions = list(
-        VisionVersion.objects.published().order_by("-number").only("pk", "number", "status", "deadline", "title")
+        VisionVersion.objects.published()
+        .order_by("-number")
+        .only("pk", "kind", "number", "status", "deadline", "title")
     )
     version = next((v for v in versions if v.is_open), versions[0] if versions else None)
     if (number := as_int(request.GET.get("versione"))) is not None:
