@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from phases.models import (
+    DocumentKind,
     Indicator,
     Need,
     NeedTheme,
@@ -22,10 +23,17 @@ from phases.models import (
 
 
 class VisionVersionFactory(factory.django.DjangoModelFactory):
+    """A version of the Vision or, with ``kind=DocumentKind.GOVERNANCE``, of another reviewed document."""
+
     class Meta:
         model = VisionVersion
-        django_get_or_create = ("number",)
+        django_get_or_create = ("kind", "number")
 
+    @classmethod
+    def _get_manager(cls, model_class):
+        return model_class.documents
+
+    kind = DocumentKind.VISION
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Messina 2030, versione {n + 1}")
     text = "<p>La Città Metropolitana di Messina, ponte tra Sicilia e continente.</p>"

@@ -135,7 +135,7 @@ def _url_names(resolver=None, namespace: str = "") -> set[str]:
 def _seed() -> dict[str, object]:
     """The demo data, and what it lacks for some pages: plan documents, a checked import, drafts of the team."""
     from phases.factories import VisionVersionFactory
-    from phases.models import VisionStatus
+    from phases.models import DocumentKind, VisionStatus
     from plan.models import PlanDocument, PlanKind, PlanStatus
     from projects.models import ImportState, ProjectImport
     from psm_portal.accounts.models import Role, User
@@ -161,6 +161,9 @@ def _seed() -> dict[str, object]:
     # What the team is still preparing: a Vision version, a closed review to adopt, a questionnaire.
     VisionVersionFactory(number=98, status=VisionStatus.CLOSED)
     VisionVersionFactory(number=99, status=VisionStatus.DRAFT)
+    # And the governance model's: a closed review to adopt, a draft.
+    for number, status in ((98, VisionStatus.CLOSED), (99, VisionStatus.DRAFT)):
+        VisionVersionFactory(kind=DocumentKind.GOVERNANCE, number=number, status=status)
     every_kind_questionnaire(slug="in-preparazione", status=Questionnaire.Status.DRAFT)
     office_user = User.objects.get(email=ROLES["office"])
     ProjectImport.objects.create(

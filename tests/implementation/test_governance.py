@@ -402,3 +402,8 @@ def test_the_demo_has_an_adopted_model_and_an_open_version(db):
     assert governance.adopted().governance_bodies.count() == 2
     assert Position.objects.for_version(versions[1]).exists()
     assert not VisionVersion.objects.exists()
+
+
+def test_the_page_in_english(client, adopted):
+    html = client.get("/en/attuazione/governance/").content.decode()
+    assert "Implementation governance model" in html and "Who answers for each action" in html
