@@ -53,12 +53,17 @@ def manage(request):
                     dom_id="mappa-copertura-vocazioni",
                 ),
                 "contributions": list(Contribution.objects.filter(round=round_).select_related("author", "vocation")),
-                "priorities": list(
-                    Priority.objects.filter(round=round_).select_related("area", "vocation").order_by("area__order")
-                ),
-                "priority_form": PriorityForm() if round_.is_closed else None,
             }
         )
+    # The priorities are published from the latest closed round, even while a new round is open.
+    closed = Round.objects.latest_closed()
+    context["closed_round"] = closed
+    context["priority_form"] = PriorityForm() if closed else None
+    context["priorities"] = (
+        list(Priority.objects.filter(round=closed).select_related("area", "vocation").order_by("area__order"))
+        if closed
+        else []
+    )
     return render(request, "vocations/manage.html", context)
 
 
