@@ -139,3 +139,9 @@ def categorical(
     fills = {code: palette[state][0] for code, state in states.items() if state in palette}
     legend = [LegendItem(colour, label) for colour, label in palette.values()]
     return fills, legend
+
+
+def by_area(shapes: Iterable, areas: Iterable) -> tuple[dict[str, str], list[LegendItem]]:
+    """Fill colours and legend colouring each comune by its territorial area (shapes from ``for_map()``)."""
+    palette = {area.pk: (area.colour, area.name) for area in areas}
+    return categorical({m.istat_code: m.area_id for m in shapes}, palette)

@@ -12,6 +12,24 @@ PROVINCE_CODE = "083"
 MUNICIPALITY_COUNT = 108
 
 
+class Area(models.Model):
+    """A territorial area: a homogeneous group of comuni. Each comune belongs to exactly one (a non-null key)."""
+
+    code = models.SlugField(_("codice"), max_length=30, unique=True)
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    description = models.TextField(_("descrizione"), blank=True)
+    colour = models.CharField(_("colore sulle mappe"), max_length=7, default="#0072b2")
+    order = models.PositiveSmallIntegerField(_("ordine"), default=1)
+
+    class Meta:
+        verbose_name = _("ambito territoriale")
+        verbose_name_plural = _("ambiti territoriali")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def search(self, text: str) -> MunicipalityQuerySet:
         """Name contains the text, ignoring case and accents ("ali" finds "Alì Terme")."""
@@ -19,7 +37,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(name_folded__contains=folded) if folded else self
 
     def for_map(self) -> MunicipalityQuerySet:
-        return self.only("istat_code", "name", "svg_path").order_by("istat_code")
+        return self.only("istat_code", "name", "svg_path", "area_id").order_by("istat_code")
 
 
 class MunicipalityManager(models.Manager.from_queryset(MunicipalityQuerySet)):
@@ -40,6 +58,9 @@ class Municipality(models.Model):
     latitude = models.FloatField(_("latitudine"))
     longitude = models.FloatField(_("longitudine"))
     is_capital = models.BooleanField(_("capoluogo"), default=False)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("ambito territoriale")
+    )
     boundary = models.JSONField(_("confine (GeoJSON)"))
     # The boundary projected once, at load time, so a map costs one small query.
     svg_path = models.TextField(editable=False)

@@ -11,8 +11,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from municipalities.areas import DEFAULT_AREAS, default_area_of
 from municipalities.maps import project_geometry
-from municipalities.models import MUNICIPALITY_COUNT, PROVINCE_CODE, Municipality
+from municipalities.models import MUNICIPALITY_COUNT, PROVINCE_CODE, Area, Municipality
 from psm_portal.lib.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -125,10 +126,12 @@ def municipalities_load(*, csv_path: Path = DEFAULT_CSV, geojson_path: Path = DE
     created = updated = unchanged = 0
     with transaction.atomic():
         existing = {m.istat_code: m for m in Municipality.objects.filter(istat_code__in=wanted)}
+        areas = default_areas_ensure() if len(existing) < len(wanted) else {}
         for code, values in wanted.items():
             current = existing.get(code)
             if current is None:
-                Municipality.objects.create(istat_code=code, **values)
+                # A new comune joins its default area; the team's later moves are kept on updates.
+                Municipality.objects.create(istat_code=code, area=areas[default_area_of()[code]], **values)
                 created += 1
             elif any(getattr(current, key) != value for key, value in values.items()):
                 for key, value in values.items():
@@ -138,3 +141,12 @@ def municipalities_load(*, csv_path: Path = DEFAULT_CSV, geojson_path: Path = DE
             else:
                 unchanged += 1
     return LoadResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def default_areas_ensure() -> dict[str, Area]:
+    """The default areas, created when missing (the data migration creates them; a flushed test database not)."""
+    areas = {area.code: area for area in Area.objects.filter(code__in=DEFAULT_AREAS)}
+    for code, (name, order, colour) in DEFAULT_AREAS.items():
+        if code not in areas:
+            areas[code] = Area.objects.create(code=code, name=name, order=order, colour=colour)
+    return areas

@@ -1,5 +1,22 @@
-"""The addresses of vocations."""
+"""The addresses of vocations and scenarios: public pages, the reserved area and the open data."""
+
+from django.urls import path
+
+from vocations.views import answer, manage, opendata, public
 
 app_name = "vocations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("vocazioni/", public.vocation_list, name="list"),
+    path("vocazioni/<slug:slug>/", public.vocation_detail, name="detail"),
+    path("scenari/", public.scenario_list, name="scenarios"),
+    path("area-riservata/vocazioni/", manage.manage, name="manage"),
+    path("area-riservata/vocazioni/rispondi/", answer.answer, name="answer"),
+    path("area-riservata/vocazioni/consultazioni/nuova/", manage.round_create, name="round_create"),
+    path("area-riservata/vocazioni/consultazioni/<int:pk>/apri/", manage.round_open, name="round_open"),
+    path("area-riservata/vocazioni/consultazioni/<int:pk>/chiudi/", manage.round_close, name="round_close"),
+    path("area-riservata/vocazioni/consultazioni/<int:pk>/priorita/", manage.priorities_publish, name="priorities"),
+    path("area-riservata/scenari/<int:pk>/riferimento/", manage.scenario_reference, name="scenario_reference"),
+    path("opendata/vocazioni.csv", opendata.vocations_csv, name="opendata_vocations"),
+    path("opendata/scenari.csv", opendata.scenarios_csv, name="opendata_scenarios"),
+]

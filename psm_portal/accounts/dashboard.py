@@ -115,6 +115,18 @@ SECTIONS = [
         ((_("Piano all'esame del Consiglio"), "plan:council"), (_("Emendamenti"), "plan:amendments")),
     ),
     Section(
+        _("Vocazioni e scenari"),
+        _("Apri e chiudi le consultazioni sulle vocazioni, segui chi ha risposto, pubblica le priorità e gli scenari."),
+        (Role.TEAM,),
+        ((_("Vocazioni e scenari"), "vocations:manage"), (_("Vocazioni del territorio"), "vocations:list")),
+    ),
+    Section(
+        _("Vocazioni del territorio"),
+        _("Valuta le vocazioni del territorio e indica le priorità, mentre la consultazione è aperta."),
+        (Role.MAYOR, Role.OFFICE, Role.STAKEHOLDER),
+        ((_("Rispondi sulle vocazioni"), "vocations:answer"), (_("Vocazioni del territorio"), "vocations:list")),
+    ),
+    Section(
         _("Tavoli di lavoro"),
         _("Partecipa ai tavoli tematici con sindaci e uffici."),
         (Role.STAKEHOLDER, Role.MAYOR, Role.TEAM),
