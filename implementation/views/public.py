@@ -16,6 +16,8 @@ from implementation.forms import ProgressFilterForm
 from implementation.models import ReportingCycle
 from implementation.rollup import current_reports, objective_tree, page_data
 from municipalities.maps import MunicipalityMap, choropleth
+from municipalities.models import Municipality
+from psm_portal.accounts.models import Office
 from psm_portal.lib.money import format_euro, format_number
 
 
@@ -83,6 +85,8 @@ def progress_page(request):
             "map": _rendered(_map(data["comuni"], by_paid)),
             "milestones": data["milestones"],
             "cycle": ReportingCycle.objects.started().first(),
+            "offices": Office.objects.only("pk", "name").order_by("name"),
+            "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
         },
     )
 
