@@ -273,21 +273,24 @@ def fingerprint() -> tuple:
         return tuple(str(value) for value in cursor.fetchone())
 
 
-def page_data(filters: dict) -> dict:
+def page_key(filters: dict) -> str:
+    """The cache key of /attuazione/ for ``filters``: a digest of the data's fingerprint and the filters (one query).
+    Any change of the reports, projects, actions or objectives tree gives a new key, so it shows at once."""
+    return hashlib.sha1(
+        repr(
+            (
+                CACHE_VERSION,
+                fingerprint(),
+                sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items()),
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def page_data(filters: dict, key: str | None = None) -> dict:
     """The sums of /attuazione/ for ``filters``: per objective key, per comune, the totals and the milestones,
-    kept in the cache under a fingerprint of the data (so any change shows at once) for a few minutes."""
-    key = (
-        "implementation:page:"
-        + hashlib.sha1(
-            repr(
-                (
-                    CACHE_VERSION,
-                    fingerprint(),
-                    sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items()),
-                )
-            ).encode()
-        ).hexdigest()
-    )
+    kept in the cache under ``page_key`` (given, or computed) for a few minutes."""
+    key = "implementation:page:" + (key or page_key(filters))
     data = cache.get(key)
     if data is None:
         reports = current_reports(filters)
