@@ -105,6 +105,8 @@ def progress_page(request):
         {
             "form": form,
             "fragments": _fragments(filters, by_paid),
+            # The chosen values, read once (not once per option of the hand-written selects).
+            "chosen": {name: str(form[name].value() or "") for name in form.fields},
             "cycle": ReportingCycle.objects.started().first(),
             "offices": Office.objects.only("pk", "name").order_by("name"),
             "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
