@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from implementation.models import GovernanceBody, OfficeReferent, Progress
+from implementation.models import GovernanceBody, OfficeReferent, Progress, ReportingCycle
 from municipalities.models import Municipality
 from phases.models import Stance, VisionVersion, position_comment_error
-from projects.forms import EuroField, ItalianDateField
+from projects.forms import EuroField, ImportForm, ItalianDateField
 from projects.models import FundingSource
 from psm_portal.accounts.models import Office
 from psm_portal.lib.forms import DateTimeLocalInput
@@ -193,3 +193,23 @@ class GovernancePositionForm(forms.Form):
         if missing := position_comment_error(data.get("stance", ""), data.get("comment", "")):
             self.add_error("comment", missing)
         return data
+
+
+class MonitoringImportForm(forms.Form):
+    """A monitoring file (OpenCoesione, PNRR/ReGiS or ours) to report on many projects at once in a cycle."""
+
+    cycle = forms.ModelChoiceField(label=_("Ciclo di rendicontazione"), queryset=ReportingCycle.objects.none())
+    file = forms.FileField(
+        label=_("File di monitoraggio (CSV o Excel .xlsx)"),
+        help_text=_(
+            "Un'esportazione di OpenCoesione o del sistema ReGiS (PNRR) così com'è, oppure un foglio con le colonne "
+            "CUP, Impegnato, Pagato, Avanzamento (%), Stato, Inizio effettivo, Fine effettiva."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = ReportingCycle.objects.started()
+
+    # The project importer's checks of the upload: size, emptiness, an Excel zip that would unpack too big.
+    clean_file = ImportForm.clean_file

@@ -175,7 +175,7 @@ class ProgressReport(models.Model):
         blank=True,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True, db_index=True)
     return_reason = models.TextField(_("motivo del rinvio"), blank=True, max_length=2000)
     current = models.BooleanField(_("ultima validata"), default=False, editable=False)
 

@@ -18,15 +18,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -245,32 +244,53 @@ def timeline(reports: QuerySet, limit: int = 60) -> list[Milestone]:
     )
 
 
+# What the roll-up depends on: bare aggregates, each answered from an index (or a small table) in one query.
+FINGERPRINT = (
+    (ProgressReport, "COUNT(*)"),  # a new report
+    (ProgressReport, "MAX({reviewed_at})"),  # a validation (or a return)
+    (ProgressReport, "MAX({submitted_at})"),
+    (Project, "COUNT(*)"),  # projects and actions: their cost, objectives, comuni (every ORM write moves updated_at)
+    (Project, "MAX({updated_at})"),
+    (AgendaAction, "COUNT(*)"),
+    (AgendaAction, "MAX({updated_at})"),
+    (Objective, "COUNT(*)"),  # the objectives tree
+    (Objective, "MAX({sort_key})"),
+    (Objective, "MAX({id})"),
+)
+
+
 def fingerprint() -> tuple:
-    """What the roll-up depends on, in three queries: reports (a validation or a new one), projects and actions
-    (their cost, objectives, comuni: every ORM write moves ``updated_at``), the objectives tree."""
-    reports = ProgressReport.objects.aggregate(n=Count("pk"), last=Max("reviewed_at"), sent=Max("submitted_at"))
-    projects = Project.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    actions = AgendaAction.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    return (reports, projects, actions)
+    """What the roll-up depends on, in one cheap query: reports (a validation or a new one), projects and actions,
+    the objectives tree. Each part is a bare COUNT or MAX, which the database answers from an index rather than
+    by reading the 20,000 reports (a single COUNT with two MAXes over the reports read them all: 17 ms)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for model, aggregate in FINGERPRINT:
+        columns = {field.name: quote(field.column) for field in model._meta.concrete_fields}
+        parts.append(f"(SELECT {aggregate.format(**columns)} FROM {quote(model._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(str(value) for value in cursor.fetchone())
 
 
-def page_data(filters: dict) -> dict:
+def page_key(filters: dict) -> str:
+    """The cache key of /attuazione/ for ``filters``: a digest of the data's fingerprint and the filters (one query).
+    Any change of the reports, projects, actions or objectives tree gives a new key, so it shows at once."""
+    return hashlib.sha1(
+        repr(
+            (
+                CACHE_VERSION,
+                fingerprint(),
+                sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items()),
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def page_data(filters: dict, key: str | None = None) -> dict:
     """The sums of /attuazione/ for ``filters``: per objective key, per comune, the totals and the milestones,
-    kept in the cache under a fingerprint of the data (so any change shows at once) for a few minutes."""
-    objectives = Objective.objects.aggregate(n=Count("pk"), keys=Max("sort_key"), last=Max("pk"))
-    key = (
-        "implementation:page:"
-        + hashlib.sha1(
-            repr(
-                (
-                    CACHE_VERSION,
-                    fingerprint(),
-                    objectives,
-                    sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items()),
-                )
-            ).encode()
-        ).hexdigest()
-    )
+    kept in the cache under ``page_key`` (given, or computed) for a few minutes."""
+    key = "implementation:page:" + (key or page_key(filters))
     data = cache.get(key)
     if data is None:
         reports = current_reports(filters)

@@ -169,7 +169,8 @@ def _clean_funding(funding: list[dict]) -> list[dict]:
     return rows
 
 
-def _check_progress(progress: str, percent: int) -> None:
+def check_progress(progress: str, percent: int) -> None:
+    """The state and the percentage agree (also asked by the monitoring importer's preview)."""
     if progress not in Progress.values:
         raise ValidationError({"progress": _("Stato di attuazione sconosciuto.")})
     if percent is None or not 0 <= percent <= 100:
@@ -200,7 +201,7 @@ def report_submit(
         raise ValidationError(_("Potete rendicontare solo i progetti e le azioni del vostro ufficio."))
     if cycle.opens_on > timezone.localdate():
         raise ValidationError(_("Il ciclo «%(cycle)s» non è ancora aperto.") % {"cycle": cycle})
-    _check_progress(progress, percent)
+    check_progress(progress, percent)
     milestones, funding = _clean_milestones(list(milestones)), _clean_funding(list(funding))
     same = ProgressReport.objects.filter(cycle=cycle, **({"project": subject} if is_project else {"action": subject}))
     if same.filter(review=Review.SUBMITTED).exists():

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from implementation.views import governance, public, reserved
+from implementation.views import governance, monitoring, public, reserved
 
 app_name = "implementation"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("area-riservata/attuazione/", reserved.office_home, name="office"),
     path("area-riservata/attuazione/cicli/nuovo/", reserved.cycle_new, name="cycle_create"),
     path("area-riservata/attuazione/da-verificare/", reserved.review_queue, name="review_queue"),
+    path("area-riservata/attuazione/importa/", monitoring.report_import, name="report_import"),
     path("area-riservata/attuazione/cicli/<int:cycle>/<str:kind>/<int:pk>/", reserved.report_new, name="report_create"),
     path("area-riservata/attuazione/rilevazioni/<int:pk>/", reserved.report_detail, name="report"),
     path("area-riservata/attuazione/rilevazioni/<int:pk>/documento/", reserved.report_document, name="report_document"),

@@ -85,6 +85,7 @@ NOT_LINKED = {
     # Reporting on the implementation opens in phase 3; tests/implementation/test_browser.py walks it.
     "implementation:cycle_create": "phase 3",
     "implementation:report_create": "phase 3",
+    "implementation:report_import": "phase 3",
     "implementation:report_document": "phase 3",
     "implementation:report_return": "phase 3",
     "implementation:report_validate": "phase 3",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,8 +16,10 @@ from django.views.decorators.http import require_GET
 from implementation import opendata
 from implementation.forms import ProgressFilterForm
 from implementation.models import ReportingCycle
-from implementation.rollup import current_reports, objective_tree, page_data
+from implementation.rollup import current_reports, objective_tree, page_data, page_key
 from municipalities.maps import MunicipalityMap, choropleth
+from municipalities.models import Municipality
+from psm_portal.accounts.models import Office
 from psm_portal.lib.money import format_euro, format_number
 
 
@@ -67,22 +71,45 @@ def _rendered(municipality_map: MunicipalityMap) -> str:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
+def _fragments(filters: dict, by_paid: bool) -> dict:
+    """The page's heavy parts (the tree's progress bars, the map, the milestones) rendered once per state of the
+    data, filters and language, and kept under the roll-up's key: a visit then costs the fingerprint's query and
+    the filter form, not the rendering (which took most of the page's time over 5,000 projects)."""
+    page = page_key(filters)
+    key = f"implementation:fragments:{page}:{int(by_paid)}:{get_language()}"
+    fragments = cache.get(key)
+    if fragments is None:
+        data = page_data(filters, key=page)
+        context = {
+            "summary": data["totals"],
+            "tree": objective_tree(current_reports(filters), data["sums"]),
+            "milestones": data["milestones"],
+        }
+        fragments = {
+            "tree": render_to_string("implementation/_progress_tree.html", context),
+            "map": str(_rendered(_map(data["comuni"], by_paid))),
+            "milestones": render_to_string("implementation/_progress_milestones.html", context),
+        }
+        cache.set(key, fragments, timeout=settings.IMPLEMENTATION_CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308 - our own templates' output
+
+
 @require_GET
 def progress_page(request):
     form = ProgressFilterForm(request.GET or None)
     filters = form.filters()
-    data = page_data(filters)
     by_paid = form.is_bound and form.is_valid() and form.cleaned_data.get("mappa") == "pagato"
     return render(
         request,
         "implementation/progress.html",
         {
             "form": form,
-            "summary": data["totals"],
-            "tree": objective_tree(current_reports(filters), data["sums"]),
-            "map": _rendered(_map(data["comuni"], by_paid)),
-            "milestones": data["milestones"],
+            "fragments": _fragments(filters, by_paid),
+            # The chosen values, read once (not once per option of the hand-written selects).
+            "chosen": {name: str(form[name].value() or "") for name in form.fields},
             "cycle": ReportingCycle.objects.started().first(),
+            "offices": Office.objects.only("pk", "name").order_by("name"),
+            "municipality_options": Municipality.objects.order_by("name").values_list("istat_code", "name"),
         },
     )
 

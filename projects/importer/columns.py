@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.translation import gettext as _
@@ -214,10 +214,18 @@ COLUMNS: list[Column] = [
     ),
 ]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-ALIAS_TO_KEY: dict[str, str] = {}
-for _column in COLUMNS:
-    for _name in (_column.label, _column.key, *_column.aliases):
-        ALIAS_TO_KEY.setdefault(header_key(_name), _column.key)
+
+
+def alias_index(table: list[Column]) -> dict[str, str]:
+    """Every name a column of ``table`` may have in a header (``header_key`` form) → the column's key."""
+    index: dict[str, str] = {}
+    for column in table:
+        for name in (column.label, column.key, *column.aliases):
+            index.setdefault(header_key(name), column.key)
+    return index
+
+
+ALIAS_TO_KEY = alias_index(COLUMNS)
 
 
 @dataclass
@@ -227,6 +235,7 @@ class ColumnMap:
     positions: dict[str, list[int]]
     labels: dict[str, str]  # canonical key → the file's own header, for error messages
     ignored: list[str]
+    table: list[Column] = field(default_factory=lambda: COLUMNS)  # the columns known (another importer's own)
 
     def has(self, key: str) -> bool:
         return key in self.positions
@@ -234,19 +243,23 @@ class ColumnMap:
     @cached_property
     def present(self) -> list[tuple[Column, list[int]]]:
         """The table's columns this file has, in the table's order, with their positions."""
-        return [(column, self.positions[column.key]) for column in COLUMNS if column.key in self.positions]
+        return [(column, self.positions[column.key]) for column in self.table if column.key in self.positions]
 
     @cached_property
     def funding_keys(self) -> list[str]:
         return [key for key in self.positions if key.startswith("funding:")]
 
 
-def map_columns(header: list) -> ColumnMap:
+def map_columns(header: list, table: list[Column] | None = None, aliases: dict[str, str] | None = None) -> ColumnMap:
+    """The file's ``header`` mapped onto the projects' columns, or onto another ``table`` (with its ``aliases``,
+    from ``alias_index``: the monitoring importer of ``implementation`` reuses this machinery)."""
+    table = COLUMNS if table is None else table
+    aliases = ALIAS_TO_KEY if table is COLUMNS else (aliases or alias_index(table))
     positions: dict[str, list[int]] = {}
     labels: dict[str, str] = {}
     ignored: list[str] = []
     for index, name in enumerate(header):
-        key = ALIAS_TO_KEY.get(header_key(name))
+        key = aliases.get(header_key(name))
         if key is None:
             if str(name or "").strip():
                 ignored.append(str(name).strip())
@@ -256,7 +269,7 @@ def map_columns(header: list) -> ColumnMap:
             continue
         positions.setdefault(key, []).append(index)
         labels.setdefault(key, str(name).strip())
-    return ColumnMap(positions, labels, ignored)
+    return ColumnMap(positions, labels, ignored, table)
 
 
 def missing_columns(columns: ColumnMap) -> list[RowError]:

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,7 +157,11 @@ def _split_header(rows: list[tuple[int, list]]) -> tuple[list, list[tuple[int, l
     return list(header), body
 
 
-def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
+def _is_projects_sheet(header: list) -> bool:
+    return map_columns(header).has("title")
+
+
+def _read_xlsx(data: bytes, wanted: Callable[[list], bool]) -> tuple[list, list[tuple[int, list]]]:
     try:
         with zips.open_checked(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
@@ -177,8 +181,8 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
             if not numbered:
                 continue
             header, body = _split_header(numbered)
-            if map_columns(header).has("title"):
-                return header, body  # the sheet with the projects, not the instructions
+            if wanted(header):
+                return header, body  # the sheet with the data (the projects), not the instructions
             fallback = fallback or (header, body)
         if fallback is None:
             raise ImportFileError(_("Il file è vuoto."))
@@ -232,8 +236,10 @@ def _sheet_rows(workbook, sheet) -> list[tuple[int, list]]:
         raise _damaged_xlsx()
 
 
-def read_table(data: bytes) -> tuple[list, list[tuple[int, list]]]:
-    """Header and numbered rows of a CSV or XLSX file; ``ImportFileError`` when it cannot be read."""
+def read_table(data: bytes, *, wanted: Callable[[list], bool] | None = None) -> tuple[list, list[tuple[int, list]]]:
+    """Header and numbered rows of a CSV or XLSX file; ``ImportFileError`` when it cannot be read. Of a workbook,
+    the first sheet whose header ``wanted`` accepts (by default: one with the projects' title), else the first
+    sheet with content."""
     if not data or not data.strip():
         raise ImportFileError(_("Il file è vuoto."))
     limit = settings.PROJECTS_IMPORT_MAX_BYTES
@@ -243,7 +249,7 @@ def read_table(data: bytes) -> tuple[list, list[tuple[int, list]]]:
             % {"size": format_number(len(data) / 1024 / 1024, 1), "limit": format_number(limit / 1024 / 1024)}
         )
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, wanted or _is_projects_sheet)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _("Il file è nel vecchio formato Excel .xls: aprilo e salvalo come .xlsx oppure come CSV.")
