@@ -2,14 +2,17 @@
 
 from django.urls import path
 
-from implementation.views import public, reserved
+from implementation.views import indicators, public, reserved
 
 app_name = "implementation"
 
 urlpatterns = [
     path("attuazione/", public.progress_page, name="progress"),
     path("opendata/attuazione.csv", public.opendata_csv, name="opendata_csv"),
+    path("opendata/indicatori.csv", public.opendata_indicators_csv, name="opendata_indicators"),
     path("area-riservata/attuazione/", reserved.office_home, name="office"),
+    path("area-riservata/attuazione/indicatori/", indicators.indicator_list, name="indicators"),
+    path("area-riservata/attuazione/indicatori/<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("area-riservata/attuazione/cicli/nuovo/", reserved.cycle_new, name="cycle_create"),
     path("area-riservata/attuazione/da-verificare/", reserved.review_queue, name="review_queue"),
     path("area-riservata/attuazione/cicli/<int:cycle>/<str:kind>/<int:pk>/", reserved.report_new, name="report_create"),
