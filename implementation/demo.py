@@ -1,7 +1,8 @@
 """Demo data for ``manage.py seed_demo``: the governance model (version 1 adopted, version 2 open), two reporting cycles, three months apart, with the offices' reports on
 the demo projects and agenda actions, mostly validated by the team, so that /attuazione/ shows movement.
 Written through the services, by the demo office users (the team for offices without one). Idempotent: nothing
-is done once a cycle exists."""
+is done once a cycle exists. Then two years of measured values for the indicators of the objectives tree, moving
+from the baseline towards the target (once: nothing once a value exists)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,21 @@ from django.utils import timezone
 from implementation.models import (
     GovernanceBody,
     GovernanceVersion,
+    IndicatorValue,
     OfficeReferent,
     Progress,
     ReportingCycle,
     ReviewFrequency,
 )
-from implementation.services import cycle_create, report_return, report_submit, report_validate
+from implementation.services import (
+    cycle_create,
+    indicator_value_record,
+    report_return,
+    report_submit,
+    report_validate,
+)
 from implementation.subjects import office_of, reportable_actions, reportable_projects
-from phases.models import DocumentKind, Position, Stance, VisionStatus
+from phases.models import DocumentKind, Indicator, Position, Stance, VisionStatus
 from psm_portal.accounts.models import Office, User
 from psm_portal.lib.html import sanitize_html
 
@@ -160,9 +168,41 @@ def seed_governance(team) -> str:
 
 def seed(stdout) -> None:
     team = User.objects.filter(email="team@demo.psm.local").first()
-    if team is not None and (message := seed_governance(team)):
+    if team is None:
+        return
+    if message := seed_governance(team):
         stdout.write(message)
-    if team is None or ReportingCycle.objects.exists():
+    _seed_reports(team, stdout)
+    _seed_indicators(team, stdout)
+
+
+def _seed_indicators(team, stdout) -> None:
+    """Last year's and this year's values of every indicator with a baseline and a target."""
+    if IndicatorValue.objects.exists():
+        return
+    year = timezone.localdate().year
+    indicators = Indicator.objects.filter(baseline__isnull=False, target__isnull=False).order_by("pk")
+    count = 0
+    for index, indicator in enumerate(indicators):
+        gap = indicator.target - indicator.baseline
+        for offset, share in (
+            (1, Decimal("0.15") + Decimal(index % 3) / 20),
+            (0, Decimal("0.35") + Decimal(index % 4) / 20),
+        ):
+            indicator_value_record(
+                user=team,
+                indicator=indicator,
+                year=year - offset,
+                value=indicator.baseline + gap * share,
+                source="Ufficio statistico della Città Metropolitana (dato dimostrativo)",
+                note="Valore dimostrativo." if offset else "",
+            )
+            count += 1
+    stdout.write(f"Indicatori: {count} valori misurati.")
+
+
+def _seed_reports(team, stdout) -> None:
+    if ReportingCycle.objects.exists():
         return
     today = timezone.localdate()
     first_day, second_day = today - timedelta(days=100), today - timedelta(days=8)

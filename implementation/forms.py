@@ -3,6 +3,8 @@ funding source), the team's return of a report, and the public page's filters.""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +13,11 @@ from implementation.models import GovernanceBody, OfficeReferent, Progress, Repo
 from municipalities.models import Municipality
 from phases.models import Stance, VisionVersion, position_comment_error
 from projects.forms import EuroField, ImportForm, ItalianDateField
+from projects.importer import CellError, parse_amount
 from projects.models import FundingSource
 from psm_portal.accounts.models import Office
 from psm_portal.lib.forms import DateTimeLocalInput
+from psm_portal.lib.money import format_number
 from psm_portal.lib.uploads import DocumentField
 
 
@@ -213,3 +217,52 @@ class MonitoringImportForm(forms.Form):
 
     # The project importer's checks of the upload: size, emptiness, an Excel zip that would unpack too big.
     clean_file = ImportForm.clean_file
+
+
+class MeasuredValueField(forms.Field):
+    """A measured value written the Italian way (1.234,5 or -2,3), negative values allowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_number(value, 2)
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if not text:
+            return None
+        negative = text.startswith("-")
+        try:
+            amount = parse_amount(text.lstrip("-").strip())
+        except CellError:
+            raise forms.ValidationError(
+                _("«%(text)s» non è un numero: scrivi per esempio 1.234,5") % {"text": text[:40]}
+            )
+        if amount is None:
+            raise forms.ValidationError(_("Indica il valore misurato."))
+        return -amount if negative else amount
+
+
+class IndicatorValueForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Anno"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Indica un anno tra il 2000 e il 2100."),
+            "max_value": _("Indica un anno tra il 2000 e il 2100."),
+        },
+    )
+    value = MeasuredValueField(label=_("Valore misurato"), help_text=_("Nell'unità di misura dell'indicatore."))
+    source = forms.CharField(label=_("Fonte"), max_length=250, help_text=_("Per esempio «ISTAT, censimento 2021»."))
+    note = forms.CharField(
+        label=_("Nota (facoltativa)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )

@@ -382,3 +382,47 @@ class OfficeReferent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} — {self.referent}"
+
+
+# --- Indicators measured ----------------------------------------------------------------------------------------
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def in_order(self) -> IndicatorValueQuerySet:
+        return self.order_by("indicator_id", "year", "pk")
+
+    def for_objective(self, objective) -> IndicatorValueQuerySet:
+        return self.filter(indicator__objective=objective)
+
+
+class IndicatorValue(models.Model):
+    """The value an indicator of the objectives tree (``phases.Indicator``) measured in one year, with its source.
+
+    One value per indicator and year: entering the same year again corrects it (the audit log keeps the old value).
+    """
+
+    indicator = models.ForeignKey(
+        "phases.Indicator", verbose_name=_("indicatore"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    year = models.PositiveSmallIntegerField(_("anno"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    value = models.DecimalField(_("valore misurato"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("fonte"), max_length=250, help_text=_("Per esempio «ISTAT, censimento 2021»."))
+    note = models.TextField(_("nota"), blank=True, max_length=1000)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("inserito da"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("inserito il"), default=timezone.now)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("valore misurato dell'indicatore")
+        verbose_name_plural = _("valori misurati degli indicatori")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_value_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="indicator_value_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"

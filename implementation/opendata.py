@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from implementation.models import Milestone, ProgressReport
+from implementation.models import IndicatorValue, Milestone, ProgressReport
 from projects.choices import FundingSource
 from psm_portal.lib.csvexport import csv_response
 from psm_portal.lib.opendata import Dataset
@@ -24,6 +24,15 @@ DATASETS = [
             "con stato, percentuale, traguardi e importi impegnati e pagati per fonte."
         ),
         "implementation:opendata_csv",
+        "CSV",
+    ),
+    Dataset(
+        _("Indicatori misurati"),
+        _(
+            "I valori misurati degli indicatori degli obiettivi, anno per anno, con valore di partenza, obiettivo e "
+            "fonte: una riga per indicatore e anno."
+        ),
+        "implementation:opendata_indicators",
         "CSV",
     ),
 ]
@@ -111,3 +120,49 @@ def rows() -> Iterator[list]:
 
 def csv_download():
     return csv_response("attuazione.csv", HEADER, rows())
+
+
+INDICATOR_HEADER = [
+    "indicator_id",
+    "objective_code",
+    "objective",
+    "indicator",
+    "unit",
+    "baseline",
+    "target",
+    "target_year",
+    "year",
+    "value",
+    "source",
+    "note",
+    "url",
+]
+
+
+def indicator_rows() -> Iterator[list]:
+    """One row per indicator and measured year, in the tree's order; who entered a value is not published."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    values = IndicatorValue.objects.select_related("indicator__objective").order_by(
+        "indicator__objective__sort_key", "indicator__order", "indicator_id", "year"
+    )
+    for measured in values.iterator(chunk_size=1000):
+        indicator = measured.indicator
+        yield [
+            indicator.pk,
+            indicator.objective.code,
+            indicator.objective.title,
+            indicator.name,
+            indicator.unit,
+            "" if indicator.baseline is None else indicator.baseline,
+            "" if indicator.target is None else indicator.target,
+            indicator.year or "",
+            measured.year,
+            measured.value,
+            measured.source,
+            measured.note,
+            base + indicator.objective.get_absolute_url(),
+        ]
+
+
+def indicators_csv_download():
+    return csv_response("indicatori.csv", INDICATOR_HEADER, indicator_rows())

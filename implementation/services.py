@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from implementation.indicators import indicators_for
 from implementation.models import (
     FundingProgress,
+    IndicatorValue,
     Milestone,
     Progress,
     ProgressReport,
@@ -368,3 +370,65 @@ def reminders_send() -> int:
             raise
         sent += 1
     return sent
+
+
+# --- Indicators measured ----------------------------------------------------------------------------------------
+
+VALUE_LIMIT = Decimal("999999999999.99")  # the column's 14 digits, 2 after the comma
+
+
+def indicator_value_record(
+    *, user, indicator, year: int, value: Decimal, source: str, note: str = ""
+) -> tuple[IndicatorValue, bool]:
+    """Record what ``indicator`` measured in ``year``; the same year again corrects the value (the audit log keeps
+    the old one). The team records any indicator, an office those of the objectives its actions serve.
+    Returns ``(value, created)``."""
+    if not indicators_for(user).filter(pk=indicator.pk).exists():
+        raise ValidationError(
+            _("Inseriscono i valori il team PSM e gli uffici responsabili delle azioni che servono l'obiettivo.")
+        )
+    errors = {}
+    if year is None or not 2000 <= int(year) <= 2100:
+        errors["year"] = _("Indica un anno tra il 2000 e il 2100.")
+    if value is None:
+        errors["value"] = _("Indica il valore misurato.")
+    elif abs(value) > VALUE_LIMIT:
+        errors["value"] = _("Il valore è troppo grande.")
+    source = (source or "").strip()
+    if not source:
+        errors["source"] = _("Indica la fonte del valore (per esempio «ISTAT, censimento 2021»).")
+    if errors:
+        raise ValidationError(errors)
+    value = Decimal(value).quantize(Decimal("0.01"))
+    note = (note or "").strip()[:1000]
+    with transaction.atomic():
+        existing = IndicatorValue.objects.select_for_update().filter(indicator=indicator, year=year).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    measured = IndicatorValue.objects.create(
+                        indicator=indicator, year=year, value=value, source=source[:250], note=note, entered_by=user
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    _("Un valore per il %(year)s è appena stato inserito: ricarica la pagina.") % {"year": year}
+                )
+            audit_record(
+                actor=user,
+                action="indicator_value.create",
+                obj=measured,
+                after={"year": year, "value": str(value), "source": source},
+            )
+            return measured, True
+        before = {"value": str(existing.value), "source": existing.source, "note": existing.note}
+        existing.value, existing.source, existing.note = value, source[:250], note
+        existing.entered_by, existing.entered_at = user, timezone.now()
+        existing.save(update_fields=["value", "source", "note", "entered_by", "entered_at"])
+        audit_record(
+            actor=user,
+            action="indicator_value.correct",
+            obj=existing,
+            before=before,
+            after={"value": str(value), "source": source, "note": note},
+        )
+        return existing, False

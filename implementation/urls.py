@@ -2,14 +2,17 @@
 
 from django.urls import path
 
-from implementation.views import governance, monitoring, public, reserved
+from implementation.views import governance, indicators, monitoring, public, reserved
 
 app_name = "implementation"
 
 urlpatterns = [
     path("attuazione/", public.progress_page, name="progress"),
     path("opendata/attuazione.csv", public.opendata_csv, name="opendata_csv"),
+    path("opendata/indicatori.csv", public.opendata_indicators_csv, name="opendata_indicators"),
     path("area-riservata/attuazione/", reserved.office_home, name="office"),
+    path("area-riservata/attuazione/indicatori/", indicators.indicator_list, name="indicators"),
+    path("area-riservata/attuazione/indicatori/<int:pk>/", indicators.indicator_detail, name="indicator"),
     path("area-riservata/attuazione/cicli/nuovo/", reserved.cycle_new, name="cycle_create"),
     path("area-riservata/attuazione/da-verificare/", reserved.review_queue, name="review_queue"),
     path("area-riservata/attuazione/importa/", monitoring.report_import, name="report_import"),

@@ -36,6 +36,8 @@ from psm_portal.lib.html import sanitize_html
 from surveys.results import participation_map, participation_rates
 
 TEMPLATE = "plan/pdf/document.html"
+# A kind of document with its own outline (the annual implementation report) has its own template.
+TEMPLATES = {"annual": "plan/pdf/annual.html"}
 STYLESHEET = "plan/print.css"
 FONT_DIR = "fonts/Titillium_Web"
 FONT_FACES = [  # (weight, style, file) of Titillium Web as shipped by Bootstrap Italia
@@ -199,7 +201,14 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime)
     vision_html = mark_safe(sanitize_html(vision.get("html") or "")) if vision.get("available") else ""
 
     title = plan.get("title") or _("Piano Strategico Metropolitano")
-    kind_label = _("Proposta preliminare di piano") if kind == "draft" else _("Piano finale")
+    kind_label = {
+        "draft": _("Proposta preliminare di piano"),
+        "final": _("Piano finale"),
+        "annual": _("Relazione annuale di attuazione"),
+    }.get(kind, _("Piano finale"))
+    implementation = sections.get("implementation", {})
+    if kind == "annual" and implementation.get("year"):
+        kind_label = f"{kind_label} {implementation['year']}"
     return {
         "kind": kind,
         "kind_label": kind_label,
@@ -222,6 +231,7 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime)
         "maps": maps,
         "annex": annex,
         "is_final": kind == "final",
+        "implementation": implementation,
     }
 
 
@@ -257,7 +267,7 @@ def _pause() -> None:
 
 
 def render_html(context: dict) -> str:
-    return render_to_string(TEMPLATE, context)
+    return render_to_string(TEMPLATES.get(context.get("kind"), TEMPLATE), context)
 
 
 def render_plan_pdf(

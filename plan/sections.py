@@ -4,7 +4,7 @@ Each part of the portal gives the data it owns through its ``plan_section.py`` (
 fingerprint per section); this list only orders them. A later part (the council, the annual agenda,
 the working tables) plugs in by adding its module's functions here.
 
-A provider is ``provider(kind: str) -> dict`` (``kind`` is ``"draft"`` or ``"final"``). It returns
+A provider is ``provider(kind: str) -> dict`` (``kind`` is ``"draft"``, ``"final"`` or ``"annual"``). It returns
 JSON-serialisable data that is frozen into the document's snapshot, or
 ``{"available": False, "note": "..."}`` when its part of the portal has nothing to give yet.
 A section with no provider is printed marked «non ancora disponibile».
@@ -73,10 +73,12 @@ class Section:
     provider: str = ""  # dotted path of ``provider(kind) -> dict``; empty: not in the portal yet
     fingerprint: str = ""  # dotted path of ``fingerprint(kind) -> str``; empty: the provider's output is hashed
     final_only: bool = False
+    # The kinds of document the section is printed in; the annual implementation report has its own sections.
+    kinds: tuple[str, ...] = ("draft", "final")
 
 
 SECTIONS = [
-    Section("plan", "plan.sections.plan_provider"),
+    Section("plan", "plan.sections.plan_provider", kinds=("draft", "final", "annual")),
     Section("phases", "phases.plan_section.phases_provider", "phases.plan_section.phases_fingerprint"),
     Section("vision", "phases.plan_section.vision_provider", "phases.plan_section.vision_fingerprint"),
     Section("objectives", "projects.plan_section.objectives_provider", "projects.plan_section.objectives_fingerprint"),
@@ -98,13 +100,23 @@ SECTIONS = [
         "projects.plan_section.agenda_fingerprint",
         final_only=True,
     ),
+    # The annual implementation report ("Relazione annuale di attuazione"): the roll-up, the year's milestones,
+    # indicator values and validated reports, from ``implementation.plan_section``.
+    Section(
+        "implementation",
+        "implementation.plan_section.annual_provider",
+        "implementation.plan_section.annual_fingerprint",
+        kinds=("annual",),
+    ),
 ]
 PLAN_PROVIDERS: dict[str, str] = {section.key: section.provider for section in SECTIONS if section.provider}
 PLAN_FINGERPRINTS: dict[str, str] = {section.key: section.fingerprint for section in SECTIONS if section.fingerprint}
 
 
 def sections_for(kind: str) -> list[str]:
-    return [section.key for section in SECTIONS if kind == "final" or not section.final_only]
+    return [
+        section.key for section in SECTIONS if kind in section.kinds and (kind == "final" or not section.final_only)
+    ]
 
 
 def providers() -> dict[str, str]:

@@ -117,3 +117,8 @@ def progress_page(request):
 @require_GET
 def opendata_csv(request):
     return opendata.csv_download()
+
+
+@require_GET
+def opendata_indicators_csv(request):
+    return opendata.indicators_csv_download()

@@ -23,6 +23,7 @@ from psm_portal.lib.params import as_int
 class PlanKind(models.TextChoices):
     DRAFT = "draft", _("Proposta preliminare di piano")
     FINAL = "final", _("Piano finale")
+    ANNUAL = "annual", _("Relazione annuale di attuazione")
 
 
 class PlanStatus(models.TextChoices):
@@ -161,7 +162,9 @@ class PlanDocument(models.Model):
 
     @property
     def filename(self) -> str:
-        stem = "proposta-preliminare" if self.kind == PlanKind.DRAFT else "piano-finale"
+        stem = {PlanKind.DRAFT: "proposta-preliminare", PlanKind.ANNUAL: "relazione-annuale-attuazione"}.get(
+            self.kind, "piano-finale"
+        )
         return f"psm-messina-{stem}-v{self.version}.pdf"
 
 

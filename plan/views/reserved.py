@@ -46,7 +46,12 @@ def plan_manage(request):
 def plan_render_view(request):
     form = PlanRenderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Scegli quale documento preparare: proposta preliminare o piano finale."))
+        messages.error(
+            request,
+            _(
+                "Scegli quale documento preparare: proposta preliminare, piano finale o relazione annuale di attuazione."
+            ),
+        )
         return redirect("plan:manage")
     document, created = plan_request(kind=form.cleaned_data["kind"], user=request.user)
     if created:

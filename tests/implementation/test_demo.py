@@ -33,3 +33,18 @@ def test_two_cycles_of_validated_reports_show_movement(client):
     assert "Nessuna rilevazione validata." not in html.split("Il piano nel suo insieme")[1][:400]
     call_command("seed_demo", stdout=io.StringIO())
     assert ReportingCycle.objects.count() == 2
+
+
+def test_the_demo_indicators_have_two_years_of_values_on_the_objective_pages(client):
+    from implementation.models import IndicatorValue
+
+    call_command("seed_demo", stdout=io.StringIO())
+    measured = IndicatorValue.objects.select_related("indicator__objective").order_by("pk")
+    assert measured.count() >= 4
+    assert measured.values("year").distinct().count() == 2
+    first = measured.first()
+    html = client.get(first.indicator.objective.get_absolute_url()).content.decode()
+    assert "Gli indicatori misurati" in html and first.indicator.name in html
+    count = measured.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert IndicatorValue.objects.count() == count

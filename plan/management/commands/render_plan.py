@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Prepara ora la proposta preliminare o il piano finale in PDF e ne stampa percorso e SHA-256."
 
     def add_arguments(self, parser):
-        parser.add_argument("--kind", required=True, choices=PlanKind.values, help="draft o final")
+        parser.add_argument("--kind", required=True, choices=PlanKind.values, help="draft, final o annual")
         parser.add_argument("--publish", action="store_true", help="pubblica il documento su /piano/")
 
     def handle(self, *args, kind: str, publish: bool, **options):
