@@ -10,6 +10,9 @@ class MunicipalitiesConfig(AppConfig):
     def ready(self) -> None:
         # Registries are filled once the models are loaded.
         from municipalities.opendata import COMUNI
+        from municipalities.search import COMUNI as COMUNI_SEARCH
         from psm_portal.lib.opendata import catalogue
+        from psm_portal.lib.search import search_registry
 
         catalogue.register(COMUNI, order=10)
+        search_registry.register(COMUNI_SEARCH, order=10)

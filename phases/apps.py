@@ -12,11 +12,14 @@ class PhasesConfig(AppConfig):
         # Registries of the lower apps are filled once the models are loaded.
         from municipalities.profile import comune_page
         from phases.opendata import OBJECTIVES, POSITIONS
+        from phases.search import OBJECTIVES as OBJECTIVES_SEARCH
         from phases.sections import needs_section, open_review_section, positions_section
         from psm_portal.lib.opendata import catalogue
+        from psm_portal.lib.search import search_registry
 
         comune_page.register(needs_section, order=10)
         comune_page.register(open_review_section, order=15)
         comune_page.register(positions_section, order=20)
         catalogue.register(OBJECTIVES, order=20)
         catalogue.register(POSITIONS, order=30)
+        search_registry.register(OBJECTIVES_SEARCH, order=20)

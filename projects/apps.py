@@ -13,9 +13,12 @@ class ProjectsConfig(AppConfig):
         from phases.objective_page import objective_page
         from projects.opendata import DATASETS
         from projects.profile import municipality_projects, objective_projects
+        from projects.search import PROJECTS
         from psm_portal.lib.opendata import catalogue
+        from psm_portal.lib.search import search_registry
 
         comune_page.register(municipality_projects, order=30)
         objective_page.register(objective_projects, order=10)
         for order, dataset in enumerate(DATASETS, start=40):
             catalogue.register(dataset, order=order)
+        search_registry.register(PROJECTS, order=30)

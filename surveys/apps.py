@@ -11,8 +11,11 @@ class SurveysConfig(AppConfig):
         # Registries of the lower apps are filled once the models are loaded.
         from municipalities.profile import comune_page
         from psm_portal.lib.opendata import catalogue
+        from psm_portal.lib.search import search_registry
         from surveys.opendata import datasets
         from surveys.profile import participation_section
+        from surveys.search import QUESTIONNAIRES
 
         comune_page.register(participation_section, order=40)
         catalogue.register_provider(datasets, order=60)
+        search_registry.register(QUESTIONNAIRES, order=40)

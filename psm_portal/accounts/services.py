@@ -79,37 +79,41 @@ def invitation_send(*, user: User, base_url: str | None = None) -> bool:
     return True
 
 
-def password_reset_request(*, email: str, language: str) -> None:
+def password_reset_request(*, email: str, language: str, base_url: str | None = None) -> None:
     """Someone asks for a new password for ``email``: the active account with that address, if any, gets the
-    e-mail from a worker. The same query whatever the address, and nothing sent while the request waits."""
+    e-mail from a worker, its link on ``base_url`` (the portal's address as the request saw it, when ``SITE_URL``
+    is not configured: ``psm_portal.lib.siteurl.site_url``). The same query whatever the address, and nothing sent
+    while the request waits."""
     for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
         if user.has_usable_password():  # an invited account not yet activated uses its invitation
-            password_reset_enqueue(user=user, language=language)
+            password_reset_enqueue(user=user, language=language, base_url=base_url)
 
 
-def password_reset_enqueue(*, user: User, language: str) -> None:
+def password_reset_enqueue(*, user: User, language: str, base_url: str | None = None) -> None:
     """Send the e-mail with a link to choose a new password from a worker: the request that asked for it answers
     as fast for an address no account has. A broker that is down costs the e-mail, never the request."""
     from psm_portal.accounts.tasks import send_password_reset  # the task imports this module
 
     def send() -> None:
         try:
-            send_password_reset.delay(user.pk, language)
+            send_password_reset.delay(user.pk, language, base_url)
         except Exception:
             logger.exception("Password reset of user %s: the e-mail could not be enqueued", user.pk)
 
     transaction.on_commit(send, robust=True)
 
 
-def password_reset_send(*, user: User, language: str | None = None) -> bool:
-    """E-mail the link to choose a new password; an account deactivated, or never activated, gets nothing."""
+def password_reset_send(*, user: User, language: str | None = None, base_url: str | None = None) -> bool:
+    """E-mail the link to choose a new password (on ``base_url`` when given, else ``SITE_URL``); an account
+    deactivated, or never activated, gets nothing."""
     if not user.is_active or not user.has_usable_password():
         return False
     with override(language or settings.LANGUAGE_CODE):
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
-        link = settings.SITE_URL + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-        context = {"user": user, "link": link, "site_url": settings.SITE_URL}
+        base = base_url or settings.SITE_URL
+        link = base + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        context = {"user": user, "link": link, "site_url": base}
         subject = render_to_string("accounts/email/password_reset_subject.txt", context)
         send_mail(
             subject="".join(subject.splitlines()),

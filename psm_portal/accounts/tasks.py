@@ -20,9 +20,10 @@ def send_invitation(self, user_id: int, base_url: str | None = None) -> bool:
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
-def send_password_reset(self, user_id: int, language: str | None = None) -> bool:
-    """Send the e-mail with a link to choose a new password, in the language the request was made in."""
+def send_password_reset(self, user_id: int, language: str | None = None, base_url: str | None = None) -> bool:
+    """Send the e-mail with a link to choose a new password, in the language the request was made in, its link on
+    ``base_url`` when given."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
-    return password_reset_send(user=user, language=language)
+    return password_reset_send(user=user, language=language, base_url=base_url)

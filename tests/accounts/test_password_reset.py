@@ -45,7 +45,7 @@ def test_known_and_unknown_addresses_get_the_same_answer_and_no_mail_in_the_requ
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == DONE
     assert mail.outbox == []  # nothing sent by the request, whoever asked
-    assert enqueued == [(mayor_a.pk, "it")]  # one task, for the account only
+    assert enqueued == [(mayor_a.pk, "it", "http://testserver")]  # one task, for the account only
     page = client.get(DONE)
     assert [t.name for t in page.templates][0] == "accounts/password_reset_done.html"
 
@@ -77,6 +77,38 @@ def test_the_task_mails_a_link_on_the_site_address_that_sets_a_new_password(clie
     client.post(set_url, {"new_password1": "Nuova-password-2026", "new_password2": "Nuova-password-2026"})
     mayor_a.refresh_from_db()
     assert mayor_a.check_password("Nuova-password-2026")
+
+
+def test_without_site_url_the_link_uses_the_address_the_request_came_to(
+    client, settings, mayor_a, django_capture_on_commit_callbacks
+):
+    """Issue 18, item 10: links sent out are built from the request when ``SITE_URL`` is not configured, like the
+    invitations (``psm_portal.lib.siteurl.site_url``)."""
+    settings.SITE_URL = "http://localhost:8000"  # not configured
+    settings.ALLOWED_HOSTS = ["psm.cittametropolitana.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            RESET,
+            {"email": "mayor.a@test.local"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_HOST="psm.cittametropolitana.example",
+            secure=True,
+        )
+    (message,) = mail.outbox
+    assert "https://psm.cittametropolitana.example/accedi/nuova-password/" in message.body
+    assert "localhost" not in message.body
+
+
+def test_a_configured_site_url_wins_over_the_request_in_the_reset_link(
+    client, settings, mayor_a, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://psm.example.it"
+    settings.ALLOWED_HOSTS = ["altro.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"email": "mayor.a@test.local"}, REMOTE_ADDR="203.0.113.7", HTTP_HOST="altro.example")
+    (message,) = mail.outbox
+    assert "https://psm.example.it/accedi/nuova-password/" in message.body
+    assert "altro.example" not in message.body
 
 
 def test_the_task_sends_nothing_to_an_account_deactivated_meanwhile(mayor_a):
@@ -140,7 +172,7 @@ def test_with_the_cache_unreachable_the_request_goes_through_with_a_warning(
         with django_capture_on_commit_callbacks(execute=True):
             response = _ask(client, "mayor.a@test.local")
     assert response["Location"] == DONE
-    assert enqueued == [(mayor_a.pk, "it")]
+    assert enqueued == [(mayor_a.pk, "it", "http://testserver")]
     assert "not applied" in caplog.text
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from psm_portal.accounts.forms import LoginForm
 from psm_portal.accounts.services import password_reset_request
 from psm_portal.accounts.throttling import password_reset_allowed
+from psm_portal.lib.siteurl import site_url
 
 
 class LoginView(auth_views.LoginView):
@@ -39,7 +40,7 @@ class PasswordResetView(auth_views.PasswordResetView):
                 ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        password_reset_request(email=email, language=get_language())
+        password_reset_request(email=email, language=get_language(), base_url=site_url(self.request))
         return HttpResponseRedirect(self.get_success_url())
 
 
