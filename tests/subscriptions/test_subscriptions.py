@@ -239,3 +239,14 @@ def test_an_office_follows_the_objectives_of_its_projects(login, office_a_user, 
     login(office_a_user).post(reverse("subscriptions:mine"))
     keys = set(Subscriber.objects.get().subscriptions.values_list("topic", "key"))
     assert keys == {("notizie", ""), ("obiettivo", "A1.1")}
+
+
+def test_a_subscriber_claimed_by_another_run_is_not_sent_again():
+    first, second = confirmed("a@example.org"), confirmed("b@example.org")
+    record_update(kind=UpdateKind.NEWS, title="Notizia", url="/notizie/n/", news=True)
+    digest = services.digest_for()
+    _updates, by_topic = services._updates_by_topic(digest)
+    # Another run claimed the first subscriber after this run read its candidates.
+    DigestDelivery.objects.create(digest=digest, subscriber=first, claim="altro")
+    assert services._send_batch(digest, [first.pk, second.pk], by_topic) == 1
+    assert [m.to for m in mail.outbox] == [["b@example.org"]]
