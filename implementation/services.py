@@ -40,6 +40,8 @@ from projects.models import Project
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.uploads import stored_name
+from subscriptions.models import UpdateKind
+from subscriptions.services import record_update
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +285,47 @@ def report_validate(*, user, report: ProgressReport) -> ProgressReport:
         report.current = becomes_current
         report.save(update_fields=["review", "reviewed_by", "reviewed_at", "current"])
         audit_record(actor=user, action="report.validate", obj=report, before=before, after=report.snapshot())
+        _record_validated(report)
     return report
+
+
+def _record_validated(report: ProgressReport) -> None:
+    """Tell the subscribers of the subject's comuni and objectives: the validated progress, and each milestone
+    that no earlier validated report of the subject had."""
+    if report.project_id:
+        project = report.project
+        comuni = list(project.municipalities.values_list("istat_code", flat=True))
+        objectives = list(project.objectives.values_list("code", flat=True))
+        url = project.get_absolute_url()
+        earlier = ProgressReport.objects.public().filter(project_id=report.project_id)
+    else:
+        action = report.action
+        comuni = list(
+            Project.municipalities.through.objects.filter(project__agenda_actions=action)
+            .values_list("municipality_id", flat=True)
+            .distinct()
+        )
+        objectives = [action.objective.code] if action.objective_id else []
+        url = reverse("implementation:progress")
+        earlier = ProgressReport.objects.public().filter(action_id=report.action_id)
+    subject = report.subject_label[:200]
+    record_update(
+        kind=UpdateKind.PROGRESS,
+        title=_("%(subject)s: avanzamento al %(percent)s%%") % {"subject": subject, "percent": report.percent},
+        url=url,
+        comuni=comuni,
+        objectives=objectives,
+    )
+    known = set(Milestone.objects.filter(report__in=earlier.exclude(pk=report.pk)).values_list("title", flat=True))
+    for milestone in report.milestones.order_by("planned_on", "pk"):
+        if milestone.title not in known:
+            record_update(
+                kind=UpdateKind.MILESTONE,
+                title=_("%(subject)s: nuovo traguardo «%(title)s»") % {"subject": subject, "title": milestone.title},
+                url=url,
+                comuni=comuni,
+                objectives=objectives,
+            )
 
 
 def report_return(*, user, report: ProgressReport, reason: str) -> ProgressReport:

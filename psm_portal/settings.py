@@ -312,6 +312,13 @@ WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 5 * WO
 # Expired sessions (a questionnaire's draft among them) are deleted this often; with Redis sessions expire by
 # themselves and the task has nothing to do. Without beat: `manage.py clearsessions` from cron.
 SESSIONS_CLEAR_SECONDS = envint("SESSIONS_CLEAR_SECONDS", 3600)
+# Subscribers' digests: how often (a week by default), how many e-mails per SMTP connection, how long an address
+# waits for its confirmation before it is deleted, and how many subscription requests one client may make per hour.
+SUBSCRIPTIONS_DIGEST_SECONDS = envint("SUBSCRIPTIONS_DIGEST_SECONDS", 7 * 24 * 3600)
+SUBSCRIPTIONS_DIGEST_BATCH = envint("SUBSCRIPTIONS_DIGEST_BATCH", 100)
+SUBSCRIPTIONS_CONFIRM_DAYS = envint("SUBSCRIPTIONS_CONFIRM_DAYS", 7)
+SUBSCRIPTIONS_RATE_LIMIT = envint("SUBSCRIPTIONS_RATE_LIMIT", 10)
+SUBSCRIPTIONS_RATE_WINDOW_SECONDS = envint("SUBSCRIPTIONS_RATE_WINDOW_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "psm_portal.tasks.heartbeat",
@@ -333,6 +340,13 @@ CELERY_BEAT_SCHEDULE = {
     "implementation-reminders": {
         "task": "implementation.tasks.send_report_reminders",
         "schedule": 24 * 3600,
+        "options": {"expires": 3600},
+    },
+    # The subscribers' digest of updates (news, validated progress, milestones, documents): each subscriber at most
+    # once per period (claimed in the database), weekly by default.
+    "subscriptions-digest": {
+        "task": "subscriptions.tasks.send_digest",
+        "schedule": SUBSCRIPTIONS_DIGEST_SECONDS,
         "options": {"expires": 3600},
     },
 }

@@ -62,6 +62,7 @@ DOWNLOADS = {
     "projects:opendata_json",
     "plan:download",
     "plan:status",
+    "news:feed",
 }
 # Reached otherwise than by a link from the demo's pages, each for its reason.
 NOT_LINKED = {
@@ -90,6 +91,8 @@ NOT_LINKED = {
     "implementation:report_return": "phase 3",
     "implementation:report_validate": "phase 3",
     "phases:position_save": "the one-position form: the positions page now saves them all with one button",
+    "news:image": "the demo's news have no picture; tests/news/test_views.py serves one",
+    "news:unpublish": "on a published item's edit page; the crawl opens one edit page, the draft's with «Pubblica»",
 }
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
 
@@ -135,11 +138,13 @@ def _url_names(resolver=None, namespace: str = "") -> set[str]:
 
 def _seed() -> dict[str, object]:
     """The demo data, and what it lacks for some pages: plan documents, a checked import, drafts of the team."""
+    from news.models import News
     from phases.factories import VisionVersionFactory
     from phases.models import DocumentKind, VisionStatus
     from plan.models import PlanDocument, PlanKind, PlanStatus
     from projects.models import ImportState, ProjectImport
     from psm_portal.accounts.models import Role, User
+    from subscriptions.models import Subscriber
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Questionnaire
 
@@ -178,6 +183,10 @@ def _seed() -> dict[str, object]:
         processed_rows=2,
         to_create=2,
     )
+    # A draft the team has not published yet, and a citizen who has not confirmed yet.
+    News.objects.create(title="Notizia in bozza", slug="notizia-in-bozza", summary="Ancora da pubblicare.")
+    pending = Subscriber.objects.create(email="in-attesa@demo.psm.local")
+    demo_subscriber = Subscriber.objects.get(email="cittadina@demo.psm.local")
     invited = User.objects.create_user("invitata@demo.psm.local", None, full_name="Invitata", role=Role.COUNCIL)
     uid = urlsafe_base64_encode(force_bytes(invited.pk))
     reset_for = User.objects.get(email=ROLES["council"])
@@ -185,6 +194,9 @@ def _seed() -> dict[str, object]:
         "users": {role: User.objects.get(email=email) if email else None for role, email in ROLES.items()},
         # Links that arrive by e-mail: no page leads to them.
         "starts": [
+            reverse("subscriptions:sent"),
+            reverse("subscriptions:confirm", args=[pending.confirm_token]),
+            reverse("subscriptions:unsubscribe", args=[demo_subscriber.unsubscribe_token]),
             reverse("accounts:password_reset_done"),
             reverse("accounts:password_reset_complete"),
             reverse("accounts:invitation", args=[uid, default_token_generator.make_token(invited)]),

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from plan.sections import collect
 from plan.sections import fingerprint as data_fingerprint
 from psm_portal.accounts.permissions import is_team
 from psm_portal.audit.services import audit_record
+from subscriptions.models import UpdateKind
+from subscriptions.services import record_update
 
 logger = logging.getLogger(__name__)
 
@@ -346,11 +349,23 @@ def plan_publish(*, document: PlanDocument, user) -> PlanDocument:
             )
         )
     if document.published_at is None:
-        document.published_at = timezone.now()
-        document.published_by = user if getattr(user, "pk", None) else None
-        document.save(update_fields=["published_at", "published_by"])
-        audit_record(actor=user, action="plan_document.publish", obj=document, after={"sha256": document.sha256})
+        with transaction.atomic():
+            document.published_at = timezone.now()
+            document.published_by = user if getattr(user, "pk", None) else None
+            document.save(update_fields=["published_at", "published_by"])
+            audit_record(actor=user, action="plan_document.publish", obj=document, after={"sha256": document.sha256})
+            record_document_published(document)
     return document
+
+
+def record_document_published(document: PlanDocument) -> None:
+    """A published plan document goes into the subscribers' next digest (news subscribers: it concerns all)."""
+    record_update(
+        kind=UpdateKind.DOCUMENT,
+        title=_("Pubblicato il documento «%(document)s»") % {"document": document},
+        url=reverse("plan:list"),
+        news=True,
+    )
 
 
 def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,8 @@ from projects.services.agenda import approve_agenda, submit_agenda
 from psm_portal.accounts.permissions import is_team
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.uploads import PDF, validate_document
+from subscriptions.models import UpdateKind
+from subscriptions.services import record_update
 
 logger = logging.getLogger(__name__)
 
@@ -431,6 +434,12 @@ def record_deliberation(user, examination: Examination, data: dict, pdf) -> Deli
             document.published_at = timezone.now()
             document.published_by = user
             document.save(update_fields=["published_at", "published_by"])
+            record_update(
+                kind=UpdateKind.DOCUMENT,
+                title=_("Pubblicato il documento «%(document)s»") % {"document": document},
+                url=reverse("plan:list"),
+                news=True,
+            )
         deliberation = Deliberation(
             number=number,
             year=year,

@@ -134,6 +134,18 @@ SECTIONS = [
         _("Sarà disponibile nella fase Agenda strategica."),
     ),
     Section(
+        _("Notizie"),
+        _("Scrivi e pubblica le notizie del piano: compaiono su /notizie/, nel feed e nelle e-mail agli iscritti."),
+        (Role.TEAM,),
+        ((_("Gestisci le notizie"), "news:manage"),),
+    ),
+    Section(
+        _("Aggiornamenti per e-mail"),
+        _("Ricevi ogni settimana per e-mail le notizie e gli aggiornamenti delle tue aree."),
+        tuple(Role.values),
+        ((_("Aggiornamenti per e-mail"), "subscriptions:mine"),),
+    ),
+    Section(
         _("Pagine informative"),
         _("Aggiorna la dichiarazione di accessibilità, la privacy e le note legali."),
         (Role.TEAM,),

@@ -18,7 +18,10 @@ SEEDERS = [
     "surveys.demo",
     "vocations.demo",
     "plan.demo",
+    # The subscriber first: what the next apps publish is in the first digest.
+    "subscriptions.demo",
     "implementation.demo",
+    "news.demo",
 ]
 
 
