@@ -11,7 +11,11 @@ from psm_portal.accounts.models import Role
 
 
 def _speaks_for(user, municipality_id) -> bool:
-    return user.role == Role.MAYOR and municipality_id is not None and user.municipality_id == municipality_id
+    return (
+        getattr(user, "role", None) == Role.MAYOR
+        and municipality_id is not None
+        and user.municipality_id == municipality_id
+    )
 
 
 def _need_text(need: Need) -> str:

@@ -12,7 +12,7 @@ from projects.models import Agenda, AgendaAction, Project, Proposal
 
 
 def _proposal_url(proposal: Proposal, user) -> str:
-    if getattr(user, "is_team", False) or user.pk == proposal.proposer_id:
+    if getattr(user, "is_team", False) or (user.is_authenticated and user.pk == proposal.proposer_id):
         return reverse("projects:proposal_detail", args=[proposal.pk])
     return ""
 

@@ -1,0 +1,1 @@
+from tests.phases.conftest import listening_now, tree  # noqa: F401
