@@ -13,12 +13,12 @@ from outcomes.models import Link, Outcome
 from outcomes.registry import INPUTS, TARGETS, InputKind
 
 
-def _targets_prefetch(user) -> GenericPrefetch:
+def targets_prefetch(user) -> GenericPrefetch:
     team = getattr(user, "is_team", False)
     return GenericPrefetch("target", [kind.choices() if team else kind.visible() for kind in TARGETS.values()])
 
 
-def _inputs_prefetch() -> GenericPrefetch:
+def inputs_prefetch() -> GenericPrefetch:
     return GenericPrefetch("input", [kind.objects() for kind in INPUTS.values()])
 
 
@@ -44,7 +44,7 @@ class Shown:
 def outcomes_of(input, user) -> list[Shown]:
     """What ``input`` led to, as ``user`` may see it (a target the user may not see is left out); 2 queries."""
     kind = INPUTS[input._meta.label_lower]
-    links = Link.objects.for_input(input).prefetch_related(_targets_prefetch(user))
+    links = Link.objects.for_input(input).prefetch_related(targets_prefetch(user))
     shown = []
     for link in links:
         if link.outcome != Outcome.NOT_TAKEN and link.target is None:
@@ -74,7 +74,7 @@ def _may_read_reason(kind: InputKind, obj, user) -> bool:
 
 def inputs_of(target, user) -> list[Shown]:
     """The inputs that led to ``target`` (taken into account or merged), oldest first; one query per kind."""
-    links = Link.objects.for_target(target).positive().prefetch_related(_inputs_prefetch())
+    links = Link.objects.for_target(target).positive().prefetch_related(inputs_prefetch())
     shown = []
     for link in links:
         obj = link.input
@@ -120,7 +120,7 @@ def for_municipality(municipality, user) -> list[Contribution]:
         if not objects:
             continue
         links = Link.objects.for_inputs(kind.model_class(), [obj.pk for obj in objects]).prefetch_related(
-            _targets_prefetch(user)
+            targets_prefetch(user)
         )
         by_input: dict[int, list[Link]] = {}
         for link in links:
