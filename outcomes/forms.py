@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.models import Link
+from outcomes.models import Link, Outcome
 from outcomes.registry import TARGETS
 from psm_portal.lib.forms import AutocompleteSelectMultiple
 
@@ -49,3 +49,42 @@ def initial_targets(input) -> list[str]:
         .filter(target_id__isnull=False)
         .values_list("target_type__app_label", "target_type__model", "target_id")
     ]
+
+
+class OutcomeForm(forms.Form):
+    """The team's record of what one contribution led to, for inputs decided elsewhere than an istanza's reply
+    or a proposal's decision (positions, comments on the draft, questionnaire questions)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Esito"),
+        choices=[("", _("in esame (nessun esito)"))] + list(Outcome.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    led_to = TargetsField()
+    reason = forms.CharField(
+        label=_("Motivazione del team PSM"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["led_to"].load_choices()
+
+    @classmethod
+    def for_input(cls, input, data=None) -> OutcomeForm:
+        first = Link.objects.for_input(input).first()
+        initial = {"led_to": initial_targets(input)}
+        if first:
+            initial.update(outcome=first.outcome, reason=first.reason)
+        return cls(data, initial=initial)
+
+    def clean(self):
+        data = super().clean()
+        outcome, targets = data.get("outcome"), data.get("led_to") or []
+        if outcome in (Outcome.TAKEN, Outcome.MERGED) and not targets:
+            self.add_error("led_to", _("Indica in quali obiettivi, progetti o azioni è stato preso in considerazione."))
+        elif outcome in ("", Outcome.NOT_TAKEN) and targets:
+            self.add_error("led_to", _("Indica a cosa ha portato solo se è stato preso in considerazione."))
+        if outcome == Outcome.NOT_TAKEN and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Scrivi la motivazione: chi ha dato il contributo la leggerà."))
+        return data

@@ -43,24 +43,7 @@ class Shown:
 
 def outcomes_of(input, user) -> list[Shown]:
     """What ``input`` led to, as ``user`` may see it (a target the user may not see is left out); 2 queries."""
-    kind = INPUTS[input._meta.label_lower]
-    links = Link.objects.for_input(input).prefetch_related(targets_prefetch(user))
-    shown = []
-    for link in links:
-        if link.outcome != Outcome.NOT_TAKEN and link.target is None:
-            continue
-        target = link.target
-        reason = link.reason if link.outcome != Outcome.NOT_TAKEN or _may_read_reason(kind, input, user) else ""
-        shown.append(
-            Shown(
-                link=link,
-                kind_label=str(TARGETS[target._meta.label_lower].label) if target is not None else "",
-                text=str(target) if target is not None else "",
-                reason=reason,
-                url=_target_url(target),
-            )
-        )
-    return shown
+    return outcomes_by_input(INPUTS[input._meta.label_lower], [input], user).get(input.pk, [])
 
 
 def _target_url(target) -> str:
@@ -119,30 +102,9 @@ def for_municipality(municipality, user) -> list[Contribution]:
         objects = list(queryset)
         if not objects:
             continue
-        links = Link.objects.for_inputs(kind.model_class(), [obj.pk for obj in objects]).prefetch_related(
-            targets_prefetch(user)
-        )
-        by_input: dict[int, list[Link]] = {}
-        for link in links:
-            by_input.setdefault(link.input_id, []).append(link)
+        by_input = outcomes_by_input(kind, objects, user)
         for obj in objects:
-            shown = []
-            for link in by_input.get(obj.pk, []):
-                target = link.target
-                if link.outcome != Outcome.NOT_TAKEN and target is None:
-                    continue
-                reason = link.reason
-                if link.outcome == Outcome.NOT_TAKEN and not _may_read_reason(kind, obj, user):
-                    reason = ""
-                shown.append(
-                    Shown(
-                        link=link,
-                        kind_label=str(TARGETS[target._meta.label_lower].label) if target is not None else "",
-                        text=str(target) if target is not None else "",
-                        reason=reason,
-                        url=_target_url(target),
-                    )
-                )
+            shown = by_input.get(obj.pk, [])
             contributions.append(
                 Contribution(
                     kind_label=str(kind.label),
@@ -153,6 +115,30 @@ def for_municipality(municipality, user) -> list[Contribution]:
                 )
             )
     return contributions
+
+
+def outcomes_by_input(kind: InputKind, objects, user) -> dict[int, list[Shown]]:
+    """What each of ``objects`` (inputs of one kind) led to, by their id, as ``user`` may see it; two queries."""
+    objects = {obj.pk: obj for obj in objects}
+    links = Link.objects.for_inputs(kind.model_class(), list(objects)).prefetch_related(targets_prefetch(user))
+    by_input: dict[int, list[Shown]] = {}
+    for link in links:
+        target = link.target
+        if link.outcome != Outcome.NOT_TAKEN and target is None:
+            continue
+        reason = link.reason
+        if link.outcome == Outcome.NOT_TAKEN and not _may_read_reason(kind, objects[link.input_id], user):
+            reason = ""
+        by_input.setdefault(link.input_id, []).append(
+            Shown(
+                link=link,
+                kind_label=str(TARGETS[target._meta.label_lower].label) if target is not None else "",
+                text=str(target) if target is not None else "",
+                reason=reason,
+                url=_target_url(target),
+            )
+        )
+    return by_input
 
 
 def municipality_summary(municipality) -> list[dict]:

@@ -8,4 +8,5 @@ app_name = "outcomes"
 
 urlpatterns: list = [
     path("area-riservata/esiti/", views.mine, name="mine"),
+    path("area-riservata/esiti/registra/<str:kind>/<int:pk>/", views.record, name="record"),
 ]

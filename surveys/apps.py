@@ -12,7 +12,9 @@ class SurveysConfig(AppConfig):
         from municipalities.profile import comune_page
         from psm_portal.lib.opendata import catalogue
         from surveys.opendata import datasets
+        from surveys.outcome_kinds import register
         from surveys.profile import participation_section
 
         comune_page.register(participation_section, order=40)
         catalogue.register_provider(datasets, order=60)
+        register()
