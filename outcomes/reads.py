@@ -57,14 +57,26 @@ def _may_read_reason(kind: InputKind, obj, user) -> bool:
 
 def inputs_of(target, user) -> list[Shown]:
     """The inputs that led to ``target`` (taken into account or merged), oldest first; one query per kind."""
-    links = Link.objects.for_target(target).positive().prefetch_related(inputs_prefetch())
-    shown = []
+    return inputs_by_target(type(target), [target], user).get(target.pk, [])
+
+
+def inputs_by_target(model, targets, user) -> dict[int, list[Shown]]:
+    """The inputs that led to each of ``targets`` (of one model), by their id; one query, then one per kind of
+    input."""
+    links = (
+        Link.objects.filter(
+            target_type=ContentType.objects.get_for_model(model), target_id__in=[target.pk for target in targets]
+        )
+        .positive()
+        .prefetch_related(inputs_prefetch())
+    )
+    by_target: dict[int, list[Shown]] = {}
     for link in links:
         obj = link.input
         if obj is None:
             continue
         kind = INPUTS[obj._meta.label_lower]
-        shown.append(
+        by_target.setdefault(link.target_id, []).append(
             Shown(
                 link=link,
                 kind_label=str(kind.label),
@@ -73,7 +85,7 @@ def inputs_of(target, user) -> list[Shown]:
                 url=kind.url(obj, user) if kind.url else "",
             )
         )
-    return shown
+    return by_target
 
 
 @dataclass

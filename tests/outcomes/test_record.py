@@ -95,3 +95,43 @@ def test_the_istanza_record_page_is_the_same_for_an_istanza(login, team_user, me
     need = NeedFactory(municipality=messina)
     response = login(team_user).get(record_url("phases.need", need.pk))
     assert response.status_code == 200 and need.title in response.content.decode()
+
+
+def test_the_public_agenda_lists_under_each_action_the_contributions_that_led_to_it(
+    login, team_user, office_a, messina, tree
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from projects.factories import AgendaActionFactory, AgendaFactory
+    from projects.models import AgendaStatus
+
+    agenda = AgendaFactory(
+        year=2027, version=1, status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1"
+    )
+    actions = [
+        AgendaActionFactory(agenda=agenda, position=i, title=f"Azione {i}", responsible_office=office_a)
+        for i in range(1, 4)
+    ]
+    need = NeedFactory(municipality=messina, title="Traghetti notturni")
+    login(team_user).post(
+        record_url("phases.need", need.pk),
+        {"outcome": "taken", "led_to": [f"projects.agendaaction:{actions[1].pk}"], "reason": "In agenda"},
+    )
+    url = reverse("projects:agenda_year", args=[2027])
+    client = login(None)
+    page = client.get(url).content.decode()
+    assert "I contributi che vi hanno portato" in page and "Traghetti notturni" in page
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i, action in enumerate(actions):
+        more = NeedFactory(municipality=messina, title=f"Altra {i}")
+        login(team_user).post(
+            record_url("phases.need", more.pk),
+            {"outcome": "taken", "led_to": [f"projects.agendaaction:{action.pk}"]},
+        )
+    client = login(None)
+    with CaptureQueriesContext(connection) as large:
+        assert "Altra 2" in client.get(url).content.decode()
+    assert len(large) == len(small)
