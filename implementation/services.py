@@ -33,6 +33,7 @@ from implementation.models import (
     Review,
 )
 from implementation.subjects import office_of, reportable_actions, reportable_projects
+from outcomes.notices import notice_send
 from phases.phases import Feature
 from phases.predicates import gate
 from projects.choices import FundingSource
@@ -350,13 +351,19 @@ def report_return(*, user, report: ProgressReport, reason: str) -> ProgressRepor
 
 
 def report_returned_notify(*, report: ProgressReport) -> int:
-    """E-mail the report's author that it came back, with the reason."""
-    if report.review != Review.RETURNED or not report.author_id or not report.author.is_active:
+    """E-mail the report's office (its active staff, the author among them) that it came back, with the reason;
+    once per report, whoever runs the task and however often (``outcomes.notices``)."""
+    if report.review != Review.RETURNED:
         return 0
+    staff = set(
+        User.objects.active().filter(role=Role.OFFICE, office_id=report.office_id).values_list("email", flat=True)
+    )
+    if report.author_id and report.author.is_active:
+        staff.add(report.author.email)
     context = {"report": report, "link": settings.SITE_URL + reverse("implementation:office")}
     subject = _("Rilevazione da rivedere: %(subject)s") % {"subject": report.subject_label[:120]}
     body = render_to_string("implementation/email/report_returned.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [report.author.email])
+    return notice_send(key=f"report.returned:{report.pk}", recipients=staff, subject=subject, body=body)
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ class PhasesConfig(AppConfig):
     def ready(self) -> None:
         # Registries of the lower apps are filled once the models are loaded.
         from municipalities.profile import comune_page
+        from outcomes.sections import target_inputs_section
+        from phases.objective_page import objective_page
         from phases.opendata import OBJECTIVES, POSITIONS
+        from phases.outcome_kinds import register
         from phases.search import OBJECTIVES as OBJECTIVES_SEARCH
         from phases.sections import needs_section, open_review_section, positions_section
         from psm_portal.lib.opendata import catalogue
@@ -23,3 +26,5 @@ class PhasesConfig(AppConfig):
         catalogue.register(OBJECTIVES, order=20)
         catalogue.register(POSITIONS, order=30)
         search_registry.register(OBJECTIVES_SEARCH, order=20)
+        register()
+        objective_page.register(target_inputs_section, order=5)

@@ -292,6 +292,13 @@ def seed_positions(version, general: list[Objective]) -> int:
     return count
 
 
+# Where the team took the demo's istanze into account (the objectives' codes), recorded with its reply.
+NEEDS_LED_TO = {
+    "Collegamento veloce con gli svincoli autostradali della zona sud": ["A1.1"],
+    "Approdo sicuro a Stromboli e Panarea": ["A2.1"],
+}
+
+
 def seed_needs() -> int:
     """Each comune's mayor sends its istanze, and the team answers some of them."""
     team = User.objects.filter(email="team@demo.psm.local").first()
@@ -311,7 +318,8 @@ def seed_needs() -> int:
             objectives=Objective.objects.filter(code__in=codes),
         )
         if status != NeedStatus.RECEIVED or reply:
-            need_review(need=need, actor=team, status=status, tags="", reply=reply)
+            led_to = list(Objective.objects.filter(code__in=NEEDS_LED_TO.get(title, [])))
+            need_review(need=need, actor=team, status=status, tags="", reply=reply, led_to=led_to)
         created += 1
     return created
 

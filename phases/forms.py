@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outcomes.forms import TargetsField, initial_targets
 from phases.models import (
     Indicator,
     Need,
@@ -172,10 +173,29 @@ class NeedReviewForm(forms.Form):
     status = Need._meta.get_field("status").formfield()
     tags = Need._meta.get_field("tags").formfield()
     reply = Need._meta.get_field("reply").formfield(widget=forms.Textarea(attrs={"rows": 4}))
+    led_to = TargetsField(
+        label=_("Presa in considerazione in"),
+        help_text=_("Gli obiettivi, i progetti o le azioni in cui l'istanza è stata presa in considerazione."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["led_to"].load_choices()
 
     @classmethod
     def for_need(cls, need: Need, data=None) -> NeedReviewForm:
-        return cls(data, initial={"status": need.status, "tags": need.tags, "reply": need.reply})
+        return cls(
+            data,
+            initial={"status": need.status, "tags": need.tags, "reply": need.reply, "led_to": initial_targets(need)},
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") != NeedStatus.TAKEN and data.get("led_to"):
+            self.add_error(
+                "led_to", _("Indica dove è stata presa in considerazione solo se l'esito è «presa in considerazione».")
+            )
+        return data
 
 
 class NeedFilterForm(forms.Form):

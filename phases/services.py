@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,15 +15,19 @@ from django.db.models.functions import Concat, Substr
 from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from outcomes.models import Outcome
+from outcomes.notices import notice_send
+from outcomes.services import outcome_clear, outcome_record
 from phases import coverage
 from phases.models import (
     DocumentKind,
     Need,
     NeedAttachment,
+    NeedStatus,
     Objective,
     ObjectiveLevel,
     Phase,
@@ -40,6 +45,8 @@ from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.html import sanitize_html
 from psm_portal.lib.uploads import stored_name
+
+logger = logging.getLogger(__name__)
 
 
 def _short(moment) -> str:
@@ -489,16 +496,19 @@ def need_submit(*, user, title: str, description: str, theme: str, objectives=()
     return need
 
 
-def need_review(*, need, actor, status: str, tags: str, reply: str):
-    """The PSM team tags an istanza, says whether it is taken into account and replies to the municipality."""
+def need_review(*, need, actor, status: str, tags: str, reply: str, led_to=None):
+    """The PSM team tags an istanza, says whether it is taken into account (and, in ``led_to``, in which
+    objectives, projects or actions) and replies to the municipality, who is told by e-mail of a new reply."""
     before = {"status": need.status, "tags": need.tags, "reply": need.reply}
     need.status = status
     need.tags = ", ".join(tag.strip() for tag in tags.split(",") if tag.strip())[:300]
+    answered = reply.strip() != before["reply"] and bool(reply.strip())
     if reply.strip() != before["reply"]:
         need.reply = reply.strip()
         need.replied_at = timezone.now()
         need.replied_by = actor
     with transaction.atomic():
+        _need_outcome(need, actor=actor, status=status, led_to=led_to)
         need.save(update_fields=["status", "tags", "reply", "replied_at", "replied_by"])
         audit_record(
             actor=actor,
@@ -507,4 +517,52 @@ def need_review(*, need, actor, status: str, tags: str, reply: str):
             before=before,
             after={"status": need.status, "tags": need.tags, "reply": need.reply},
         )
+        if answered:
+            _need_answered_enqueue(need)
     return need
+
+
+def _need_outcome(need, *, actor, status: str, led_to) -> None:
+    """What the istanza led to, recorded where the team decides: ``led_to`` None leaves the links as they are
+    while the istanza stays taken into account."""
+    if status == NeedStatus.TAKEN:
+        if led_to:
+            outcome_record(actor=actor, input=need, outcome=Outcome.TAKEN, targets=led_to, reason=need.reply)
+        elif led_to is not None:
+            outcome_clear(actor=actor, input=need)
+    elif status == NeedStatus.NOT_TAKEN:
+        outcome_record(actor=actor, input=need, outcome=Outcome.NOT_TAKEN, reason=need.reply)
+    else:
+        outcome_clear(actor=actor, input=need)
+
+
+def _need_answered_enqueue(need) -> None:
+    from phases.tasks import notify_need_answered  # phases.tasks imports this module
+
+    def send() -> None:
+        try:
+            notify_need_answered.delay(need.pk)
+        except Exception:
+            # The broker is down: the reply stands and the mayor reads it on the istanza's page.
+            logger.exception("The notice of istanza %s could not be enqueued", need.pk)
+
+    transaction.on_commit(send, robust=True)
+
+
+def need_answered_notify(*, need_id: int) -> int:
+    """E-mail the comune's mayors the team's reply to an istanza, once per reply."""
+    need = Need.objects.select_related("municipality").filter(pk=need_id).first()
+    if need is None or not need.reply or need.replied_at is None:
+        return 0
+    mayors = User.objects.mayors_of(need.municipality).values_list("email", flat=True)
+    with translation.override("it"):
+        context = {
+            "need": need,
+            "status": need.get_status_display(),
+            "link": settings.SITE_URL + reverse("phases:need_detail", args=[need.pk]),
+        }
+        subject = _("Il team PSM ha risposto alla vostra istanza «%(title)s»") % {"title": need.title[:120]}
+        body = render_to_string("phases/email/need_answered.txt", context)
+    return notice_send(
+        key=f"need.answered:{need.pk}:{need.replied_at.isoformat()}", recipients=mayors, subject=subject, body=body
+    )

@@ -7,3 +7,9 @@ class PlanConfig(AppConfig):
     name = "plan"
     label = "plan"
     verbose_name = "Documenti del piano"
+
+    def ready(self) -> None:
+        # The comments on the draft are inputs of outcomes, registered once the models are loaded.
+        from plan.outcome_kinds import register
+
+        register()

@@ -37,6 +37,8 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    in name order; ``svg_path`` is the comune's shape on the maps (the ``d`` of an SVG path
                    in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
+``contributions``  {"targets": [{"kind", "title", "inputs": [{"kind", "text", "outcome", "reason"}]}]}: under each
+                   public objective, project and action the contributions that led to it (``outcomes.plan_section``)
 ``council``        (final only) the approving deliberation in force, ``plan.council_section``:
                    {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
                     "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
@@ -91,6 +93,11 @@ SECTIONS = [
         "municipalities.plan_section.municipalities_fingerprint",
     ),
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
+    Section(
+        "contributions",
+        "outcomes.plan_section.contributions_provider",
+        "outcomes.plan_section.contributions_fingerprint",
+    ),
     Section(
         "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
     ),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from plan.services import TRANSIENT_ERRORS, plan_fail, plan_render
-from plan.services.notices import approval_notify, examination_notify
+from plan.services.notices import approval_notify, examination_notify, publication_notify
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +56,9 @@ def notify_examination_opened(self, examination_id: int) -> int:
 def notify_plan_approved(self, examination_id: int) -> int:
     """Tell mayors, offices and council that the council approved the plan (once)."""
     return approval_notify(examination_id=examination_id)
+
+
+@shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def notify_plan_published(self, document_id: int) -> int:
+    """Tell everybody concerned that a version of the plan is published (once per document)."""
+    return publication_notify(document_id=document_id)

@@ -19,6 +19,7 @@ from projects.models import Agenda, FundingLine, Project, Proposal, Publication,
 from projects.objectives import specific_objectives
 from projects.services.agenda import new_agenda, save_action, submit_agenda
 from projects.services.projects import project_set_publication
+from projects.services.proposals import proposal_merge
 from psm_portal.accounts.models import Office, User
 
 DATA = Path(__file__).resolve().parent / "data" / "pnrr_cup_messina.csv"
@@ -136,11 +137,21 @@ def seed_proposals() -> None:
             },
         )
     if stakeholder:
-        Proposal.objects.get_or_create(
+        proposal, _created = Proposal.objects.get_or_create(
             title="Laboratori università-imprese nei comuni dei Nebrodi",
             proposer=stakeholder,
             defaults={"description": "Spazi condivisi per l'innovazione nelle aree interne, con l'università."},
         )
+        # The team merged it into a published project: its page lists the proposal (what became of it).
+        team = User.objects.filter(email="team@demo.psm.local").first()
+        project = Project.objects.published().order_by("pk").first()
+        if proposal.is_open and team and project:
+            proposal_merge(
+                actor=team,
+                proposal=proposal,
+                project=project,
+                reason="Gli spazi condivisi sono previsti dal progetto, che li porta anche nei Nebrodi.",
+            )
 
 
 # The demo agenda's actions per office: (title, description, start quarter, due quarter, expected output,

@@ -13,9 +13,11 @@ class SurveysConfig(AppConfig):
         from psm_portal.lib.opendata import catalogue
         from psm_portal.lib.search import search_registry
         from surveys.opendata import datasets
+        from surveys.outcome_kinds import register
         from surveys.profile import participation_section
         from surveys.search import QUESTIONNAIRES
 
         comune_page.register(participation_section, order=40)
         catalogue.register_provider(datasets, order=60)
         search_registry.register(QUESTIONNAIRES, order=40)
+        register()

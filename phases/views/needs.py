@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from outcomes.reads import outcomes_of
 from phases.forms import NeedFilterForm, NeedForm, NeedReviewForm
 from phases.models import Need, NeedAttachment
 from phases.phases import Feature
@@ -72,6 +73,7 @@ def need_detail(request, pk: int):
                 status=form.cleaned_data["status"],
                 tags=form.cleaned_data["tags"],
                 reply=form.cleaned_data["reply"],
+                led_to=form.cleaned_data["led_to"],
             )
             messages.success(request, _("Esame dell'istanza salvato."))
             return redirect(need.get_absolute_url())
@@ -80,7 +82,13 @@ def need_detail(request, pk: int):
     return render(
         request,
         "phases/needs/detail.html",
-        {"need": need, "form": form, "attachments": need.attachments.all(), "objectives": need.objectives.all()},
+        {
+            "need": need,
+            "form": form,
+            "attachments": need.attachments.all(),
+            "objectives": need.objectives.all(),
+            "outcomes": outcomes_of(need, request.user),
+        },
     )
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
+from outcomes.reads import outcomes_by_input
+from outcomes.registry import INPUTS
 from phases import services
 from phases.forms import PositionForm
 from phases.models import Objective, ObjectiveLevel, Position, VisionVersion
@@ -56,6 +58,7 @@ def _targets(request, subject, kind: str, version, bound: dict | None = None) ->
         filter_ = {"municipality": subject} if kind == "comune" else {"office": subject}
         readable = Position.objects.readable_by(request.user).for_version(version).filter(**filter_)
         existing = {p.objective_id: p for p in readable}
+    outcomes = outcomes_by_input(INPUTS["phases.position"], existing.values(), request.user) if existing else {}
     targets = []
     for objective in [None, *general]:
         slug = objective.code if objective else "visione"
@@ -64,7 +67,15 @@ def _targets(request, subject, kind: str, version, bound: dict | None = None) ->
         if position:
             initial.update(stance=position.stance, comment=position.comment)
         form = (bound or {}).get(slug) or PositionForm(initial=initial, prefix=f"t-{slug}")
-        targets.append({"objective": objective, "slug": slug, "position": position, "form": form})
+        targets.append(
+            {
+                "objective": objective,
+                "slug": slug,
+                "position": position,
+                "form": form,
+                "outcomes": outcomes.get(position.pk, []) if position else [],
+            }
+        )
     return targets, len(existing)
 
 

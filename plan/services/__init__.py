@@ -355,6 +355,7 @@ def plan_publish(*, document: PlanDocument, user) -> PlanDocument:
             document.save(update_fields=["published_at", "published_by"])
             audit_record(actor=user, action="plan_document.publish", obj=document, after={"sha256": document.sha256})
             record_document_published(document)
+            _enqueue_published_notice(document.pk)
     return document
 
 
@@ -366,6 +367,19 @@ def record_document_published(document: PlanDocument) -> None:
         url=reverse("plan:list"),
         news=True,
     )
+
+
+def _enqueue_published_notice(document_id: int) -> None:
+    from plan.tasks import notify_plan_published  # plan.tasks imports this module
+
+    def send() -> None:
+        try:
+            notify_plan_published.delay(document_id)
+        except Exception:
+            # The broker is down: the document is published all the same; /piano/ shows it.
+            logger.exception("Plan document %s: the publication notice could not be enqueued", document_id)
+
+    transaction.on_commit(send, robust=True)
 
 
 def plan_unpublish(*, document: PlanDocument, user) -> PlanDocument:

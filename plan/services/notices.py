@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from plan.models import Examination
+from outcomes.notices import notice_send
+from plan.models import Examination, PlanDocument
 from psm_portal.accounts.models import Role, User
 
 RECIPIENTS = (Role.MAYOR, Role.OFFICE, Role.COUNCIL, Role.SECRETARY)
@@ -72,3 +73,22 @@ def approval_notify(*, examination_id: int) -> int:
         }
         subject = _("Il Consiglio metropolitano ha approvato il piano (%(deliberation)s)") % context
         return _send(examination_id, "approved_notified_at", subject, "plan/email/plan_approved.txt", context)
+
+
+def publication_notify(*, document_id: int) -> int:
+    """Tell everybody concerned (mayors, offices, councillors, the secretary, stakeholders) that a version of the
+    plan is published on /piano/; once per document (``outcomes.notices``)."""
+    document = PlanDocument.objects.filter(pk=document_id, published_at__isnull=False).first()
+    if document is None:
+        return 0
+    recipients = User.objects.active().filter(role__in=[*RECIPIENTS, Role.STAKEHOLDER]).values_list("email", flat=True)
+    with override("it"):
+        context = {
+            "document": str(document),
+            "date": date_format(timezone.localtime(document.published_at), "SHORT_DATE_FORMAT"),
+            "sha256": document.sha256,
+            "link": settings.SITE_URL + reverse("plan:list"),
+        }
+        subject = _("Pubblicato: %(document)s") % context
+        body = render_to_string("plan/email/plan_published.txt", context)
+    return notice_send(key=f"plan.published:{document.pk}", recipients=recipients, subject=subject, body=body)

@@ -3,15 +3,25 @@ one, or declined with a reason, once."""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outcomes.models import Outcome
+from outcomes.notices import notice_send
+from outcomes.services import outcome_record
 from projects.models import ChangeKind, Origin, Project, ProjectChange, Proposal, ProposalState, Status
 from projects.services.projects import project_create
 from psm_portal.accounts.models import Office
 from psm_portal.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 
 def proposal_submit(*, proposer, title: str, description: str, municipality=None, estimated_cost=None) -> Proposal:
@@ -37,7 +47,43 @@ def _close(proposal: Proposal, *, actor, state: str, reason: str = "", project: 
     audit_record(
         actor=actor, action=f"proposal.{state}", obj=proposal, before={"state": "submitted"}, after={"state": state}
     )
+    outcome = {ProposalState.ACCEPTED: Outcome.TAKEN, ProposalState.MERGED: Outcome.MERGED}.get(
+        state, Outcome.NOT_TAKEN
+    )
+    outcome_record(actor=actor, input=proposal, outcome=outcome, targets=[project] if project else [], reason=reason)
+    _notify_decided(proposal)
     return proposal
+
+
+def _notify_decided(proposal: Proposal) -> None:
+    from projects.tasks import notify_proposal_decided  # projects.tasks imports the services
+
+    def send() -> None:
+        try:
+            notify_proposal_decided.delay(proposal.pk)
+        except Exception:
+            # The broker is down: the decision stands and the proposer reads it on the proposal's page.
+            logger.exception("The notice of proposal %s could not be enqueued", proposal.pk)
+
+    transaction.on_commit(send, robust=True)
+
+
+def proposal_decided_notify(*, proposal_id: int) -> int:
+    """E-mail the proposer the decision (and the reason) once."""
+    proposal = Proposal.objects.select_related("proposer", "project").filter(pk=proposal_id).first()
+    if proposal is None or proposal.is_open or not proposal.proposer.is_active:
+        return 0
+    with translation.override("it"):
+        context = {
+            "proposal": proposal,
+            "state": proposal.get_state_display(),
+            "link": settings.SITE_URL + reverse("projects:proposal_detail", args=[proposal.pk]),
+        }
+        subject = _("Il team PSM ha deciso sulla vostra proposta «%(title)s»") % {"title": proposal.title[:120]}
+        body = render_to_string("projects/email/proposal_decided.txt", context)
+    return notice_send(
+        key=f"proposal.decided:{proposal.pk}", recipients=[proposal.proposer.email], subject=subject, body=body
+    )
 
 
 def _claim(proposal: Proposal) -> Proposal:

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from outcomes.reads import inputs_by_target
 from projects.agenda_listing import HEADER, csv_rows, filtered_actions, public_agenda, totals
 from projects.forms import AgendaFilterForm
-from projects.models import Agenda
+from projects.models import Agenda, AgendaAction
 from projects.views.common import paginate
 from psm_portal.lib.csvexport import csv_response
 
@@ -43,6 +44,7 @@ def agenda_year(request, year: int):
             "summary": summary,
             "filtered": bool(filters),
             "years": Agenda.objects.public_years(),
+            "inputs": inputs_by_target(AgendaAction, page.object_list, request.user),
         },
     )
 

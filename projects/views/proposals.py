@@ -91,7 +91,7 @@ def _decision_confirmation(request, proposal: Proposal, form: DecisionForm) -> C
         what = _("La proposta non viene accolta.")
     told = [
         _(
-            "%(name)s, che ha proposto: legge la decisione e la motivazione sulla pagina della proposta (nessuna e-mail)."
+            "%(name)s, che ha proposto: riceve un'e-mail e legge la decisione e la motivazione sulla pagina della proposta."
         )
         % {"name": proposal.proposer.full_name}
     ]

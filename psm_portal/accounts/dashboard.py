@@ -50,9 +50,12 @@ SECTIONS = [
     ),
     Section(
         _("Istanze del comune"),
-        _("Invia i bisogni del tuo comune e leggi le risposte del team PSM."),
+        _("Invia i bisogni del tuo comune, leggi le risposte del team PSM e a cosa hanno portato."),
         (Role.MAYOR,),
-        ((_("Le istanze del comune"), "phases:needs"),),
+        (
+            (_("Le istanze del comune"), "phases:needs"),
+            (_("Cosa è successo alle nostre istanze e proposte"), "outcomes:mine"),
+        ),
     ),
     Section(
         _("Istanze dei comuni"),

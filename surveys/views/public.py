@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from municipalities.models import Municipality
+from outcomes.reads import outcomes_by_input
+from outcomes.registry import INPUTS
 from phases.phases import Feature
 from phases.predicates import gate
 from psm_portal.accounts.models import Role
@@ -273,10 +275,12 @@ def results(request, slug: str):
         questionnaire, structure=structure, municipality=municipality, age_band=age_band, include_open=include_open
     )
     too_few = _too_few(request, data, municipality, age_band)
+    informed = outcomes_by_input(INPUTS["surveys.question"], [r.question for r in data["questions"]], request.user)
     return render(
         request,
         "surveys/results.html",
         {
+            "informed": informed,
             "questionnaire": questionnaire,
             "data": None if too_few else data,
             "too_few": too_few,

@@ -1,0 +1,41 @@
+"""What the draft's discussion gives outcomes (registered by ``PlanConfig.ready``): a comune's or an office's
+comment on the preliminary proposal is an input; the team records what it led to from the discussion."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.registry import InputKind, register_input
+from plan.models import PlanComment
+
+
+def _text(comment: PlanComment) -> str:
+    body = comment.body if len(comment.body) <= 120 else f"{comment.body[:117]}…"
+    return f"{comment.municipality or comment.office} ({comment.get_section_display()}): «{body}»"
+
+
+def _url(comment: PlanComment, user) -> str:
+    if not user.is_authenticated:
+        return ""
+    return reverse("plan:discussion_section", args=[comment.section]) + f"#{comment.thread_key}"
+
+
+def register() -> None:
+    register_input(
+        InputKind(
+            model="plan.plancomment",
+            label=_("Commento alla proposta preliminare"),
+            describe=_text,
+            queryset=lambda: PlanComment.objects.filter(from_team=False).select_related("municipality", "office"),
+            municipality_field="municipality",
+            reason_readers=lambda comment, user: (
+                (
+                    comment.municipality_id is not None
+                    and getattr(user, "municipality_id", None) == comment.municipality_id
+                )
+                or (comment.office_id is not None and getattr(user, "office_id", None) == comment.office_id)
+            ),
+            url=_url,
+        )
+    )
