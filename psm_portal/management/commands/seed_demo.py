@@ -11,7 +11,15 @@ from django.db import transaction
 from municipalities.models import MUNICIPALITY_COUNT, Municipality
 
 # Each part of the portal that has demo content exposes ``seed(stdout)`` in these modules, in this order.
-SEEDERS = ["psm_portal.demo", "phases.demo", "projects.demo", "surveys.demo", "plan.demo", "implementation.demo"]
+SEEDERS = [
+    "psm_portal.demo",
+    "phases.demo",
+    "projects.demo",
+    "surveys.demo",
+    "plan.demo",
+    "implementation.demo",
+    "tables.demo",
+]
 
 
 class Command(BaseCommand):
