@@ -100,7 +100,8 @@ def seed(stdout) -> None:
                     "approfondire</li></ul>"
                 ),
             )
-            minutes_publish(user=coordinator, session=session)
+            if phase != TablePhase.FINAL or weeks_ago == 6:  # the final table's latest minutes: still a draft
+                minutes_publish(user=coordinator, session=session)
         outcome_create(
             user=coordinator,
             table=table,
@@ -125,7 +126,8 @@ def seed(stdout) -> None:
             contribution = contribution_submit(
                 user=mayor, table=table, text="Il Comune propone di inserire il collegamento con i villaggi collinari."
             )
-            contribution_reply(
-                user=coordinator, contribution=contribution, reply="Sarà discusso nella prossima seduta."
-            )
+            if phase != TablePhase.FINAL:  # the final table's contribution still awaits its answer
+                contribution_reply(
+                    user=coordinator, contribution=contribution, reply="Sarà discusso nella prossima seduta."
+                )
     stdout.write("Tavoli di lavoro dimostrativi creati.")

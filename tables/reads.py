@@ -131,3 +131,30 @@ def attended_tables(municipality):
 
 def people_total(session: Session) -> int:
     return session.attendance.aggregate(n=Sum("people"))["n"] or 0
+
+
+def managed_tables(user):
+    """The tables whose attendance, minutes and answers ``user`` records: every table for the team, the ones they
+    coordinate for others."""
+    if user.is_authenticated and user.is_team:
+        return WorkingTable.objects.all()
+    return WorkingTable.objects.coordinated_by(user)
+
+
+def work_to_do(user, limit: int = 20, now=None) -> dict:
+    """For the coordinator (or the team): past sessions whose minutes are not published yet, and contributions
+    awaiting an answer (two queries)."""
+    now = now or timezone.now()
+    tables = managed_tables(user)
+    sessions = (
+        Session.objects.filter(table__in=tables, cancelled=False, starts_at__lt=now)
+        .exclude(minutes_state=MinutesState.PUBLISHED)
+        .select_related("table")
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+    contributions = (
+        Contribution.objects.filter(table__in=tables, replied_at__isnull=True)
+        .select_related("table", "member__municipality", "member__office")
+        .order_by("created_at", "pk")[:limit]
+    )
+    return {"sessions": list(sessions), "contributions": list(contributions)}

@@ -62,6 +62,11 @@ DOWNLOADS = {
     "projects:opendata_json",
     "plan:download",
     "plan:status",
+    "tables:opendata_csv",
+    "tables:table_calendar",
+    "tables:personal_calendar",
+    "tables:document",
+    "tables:contribution_document",
 }
 # Reached otherwise than by a link from the demo's pages, each for its reason.
 NOT_LINKED = {
@@ -88,6 +93,12 @@ NOT_LINKED = {
     "implementation:report_document": "phase 3",
     "implementation:report_return": "phase 3",
     "implementation:report_validate": "phase 3",
+    # Members answer invitations and send contributions in phases 2 and 3; tests/tables/test_browser.py walks them.
+    "tables:answer": "phase 2",
+    "tables:contribute": "phase 2",
+    "tables:personal_calendar": "a secret address shown as text once the member creates it",
+    "tables:document": "the demo's sessions carry no documents; tests/tables/test_views.py downloads them",
+    "tables:contribution_document": "the demo's contributions carry no documents; tests/tables/test_views.py",
     "phases:position_save": "the one-position form: the positions page now saves them all with one button",
 }
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)

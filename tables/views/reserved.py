@@ -30,6 +30,7 @@ from tables.forms import (
     TableForm,
 )
 from tables.models import CalendarFeed, Contribution, Member, Session, WorkingTable
+from tables.reads import work_to_do
 from tables.services import (
     attendance_record,
     contribution_reply,
@@ -74,6 +75,7 @@ def home(request):
             if feed
             else None,
             "manage_gate": gate(Feature.MANAGE_TABLES) if user.is_team else None,
+            "todo": work_to_do(user),
         },
     )
 

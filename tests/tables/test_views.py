@@ -194,3 +194,22 @@ def test_forged_ids_are_404(login, team_user, agenda_phase, mayor_a):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(client, session):
     assert client.post(reverse("tables:answer", args=[session.pk])).status_code == LOGIN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CAST)
+def test_minutes_attachments_stay_private_until_publication(name, cast, login, past_session, office_a_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tables.models import SessionDocument
+
+    pdf = SimpleUploadedFile("verbale firmato.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    minutes_save(user=office_a_user, session=past_session, html="<p>Testo</p>", attachments=[pdf])
+    document = SessionDocument.objects.get()
+    client = login(cast(name))
+    response = client.get(reverse("tables:document", args=[document.pk]))
+    assert response.status_code == (200 if name in MANAGERS else 404)
+    minutes_publish(user=office_a_user, session=past_session)
+    response = client.get(reverse("tables:document", args=[document.pk]))
+    assert response.status_code == 200
+    assert "verbale firmato.pdf" in response["Content-Disposition"]
