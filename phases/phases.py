@@ -29,6 +29,8 @@ class Feature(models.TextChoices):
     DRAFT_AGENDA = "draft_agenda", _("preparare l'agenda annuale delle azioni")
     REPORT_PROGRESS = "report_progress", _("rendicontare l'attuazione")
     REVIEW_GOVERNANCE = "review_governance", _("esaminare il modello di governance e prendere posizione")
+    MANAGE_TABLES = "manage_tables", _("gestire i tavoli di lavoro e le loro sedute")
+    JOIN_TABLES = "join_tables", _("partecipare ai tavoli di lavoro")
 
 
 # Which features each phase opens.
@@ -37,7 +39,14 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
         {Feature.REVIEW_VISION, Feature.SEND_NEEDS, Feature.UPLOAD_PORTFOLIO, Feature.ANSWER_QUESTIONNAIRE}
     ),
     PhaseKey.AGENDA: frozenset(
-        {Feature.PROPOSE_PROJECTS, Feature.COMMENT_DRAFT_PLAN, Feature.UPLOAD_PORTFOLIO, Feature.DRAFT_AGENDA}
+        {
+            Feature.PROPOSE_PROJECTS,
+            Feature.COMMENT_DRAFT_PLAN,
+            Feature.UPLOAD_PORTFOLIO,
+            Feature.DRAFT_AGENDA,
+            Feature.MANAGE_TABLES,
+            Feature.JOIN_TABLES,
+        }
     ),
     PhaseKey.FINAL: frozenset(
         {
@@ -46,6 +55,9 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
             Feature.REPORT_PROGRESS,
             Feature.DRAFT_AGENDA,
             Feature.REVIEW_GOVERNANCE,
+            # The final comparison table of phase 3.
+            Feature.MANAGE_TABLES,
+            Feature.JOIN_TABLES,
         }
     ),
 }
@@ -66,6 +78,10 @@ FEATURE_ROLES: dict[str, frozenset[str]] = {
     Feature.DRAFT_AGENDA: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REVIEW_GOVERNANCE: frozenset({Role.MAYOR, Role.OFFICE}),
+    # The team creates tables and sessions; a coordinating office records attendance and minutes (checked per
+    # table by WorkingTable.can_manage); members answer invitations and send written contributions.
+    Feature.MANAGE_TABLES: frozenset({Role.TEAM, Role.OFFICE}),
+    Feature.JOIN_TABLES: frozenset({Role.MAYOR, Role.OFFICE, Role.STAKEHOLDER}),
 }
 
 

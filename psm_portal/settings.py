@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SUBSCRIPTIONS_DIGEST_SECONDS,
         "options": {"expires": 3600},
     },
+    # The day-before reminders of the working tables' sessions (each session once, claimed in the database).
+    "tables-reminders": {
+        "task": "tables.tasks.send_session_reminders",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = envstr("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 

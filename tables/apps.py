@@ -6,3 +6,18 @@ from django.apps import AppConfig
 class TablesConfig(AppConfig):
     name = "tables"
     verbose_name = "Tavoli di lavoro"
+
+    def ready(self) -> None:
+        # Registries of the lower apps are filled once the models are loaded.
+        from municipalities.profile import comune_page
+        from phases.objective_page import objective_page
+        from projects.project_page import project_page
+        from psm_portal.lib.opendata import catalogue
+        from tables.opendata import DATASETS
+        from tables.sections import municipality_tables, objective_outcomes, project_outcomes
+
+        comune_page.register(municipality_tables, order=40)
+        project_page.register(project_outcomes, order=20)
+        objective_page.register(objective_outcomes, order=20)
+        for order, dataset in enumerate(DATASETS, start=60):
+            catalogue.register(dataset, order=order)

@@ -63,6 +63,11 @@ DOWNLOADS = {
     "plan:download",
     "plan:status",
     "news:feed",
+    "tables:opendata_csv",
+    "tables:table_calendar",
+    "tables:personal_calendar",
+    "tables:document",
+    "tables:contribution_document",
 }
 # Reached otherwise than by a link from the demo's pages, each for its reason.
 NOT_LINKED = {
@@ -90,6 +95,12 @@ NOT_LINKED = {
     "implementation:report_document": "phase 3",
     "implementation:report_return": "phase 3",
     "implementation:report_validate": "phase 3",
+    # Members answer invitations and send contributions in phases 2 and 3; tests/tables/test_browser.py walks them.
+    "tables:answer": "phase 2",
+    "tables:contribute": "phase 2",
+    "tables:personal_calendar": "a secret address shown as text once the member creates it",
+    "tables:document": "the demo's sessions carry no documents; tests/tables/test_views.py downloads them",
+    "tables:contribution_document": "the demo's contributions carry no documents; tests/tables/test_views.py",
     "phases:position_save": "the one-position form: the positions page now saves them all with one button",
     "news:image": "the demo's news have no picture; tests/news/test_views.py serves one",
     "news:unpublish": "on a published item's edit page; the crawl opens one edit page, the draft's with «Pubblica»",

@@ -131,10 +131,9 @@ SECTIONS = [
     ),
     Section(
         _("Tavoli di lavoro"),
-        _("Partecipa ai tavoli tematici con sindaci e uffici."),
-        (Role.STAKEHOLDER, Role.MAYOR, Role.TEAM),
-        ((_("Tavoli di lavoro"), "phases:tables"),),
-        _("Sarà disponibile nella fase Agenda strategica."),
+        _("Partecipa ai tavoli tematici con sindaci, uffici e stakeholder: sedute, inviti, verbali e contributi."),
+        (Role.STAKEHOLDER, Role.MAYOR, Role.OFFICE, Role.TEAM),
+        ((_("I tuoi tavoli"), "tables:home"), (_("Tavoli pubblici"), "tables:index")),
     ),
     Section(
         _("Notizie"),

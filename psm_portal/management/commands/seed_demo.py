@@ -21,6 +21,7 @@ SEEDERS = [
     # The subscriber first: what the next apps publish is in the first digest.
     "subscriptions.demo",
     "implementation.demo",
+    "tables.demo",
     "outcomes.demo",
     "news.demo",
 ]
