@@ -178,7 +178,8 @@ BAD_FILES = {
     "old excel": (b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".xls"),
     "zip bomb": (bombs.xlsx_zip_bomb(1024), "supererebbe 200 MB"),
     "sheet bomb": (bombs.sheet_bomb(), "oltre la colonna IV"),
-    "too many rows": (csv_file(HEADER, *[GOOD] * 2001), "al massimo 2.000"),
+    "too many rows": (csv_file(HEADER, *[GOOD] * 501), "al massimo 500 per volta"),
+    "not a number percent": (csv_file("CUP;Avanzamento", f"{CUPS['pagliara']};NaN"), "da 0 a 100"),
 }
 
 
