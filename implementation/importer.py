@@ -2,7 +2,8 @@
 ``IMPEGNI``, ``OC_STATO_PROGETTO``, ``OC_DATA_INIZIO_PROGETTO``, ``OC_DATA_FINE_PROGETTO_EFFETTIVA``…), a PNRR/ReGiS
 extraction («Importo pagamenti», «Data di Fine Progetto Effettiva»…) or our own columns, one row per project.
 
-Reading, bounds and cell parsers are the project importer's (``projects.importer``): the same encodings, zip
+Reading, bounds and cell parsers are the project importer's (``projects.importer``; the columns and the parsers of
+its own in ``implementation.monitoring_columns``): the same encodings, zip
 checks, Italian amounts and dates, and errors with row and column. ``read_reports`` gives a preview, nothing
 written; ``import_reports`` writes every row as a progress report in one transaction through
 ``implementation.services.report_submit`` (scope, cycle and state checked again), or none. The team then
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,222 +33,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from implementation.models import Progress, ProgressReport, ReportingCycle, Review
+from implementation.monitoring_columns import ALIASES, COLUMNS, MONITORED, is_monitoring_sheet
 from implementation.services import check_progress, report_submit
 from implementation.subjects import projects_for
-from projects.choices import FundingSource
 from projects.importer import CellError, ImportFileError, RowError, chunks
-from projects.importer.cells import STATUS_BY_WORD, parse_amount, parse_cup, parse_date, text_cell
-from projects.importer.columns import (
-    FUNDING_ALIASES,
-    FUNDING_LABELS,
-    Column,
-    alias_index,
-    header_key,
-    map_columns,
-    plain,
-)
+from projects.importer.columns import map_columns
 from projects.importer.reading import read_table
 from projects.models import FundingLine, Project
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.money import format_number
-from psm_portal.lib.text import fold
 
-# Each row is written through report_submit in the request: fewer rows than the project importer's 20,000.
-MAX_ROWS = 2000
+# Each row is written through report_submit within the request (about 10 queries a row: 300 rows took 6 s on a
+# loaded machine), so a file holds fewer rows than the project importer's 20,000: an office's portfolio fits.
+MAX_ROWS = 500
 PREVIEW_ROWS = 200
-
-
-# --- Cells ----------------------------------------------------------------------------------------------------------
-
-
-def parse_percent(value) -> int | None:
-    """«45», «45%», «45,5» or an Excel percentage cell (0.45): a whole number from 0 to 100."""
-    if isinstance(value, bool):
-        raise CellError(_("non è una percentuale"))
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-        if isinstance(value, float) and 0 < number < 1:
-            number *= 100  # a cell formatted as a percentage holds the fraction
-    else:
-        text = text_cell(value).replace("%", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(_("«%(text)s» non è una percentuale: scrivi un numero da 0 a 100") % {"text": text[:40]})
-    if not number.is_finite() or not 0 <= number <= 100:
-        raise CellError(_("la percentuale di completamento va da 0 a 100"))
-    return int(number.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-STATUS_TO_PROGRESS = {
-    "idea": Progress.NOT_STARTED,
-    "planned": Progress.NOT_STARTED,
-    "designed": Progress.NOT_STARTED,
-    "funded": Progress.NOT_STARTED,
-    "in_progress": Progress.ON_TRACK,
-    "completed": Progress.COMPLETED,
-    "suspended": Progress.SUSPENDED,
-}
-PROGRESS_WORDS = {
-    "in ritardo": Progress.DELAYED,
-    "ritardo": Progress.DELAYED,
-    "in corso in ritardo": Progress.DELAYED,
-    "nei tempi": Progress.ON_TRACK,
-    "in corso nei tempi": Progress.ON_TRACK,
-    **{fold(str(label)).replace(",", ""): value for value, label in Progress.choices},
-}
-
-
-def parse_progress(value) -> str | None:
-    """Our states, OpenCoesione's («In corso», «Concluso», «Liquidato», «Non avviato») and the project statuses."""
-    text = text_cell(value)
-    if not text:
-        return None
-    word = fold(text).replace(",", "")
-    if word in PROGRESS_WORDS:
-        return PROGRESS_WORDS[word]
-    status = STATUS_BY_WORD.get(fold(text))
-    if status is None:
-        raise CellError(
-            _("stato «%(text)s» sconosciuto: usa uno di %(choices)s")
-            % {"text": text[:40], "choices": ", ".join(str(label) for _value, label in Progress.choices)}
-        )
-    return STATUS_TO_PROGRESS[str(status)]
-
-
-SOURCE_BY_NAME: dict[str, str] = {}
-for _source in FundingSource:
-    for _name in (_source.value, _source.label, FUNDING_LABELS[_source], *FUNDING_ALIASES[_source]):
-        SOURCE_BY_NAME.setdefault(header_key(_name), _source.value)
-        SOURCE_BY_NAME.setdefault(header_key(str(_name)).removeprefix("finanziamento_"), _source.value)
-
-
-def parse_source(value) -> str | None:
-    text = text_cell(value)
-    if not text:
-        return None
-    source = SOURCE_BY_NAME.get(header_key(text))
-    if source is None:
-        raise CellError(
-            _("fonte «%(text)s» sconosciuta: usa una di %(choices)s")
-            % {"text": text[:40], "choices": ", ".join(str(label) for _value, label in FundingSource.choices)}
-        )
-    return source
-
-
-# --- Columns --------------------------------------------------------------------------------------------------------
-
-COLUMNS: list[Column] = [
-    Column("cup", "CUP", ("Codice CUP", "COD_CUP", "Codice Unico di Progetto"), plain(parse_cup)),
-    Column("local_code", "Codice locale", ("COD_LOCALE_PROGETTO", "Codice Locale Progetto", "Codice progetto")),
-    Column("title", "Titolo", ("OC_TITOLO_PROGETTO", "Titolo Progetto", "Titolo del progetto")),
-    Column(
-        "cost",
-        "Costo totale",
-        (
-            "OC_FINANZ_TOT_PUB_NETTO",
-            "FINANZ_TOTALE_PUBBLICO",
-            "Finanziamento Totale",
-            "Finanziamento Totale Pubblico",
-            "Costo complessivo",
-            "Importo finanziato",
-        ),
-        plain(parse_amount),
-    ),
-    Column(
-        "committed",
-        "Impegnato",
-        (
-            "IMPEGNI",
-            "OC_IMPEGNI",
-            "Impegni",
-            "Totale impegni",
-            "Importo impegni",
-            "Importo impegnato",
-            "Impegni giuridicamente vincolanti",
-        ),
-        plain(parse_amount),
-    ),
-    Column(
-        "paid",
-        "Pagato",
-        (
-            "TOT_PAGAMENTI",
-            "OC_TOT_PAGAMENTI",
-            "Pagamenti",
-            "Totale pagamenti",
-            "Importo pagamenti",
-            "Importo pagato",
-            "Pagamenti effettuati",
-        ),
-        plain(parse_amount),
-    ),
-    Column(
-        "percent",
-        "Avanzamento (%)",
-        (
-            "Avanzamento",
-            "Percentuale di avanzamento",
-            "Percentuale di completamento",
-            "Avanzamento fisico",
-            "Avanzamento fisico (%)",
-            "Stato di avanzamento (%)",
-        ),
-        plain(parse_percent),
-    ),
-    Column(
-        "progress",
-        "Stato",
-        ("OC_STATO_PROGETTO", "Stato progetto", "Stato del progetto", "Stato di attuazione", "Stato avanzamento"),
-        plain(parse_progress),
-    ),
-    Column(
-        "planned_start",
-        "Inizio previsto",
-        ("OC_DATA_INIZIO_PROGETTO_PREVISTA", "DATA_INIZIO_PREVISTA", "Data di Inizio Progetto Prevista"),
-        plain(parse_date),
-    ),
-    Column(
-        "planned_end",
-        "Fine prevista",
-        ("OC_DATA_FINE_PROGETTO_PREVISTA", "DATA_FINE_PREVISTA", "Data di Fine Progetto Prevista"),
-        plain(parse_date),
-    ),
-    Column(
-        "actual_start",
-        "Inizio effettivo",
-        (
-            "OC_DATA_INIZIO_PROGETTO",
-            "OC_DATA_INIZIO_PROGETTO_EFFETTIVA",
-            "DATA_INIZIO_EFFETTIVA",
-            "Data di Inizio Progetto Effettiva",
-            "Data inizio effettiva",
-        ),
-        plain(parse_date),
-    ),
-    Column(
-        "actual_end",
-        "Fine effettiva",
-        (
-            "OC_DATA_FINE_PROGETTO_EFFETTIVA",
-            "DATA_FINE_EFFETTIVA",
-            "Data di Fine Progetto Effettiva",
-            "Data fine effettiva",
-        ),
-        plain(parse_date),
-    ),
-    Column("source", "Fonte", ("Fonte di finanziamento", "Fonte finanziamento"), plain(parse_source)),
-    Column("note", "Nota", ("Note", "Nota di monitoraggio")),
-]
-ALIASES = alias_index(COLUMNS)
-MONITORED = ("committed", "paid", "percent", "progress", "actual_start", "actual_end")
-
-
-def _is_monitoring_sheet(header: list) -> bool:
-    columns = map_columns(header, COLUMNS, ALIASES)
-    return any(columns.has(key) for key in MONITORED)
 
 
 # --- Preview --------------------------------------------------------------------------------------------------------
@@ -309,7 +108,7 @@ class ReportsPreview:
 def read_reports(data: bytes, *, user, cycle: ReportingCycle) -> ReportsPreview:
     """Read and check a whole monitoring file for ``user`` in ``cycle``: nothing is written."""
     try:
-        header, rows = read_table(data, wanted=_is_monitoring_sheet)
+        header, rows = read_table(data, wanted=is_monitoring_sheet)
         return _build(header, rows, user=user, cycle=cycle)
     except ImportFileError as exc:
         return ReportsPreview(errors=[RowError(0, "", str(exc))])
@@ -359,7 +158,10 @@ def _build(header: list, rows: list[tuple[int, list]], *, user, cycle: Reporting
     preview = ReportsPreview(total_rows=len(rows))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
-            _("Il file ha più di %(max)s righe: se ne possono rendicontare al massimo %(max)s per volta.")
+            _(
+                "Il file ha più di %(max)s righe: se ne possono rendicontare al massimo %(max)s per volta; "
+                "dividilo in più file."
+            )
             % {"max": format_number(MAX_ROWS)}
         )
     columns = map_columns(header, COLUMNS, ALIASES)

@@ -174,11 +174,14 @@ BAD_FILES = {
     "same project twice": (csv_file(HEADER, GOOD, GOOD), "già alla riga 2"),
     "formula": (csv_file(HEADER, f"{CUPS['pagliara']};=SUM(A1:A9);500;In corso;20240101;"), "formula"),
     "utf-16": ("CUP;TOT_PAGAMENTI\n".encode("utf-16"), "UTF-16"),
+    "unknown encoding": (b"CUP;TOT_PAGAMENTI\nB33C22000020006;1\x81\n", "codifica del file non è riconosciuta"),
+    "too big": (b"CUP;TOT_PAGAMENTI\n" + b"B33C22000020006;1\n" * 600_000, "il limite è 10 MB"),
     "binary": (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "non è un foglio di calcolo"),
     "old excel": (b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".xls"),
     "zip bomb": (bombs.xlsx_zip_bomb(1024), "supererebbe 200 MB"),
     "sheet bomb": (bombs.sheet_bomb(), "oltre la colonna IV"),
-    "too many rows": (csv_file(HEADER, *[GOOD] * 2001), "al massimo 2.000"),
+    "too many rows": (csv_file(HEADER, *[GOOD] * 501), "al massimo 500 per volta"),
+    "not a number percent": (csv_file("CUP;Avanzamento", f"{CUPS['pagliara']};NaN"), "da 0 a 100"),
 }
 
 
