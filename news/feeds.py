@@ -16,6 +16,8 @@ class NewsFeed(Feed):
     feed_type = Atom1Feed
     title = _("Notizie del Piano Strategico Metropolitano di Messina")
     subtitle = _("Le notizie pubblicate dal team del Piano Strategico Metropolitano.")
+    # Atom (RFC 4287) wants an author for the feed or for every entry.
+    author_name = "Città Metropolitana di Messina"
 
     def link(self) -> str:
         return reverse("news:list")

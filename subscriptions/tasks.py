@@ -16,7 +16,7 @@ def send_confirmation(subscriber_id: int) -> int:
     return services.confirmation_send(subscriber_id=subscriber_id)
 
 
-@shared_task(time_limit=1800, soft_time_limit=1700, **RETRY)
+@shared_task(time_limit=900, soft_time_limit=840, **RETRY)
 def send_digest() -> int:
     """The weekly digest (beat); run twice, it sends each subscriber one e-mail."""
     return services.digest_send()

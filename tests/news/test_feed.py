@@ -28,6 +28,8 @@ def test_the_feed_is_atom_and_its_links_resolve(client, draft):
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
     assert root.find(f"{ATOM}title").text and root.find(f"{ATOM}updated").text and root.find(f"{ATOM}id").text
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Città Metropolitana di Messina"
+    assert root.find(f"{ATOM}link[@rel='self']") is not None
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 3  # the draft is not in it
     for entry in entries:

@@ -146,3 +146,17 @@ def test_the_list_queries_do_not_grow_with_the_news(client, django_assert_max_nu
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("news:list"))
     assert page.status_code == 200 and "Pagina 1 di 5" in page.content.decode()
+
+
+def test_the_team_list_queries_do_not_grow_with_the_news(login, team_user, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(team_user)
+    make_news(2, prefix="Piccola")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("news:manage")).status_code == 200
+    make_news(30, prefix="Grande")
+    make_news(30, status=NewsStatus.DRAFT, prefix="Bozza")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("news:manage")).status_code == 200

@@ -68,13 +68,15 @@ def test_a_citizen_subscribes_to_a_comune_and_the_digest_links_to_its_validated_
             assert_accessible(citizen, "iscrizione 375 px")
             assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             citizen.get_by_label("Indirizzo e-mail").fill("cittadina@example.org")
-            citizen.get_by_label("Le notizie del Piano Strategico").uncheck()
+            citizen.get_by_label("Le notizie del Piano Strategico").uncheck(
+                force=True
+            )  # the label covers the styled box
             box = citizen.get_by_role("combobox", name="Gli aggiornamenti di questi comuni")
             box.fill("messina")
             citizen.get_by_role("listbox", name="Gli aggiornamenti di questi comuni").get_by_role(
                 "option", name="Messina"
             ).click()
-            citizen.get_by_label(re.compile("Ho letto l'informativa")).check()
+            citizen.get_by_label(re.compile("Ho letto l'informativa")).check(force=True)
             citizen.get_by_role("button", name="Iscriviti").click()
             citizen.wait_for_selector("text=Controllate la vostra casella di posta")
             assert_accessible(citizen, "iscrizione inviata")
