@@ -134,7 +134,15 @@ def governance_manage(request):
     for version in versions:
         if version.is_draft:
             version.open_form = GovernanceOpenForm(auto_id=f"governance-{version.pk}-%s")
-    return render(request, "implementation/governance_manage.html", {"versions": versions, "statuses": VisionStatus})
+    return render(
+        request,
+        "implementation/governance_manage.html",
+        {
+            "versions": versions,
+            "statuses": VisionStatus,
+            "table": governance.responsibility_table(governance.adopted()),
+        },
+    )
 
 
 @team_required

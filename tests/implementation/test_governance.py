@@ -374,15 +374,21 @@ def _actions(count: int, offices) -> None:
         action.contributing_offices.set(offices[: 1 + index % len(offices)])
 
 
-def test_the_public_page_costs_the_same_at_two_sizes(client, adopted):
+@pytest.mark.parametrize("url_name", ["implementation:governance", "implementation:governance_manage"])
+def test_the_pages_cost_the_same_at_two_sizes(url_name, login, team_user, adopted):
+    client = login(team_user)
     offices = [OfficeFactory() for _ in range(3)]
     _actions(2, offices)
-    url = reverse("implementation:governance")
+    url = reverse(url_name)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     Agenda.objects.all().delete()
     offices += [OfficeFactory() for _ in range(5)]
     _actions(40, offices)
+    OfficeReferent.objects.bulk_create(OfficeReferent(version=adopted, office=o, referent="Dirigente") for o in offices)
+    GovernanceBody.objects.bulk_create(
+        GovernanceBody(version=adopted, order=n, name=f"Tavolo {n}", members="-", duties="-") for n in range(2, 6)
+    )
     make_version(2, VisionStatus.CLOSED)
     with CaptureQueriesContext(connection) as large:
         html = client.get(url).content.decode()
