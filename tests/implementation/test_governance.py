@@ -413,3 +413,32 @@ def test_the_demo_has_an_adopted_model_and_an_open_version(db):
 def test_the_page_in_english(client, adopted):
     html = client.get("/en/attuazione/governance/").content.decode()
     assert "Implementation governance model" in html and "Who answers for each action" in html
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_reminders_are_the_teams_and_go_once_a_day(
+    name, cast, login, final_phase, mayor_a, mayor_b, office_a_user, django_capture_on_commit_callbacks
+):
+    version = make_version(1, VisionStatus.OPEN)
+    position_submit(version=version, user=mayor_a, objective=None, stance=Stance.AGREE)
+    client = login(cast(name))
+    url = reverse("implementation:governance_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    if name != "team_user":
+        assert response.status_code == expected({}, name) and not mail.outbox
+        return
+    assert response.status_code == 302
+    # Only the mayor whose comune has not answered, with the governance model's text and link.
+    assert [m.to for m in mail.outbox] == [[mayor_b.email]]
+    assert "modello di governance" in mail.outbox[0].subject
+    assert reverse("implementation:governance_position") in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="governance.remind").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mail.outbox) == 1
+
+
+def test_no_reminder_without_an_open_version(login, team_user, final_phase, mayor_b, adopted):
+    response = login(team_user).post(reverse("implementation:governance_remind"))
+    assert response.status_code == 302 and not mail.outbox
