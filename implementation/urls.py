@@ -32,5 +32,6 @@ urlpatterns = [
     path("area-riservata/governance/<int:pk>/chiudi/", governance.governance_close, name="governance_close"),
     path("area-riservata/governance/<int:pk>/adotta/", governance.governance_adopt, name="governance_adopt"),
     path("area-riservata/governance/<int:pk>/posizioni/", governance.governance_positions, name="governance_positions"),
+    path("area-riservata/governance/promemoria/", governance.governance_remind, name="governance_remind"),
     path("area-riservata/governance/posizione/", governance.governance_position, name="governance_position"),
 ]

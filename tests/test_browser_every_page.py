@@ -101,6 +101,7 @@ NOT_LINKED = {
     "tables:personal_calendar": "a secret address shown as text once the member creates it",
     "tables:document": "the demo's sessions carry no documents; tests/tables/test_views.py downloads them",
     "tables:contribution_document": "the demo's contributions carry no documents; tests/tables/test_views.py",
+    "implementation:governance_remind": "the governance model's review opens in phase 3 (test_governance.py)",
     "phases:position_save": "the one-position form: the positions page now saves them all with one button",
     "news:image": "the demo's news have no picture; tests/news/test_views.py serves one",
     "news:unpublish": "on a published item's edit page; the crawl opens one edit page, the draft's with «Pubblica»",

@@ -26,6 +26,7 @@ from phases.diffing import word_diff
 from phases.models import DocumentKind, Position, Stance, VisionStatus
 from phases.services import (
     position_submit,
+    reminders_enqueue,
     review_gate,
     review_version_adopt,
     review_version_close,
@@ -134,7 +135,15 @@ def governance_manage(request):
     for version in versions:
         if version.is_draft:
             version.open_form = GovernanceOpenForm(auto_id=f"governance-{version.pk}-%s")
-    return render(request, "implementation/governance_manage.html", {"versions": versions, "statuses": VisionStatus})
+    return render(
+        request,
+        "implementation/governance_manage.html",
+        {
+            "versions": versions,
+            "statuses": VisionStatus,
+            "table": governance.responsibility_table(governance.adopted()),
+        },
+    )
 
 
 @team_required
@@ -276,6 +285,26 @@ def governance_adopt(request, pk: int):
 
 
 @team_required
+@require_POST
+def governance_remind(request):
+    """Remind the mayors whose comune has not answered the open version: the Vision's reminders, at most one e-mail
+    a day per mayor (whatever the document)."""
+    version = GovernanceVersion.objects.open_for_review().first()
+    allowed, why = review_gate(version, kind=DocumentKind.GOVERNANCE)
+    if not allowed:
+        messages.error(request, why)
+        return redirect("implementation:governance_manage")
+    reminders_enqueue(version=version, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "Promemoria in invio ai sindaci dei comuni che non hanno ancora risposto (al massimo uno al giorno per sindaco)."
+        ),
+    )
+    return redirect("implementation:governance_positions", pk=version.pk)
+
+
+@team_required
 @require_GET
 def governance_positions(request, pk: int):
     version = get_object_or_404(GovernanceVersion.objects.published(), pk=pk)
@@ -296,5 +325,6 @@ def governance_positions(request, pk: int):
             "offices": offices,
             "participation": coverage.live_participation(version),
             "totals": _stance_totals(version),
+            "remind": version.is_open and review_gate(version)[0],
         },
     )

@@ -82,6 +82,21 @@ SECTIONS = [
         ((_("Rendicontazione"), "implementation:office"), (_("Avanzamento pubblico"), "implementation:progress")),
     ),
     Section(
+        _("Modello di governance"),
+        _("Scrivi il modello di governance dell'attuazione, aprilo alle posizioni di uffici e sindaci e adottalo."),
+        (Role.TEAM,),
+        ((_("Versioni del modello di governance"), "implementation:governance_manage"),),
+    ),
+    Section(
+        _("La tua posizione sul modello di governance"),
+        _(
+            "Leggi il modello di governance dell'attuazione e, quando è aperto alla consultazione, dai la posizione del "
+            "tuo comune o del tuo ufficio."
+        ),
+        (Role.MAYOR, Role.OFFICE),
+        ((_("Dai la tua posizione"), "implementation:governance_position"),),
+    ),
+    Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),

@@ -374,15 +374,21 @@ def _actions(count: int, offices) -> None:
         action.contributing_offices.set(offices[: 1 + index % len(offices)])
 
 
-def test_the_public_page_costs_the_same_at_two_sizes(client, adopted):
+@pytest.mark.parametrize("url_name", ["implementation:governance", "implementation:governance_manage"])
+def test_the_pages_cost_the_same_at_two_sizes(url_name, login, team_user, adopted):
+    client = login(team_user)
     offices = [OfficeFactory() for _ in range(3)]
     _actions(2, offices)
-    url = reverse("implementation:governance")
+    url = reverse(url_name)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     Agenda.objects.all().delete()
     offices += [OfficeFactory() for _ in range(5)]
     _actions(40, offices)
+    OfficeReferent.objects.bulk_create(OfficeReferent(version=adopted, office=o, referent="Dirigente") for o in offices)
+    GovernanceBody.objects.bulk_create(
+        GovernanceBody(version=adopted, order=n, name=f"Tavolo {n}", members="-", duties="-") for n in range(2, 6)
+    )
     make_version(2, VisionStatus.CLOSED)
     with CaptureQueriesContext(connection) as large:
         html = client.get(url).content.decode()
@@ -407,3 +413,32 @@ def test_the_demo_has_an_adopted_model_and_an_open_version(db):
 def test_the_page_in_english(client, adopted):
     html = client.get("/en/attuazione/governance/").content.decode()
     assert "Implementation governance model" in html and "Who answers for each action" in html
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_reminders_are_the_teams_and_go_once_a_day(
+    name, cast, login, final_phase, mayor_a, mayor_b, office_a_user, django_capture_on_commit_callbacks
+):
+    version = make_version(1, VisionStatus.OPEN)
+    position_submit(version=version, user=mayor_a, objective=None, stance=Stance.AGREE)
+    client = login(cast(name))
+    url = reverse("implementation:governance_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    if name != "team_user":
+        assert response.status_code == expected({}, name) and not mail.outbox
+        return
+    assert response.status_code == 302
+    # Only the mayor whose comune has not answered, with the governance model's text and link.
+    assert [m.to for m in mail.outbox] == [[mayor_b.email]]
+    assert "modello di governance" in mail.outbox[0].subject
+    assert reverse("implementation:governance_position") in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="governance.remind").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mail.outbox) == 1
+
+
+def test_no_reminder_without_an_open_version(login, team_user, final_phase, mayor_b, adopted):
+    response = login(team_user).post(reverse("implementation:governance_remind"))
+    assert response.status_code == 302 and not mail.outbox
