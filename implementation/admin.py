@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from implementation.models import ProgressReport, ReportingCycle
+from implementation.models import IndicatorValue, ProgressReport, ReportingCycle
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,3 +28,10 @@ class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ("pk", "cycle", "office", "project", "action", "percent", "review", "current", "submitted_at")
     list_filter = ("review", "cycle", "office")
     raw_id_fields = ("project", "action")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "year", "value", "source", "entered_at")
+    list_filter = ("year",)
+    raw_id_fields = ("indicator",)
