@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from implementation.models import GovernanceBody, GovernanceVersion, OfficeReferent, ProgressReport, ReportingCycle
+from implementation.models import (
+    GovernanceBody,
+    GovernanceVersion,
+    IndicatorValue,
+    OfficeReferent,
+    ProgressReport,
+    ReportingCycle,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,3 +65,10 @@ class GovernanceVersionAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     fields = ("number", "title", "status", "text", "deadline", "opened_at", "closed_at", "adopted_at")
     inlines = (GovernanceBodyInline, OfficeReferentInline)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "year", "value", "source", "entered_at")
+    list_filter = ("year",)
+    raw_id_fields = ("indicator",)

@@ -105,12 +105,25 @@ def series(indicator: Indicator) -> dict:
 
 
 def objective_indicators(objective, request) -> dict | None:
-    """The objective page's section: each indicator's baseline → values → target, chart and table (two queries)."""
-    indicators = list(with_values(objective.indicators.order_by("order", "pk")))
-    if not any(indicator.values_in_order for indicator in indicators):
+    """The objective page's section: each measured indicator's baseline → values → target, chart and table.
+
+    One query, on the values with their indicators (the page has already read its indicators for its table);
+    nothing before the first value."""
+    values = (
+        IndicatorValue.objects.for_objective(objective)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator_id", "year", "pk")
+    )
+    indicators: dict[int, Indicator] = {}
+    for measured in values:
+        indicator = indicators.setdefault(measured.indicator_id, measured.indicator)
+        if not hasattr(indicator, "values_in_order"):
+            indicator.values_in_order = []
+        indicator.values_in_order.append(measured)
+    if not indicators:
         return None
     return {
         "template": "implementation/_objective_indicators.html",
         "objective": objective,
-        "charts": [series(indicator) | {"indicator": indicator} for indicator in indicators],
+        "charts": [series(indicator) | {"indicator": indicator} for indicator in indicators.values()],
     }

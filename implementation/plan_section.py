@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,8 +99,7 @@ def _plain(value):
 def _indicators() -> list[dict]:
     """Every indicator with at least one measured value, with its chart data (two queries)."""
     indicators = with_values(
-        Indicator.objects.filter(measurements__isnull=False)
-        .distinct()
+        Indicator.objects.filter(Exists(IndicatorValue.objects.filter(indicator=OuterRef("pk"))))
         .select_related("objective")
         .order_by("objective__sort_key", "order", "pk")
     )

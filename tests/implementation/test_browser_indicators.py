@@ -49,6 +49,20 @@ def test_the_office_enters_a_value_and_everybody_sees_the_chart(live_server, chr
             page.wait_for_selector("text=Valore del 2027 registrato")
             assert IndicatorValue.objects.get().source == "Rilevazione ANAS"
 
+            # The office's pages on a phone: the list and the indicator with its chart, table and form.
+            phone = browser.new_context(viewport=PHONE, bypass_csp=True, locale="it-IT")
+            phone.add_cookies([session_cookie(office_a_user, live_server)])
+            small = phone.new_page()
+            for path in (
+                "/area-riservata/attuazione/indicatori/",
+                f"/area-riservata/attuazione/indicatori/{indicator.pk}/",
+            ):
+                small.goto(f"{live_server.url}{path}")
+                assert_accessible(small, f"{path} a 375 px")
+                width = small.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+                assert width[0] <= width[1], (path, width)
+            phone.close()
+
             for viewport in ({"width": 1280, "height": 900}, PHONE):
                 public = browser.new_context(viewport=viewport, locale="it-IT")
                 objective_page = public.new_page()
