@@ -62,6 +62,8 @@ DOWNLOADS = {
     "projects:opendata_json",
     "plan:download",
     "plan:status",
+    "vocations:opendata_vocations",
+    "vocations:opendata_scenarios",
 }
 # Reached otherwise than by a link from the demo's pages, each for its reason.
 NOT_LINKED = {
@@ -141,6 +143,7 @@ def _seed() -> dict[str, object]:
     from psm_portal.accounts.models import Role, User
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Questionnaire
+    from vocations.models import Round, RoundStatus
 
     call_command("seed_demo", verbosity=0, stdout=StringIO())
     for version, published in ((1, True), (2, False)):
@@ -162,6 +165,9 @@ def _seed() -> dict[str, object]:
     VisionVersionFactory(number=98, status=VisionStatus.CLOSED)
     VisionVersionFactory(number=99, status=VisionStatus.DRAFT)
     every_kind_questionnaire(slug="in-preparazione", status=Questionnaire.Status.DRAFT)
+    # The demo's round on the vocations is closed: a round being answered and one in preparation.
+    Round.objects.create(title="Consultazione in corso", status=RoundStatus.OPEN, opened_at=timezone.now())
+    Round.objects.create(title="Consultazione in preparazione")
     office_user = User.objects.get(email=ROLES["office"])
     ProjectImport.objects.create(
         office=office_user.office,
