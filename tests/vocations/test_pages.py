@@ -215,3 +215,10 @@ def test_query_counts_are_equal_at_10_and_108_answering_comuni(client, closed_ro
     many = [_queries(client, url) for url in urls]
     assert few == many
     assert Answer.objects.count() == 108
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_team_sends_reminders(who, cast, login, open_round, mayor_b, mailoutbox):
+    response = login(cast(who)).post(reverse("vocations:round_remind", args=[open_round.pk]))
+    assert response.status_code == 302
+    assert len(mailoutbox) == (1 if who == "team_user" else 0)
