@@ -225,3 +225,13 @@ def test_only_the_team_sends_reminders(
         response = login(cast(who)).post(reverse("vocations:round_remind", args=[open_round.pk]))
     assert response.status_code == (302 if who in ("team_user", "anonymous") else 403)
     assert len(mailoutbox) == (1 if who == "team_user" else 0)
+
+
+def test_the_comune_page_section_costs_one_query(closed_round, vocations, messina, django_assert_num_queries):
+    from vocations.sections import municipality_ratings
+
+    with django_assert_num_queries(1):
+        assert municipality_ratings(messina, None) is None
+    answer_for(closed_round, messina, [5, 1, 2])
+    with django_assert_num_queries(1):
+        assert [r.score for r in municipality_ratings(messina, None)["ratings"]] == [5, 2, 1]
