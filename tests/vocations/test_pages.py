@@ -235,3 +235,13 @@ def test_the_comune_page_section_costs_one_query(closed_round, vocations, messin
     answer_for(closed_round, messina, [5, 1, 2])
     with django_assert_num_queries(1):
         assert [r.score for r in municipality_ratings(messina, None)["ratings"]] == [5, 2, 1]
+
+
+def test_a_nul_byte_or_a_huge_score_is_refused_without_saving(login, mayor_a, stakeholder_user, open_round, vocations):
+    data = {**_answer_post(vocations, "5", {vocations[0].pk}), f"reason_{vocations[0].pk}": "porto\x00"}
+    assert login(mayor_a).post(reverse("vocations:answer"), data).status_code == 200
+    data = {**_answer_post(vocations), f"score_{vocations[1].pk}": "9" * 40}
+    assert login(mayor_a).post(reverse("vocations:answer"), data).status_code == 200
+    response = login(stakeholder_user).post(reverse("vocations:answer"), {"vocation": "abc", "text": "x\x00" * 20})
+    assert response.status_code == 200
+    assert not Answer.objects.exists() and not open_round.contributions.exists()
