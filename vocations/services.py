@@ -144,7 +144,9 @@ def answer_submit(*, user: User, round_: Round, ratings: Mapping[int, RatingInpu
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        Round.objects.select_for_update().filter(pk=round_.pk, status=RoundStatus.OPEN).first() or _closed()
+        # The round is locked while the answer is written: a close in between waits, and then finds it.
+        if Round.objects.select_for_update().filter(pk=round_.pk, status=RoundStatus.OPEN).first() is None:
+            raise ValidationError(_("La consultazione non è aperta: non si possono inviare risposte."))
         answer, created = Answer.objects.get_or_create(round=round_, **speaker, defaults={"author": user})
         if not created:
             answer.author = user
@@ -161,10 +163,6 @@ def answer_submit(*, user: User, round_: Round, ratings: Mapping[int, RatingInpu
             after={"priorities": sorted(pk for pk, r in clean.items() if r.priority)},
         )
     return answer
-
-
-def _closed():
-    raise ValidationError(_("La consultazione non è aperta: non si possono inviare risposte."))
 
 
 def contribution_add(*, user: User, round_: Round, vocation: Vocation | None, text: str) -> Contribution:
