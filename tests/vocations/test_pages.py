@@ -245,3 +245,10 @@ def test_a_nul_byte_or_a_huge_score_is_refused_without_saving(login, mayor_a, st
     response = login(stakeholder_user).post(reverse("vocations:answer"), {"vocation": "abc", "text": "x\x00" * 20})
     assert response.status_code == 200
     assert not Answer.objects.exists() and not open_round.contributions.exists()
+
+
+def test_the_pages_speak_english_under_en(client, closed_round, vocations, messina):
+    answer_for(closed_round, messina, [5, 1, 2], priorities=(0,))
+    body = client.get("/en/vocazioni/mare/").content.decode()
+    assert "What the municipalities think" in body and "Relevance of «Economia del mare» for the municipalities" in body
+    assert "Vocations of the territory" in client.get("/en/vocazioni/").content.decode()
