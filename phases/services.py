@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
@@ -39,6 +39,7 @@ from phases.models import (
 )
 from phases.phases import Feature
 from phases.predicates import gate
+from phases.reminders import send_daily
 from phases.reviews import review_kind
 from phases.speakers import speaker_for
 from psm_portal.accounts.models import Role, User
@@ -451,22 +452,13 @@ def reminders_send(*, version: VisionVersion) -> int:
         "link": settings.SITE_URL + reverse(kind.positions_url),
     }
     subject = str(kind.reminder_subject)
-    sent = 0
-    for mayor in mayors:
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(user=mayor, version=version, day=today)
-        except IntegrityError:
-            continue
-        body = render_to_string(kind.reminder_template, {**context, "mayor": mayor})
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [mayor.email])
-        except Exception:
-            # Not sent: free the day's slot so that the retried task sends it.
-            Reminder.objects.filter(user=mayor, day=today).delete()
-            raise
-        sent += 1
-    return sent
+    return send_daily(
+        mayors,
+        claim=lambda mayor: Reminder.objects.create(user=mayor, version=version, day=today),
+        release=lambda mayor: Reminder.objects.filter(user=mayor, day=today).delete(),
+        subject=subject,
+        body=lambda mayor: render_to_string(kind.reminder_template, {**context, "mayor": mayor}),
+    )
 
 
 # --- Istanze ------------------------------------------------------------------------------------------------------

@@ -30,10 +30,11 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from municipalities.maps import MunicipalityMap, choropleth
+from municipalities.maps import LegendItem, MunicipalityMap, choropleth
 from plan.seal import seal_configured, seal_pdf
 from psm_portal.lib.html import sanitize_html
 from surveys.results import participation_map, participation_rates
+from vocations import results as vocation_results
 
 TEMPLATE = "plan/pdf/document.html"
 # A kind of document with its own outline (the annual implementation report) has its own template.
@@ -194,6 +195,10 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime)
                 ),
             ).render(shapes)
 
+    vocations = _vocations_context(
+        sections.get("vocations", {}), sections.get("scenarios", {}), shapes_of(municipalities)
+    )
+
     # Each question's chart data, frozen by the provider: drawn by the results page's SVG template.
     charts = (questionnaire.get("questions") or []) if questionnaire.get("available") else []
 
@@ -232,7 +237,69 @@ def build_context(snapshot: dict, *, kind: str, version: int, created: datetime)
         "annex": annex,
         "is_final": kind == "final",
         "implementation": implementation,
+        "vocations": vocations,
     }
+
+
+def shapes_of(municipalities: dict) -> list[MapShape]:
+    return [
+        MapShape(item["istat_code"], item["name"], item["svg_path"])
+        for item in sorted(municipalities.get("items") or [], key=lambda item: item["istat_code"])
+    ]
+
+
+def _vocations_context(section: dict, scenarios: dict, shapes: list[MapShape]) -> dict:
+    """The vocations' maps (areas, and each vocation's relevance) and the scenarios' charts, from the snapshot."""
+    if not section.get("available"):
+        return {}
+    areas = section.get("areas") or []
+    area_of = {name: area for area in areas for name in area["municipalities"]}
+    legend = [LegendItem(area["colour"], area["name"]) for area in areas]
+    context = {"areas_map": "", "items": [], "scenario_charts": []}
+    if shapes:
+        context["areas_map"] = MunicipalityMap(
+            title=_("Gli ambiti territoriali"),
+            description=_("Ogni comune è colorato secondo il suo ambito; l'elenco dei comuni di ogni ambito segue."),
+            fills={s.istat_code: area_of[s.name]["colour"] for s in shapes if s.name in area_of},
+            legend=legend,
+            links=False,
+            dom_id="mappa-ambiti",
+        ).render(shapes)
+    for item in section.get("items") or []:
+        entry = {"item": item, "map": "", "chart": None}
+        context["items"].append(entry)
+        if "scores" not in item:
+            continue
+        if shapes:
+            entry["map"] = MunicipalityMap(
+                title=_("Rilevanza di «%(name)s» per i comuni") % {"name": item["name"]},
+                description=_("Punteggio da 1 a 5 dato da ogni comune; grigio chi non ha risposto."),
+                fills={code: vocation_results.SCORE_FILLS[int(score)] for code, score in item["scores"].items()},
+                legend=vocation_results.score_legend(),
+                links=False,
+                dom_id=f"mappa-{item['slug']}",
+            ).render(shapes)
+        entry["chart"] = vocation_results.chart(
+            f"grafico-{item['slug']}",
+            _("Rilevanza media per ambito: %(name)s") % {"name": item["name"]},
+            _("Media dei punteggi dei comuni di ogni ambito; la tabella riporta gli stessi numeri."),
+            [(row["name"], row["average"]) for row in item["areas"]],
+        )
+    if scenarios.get("available"):
+        titles = [s["title"] for s in scenarios.get("items") or []]
+        for index, indicator in enumerate(scenarios.get("indicators") or []):
+            numbers = [_decimal(v) if v != "" else None for v in [indicator["baseline"], *indicator["values"]]]
+            top = max([float(n) for n in numbers if n is not None] or [1])
+            context["scenario_charts"].append(
+                vocation_results.chart(
+                    f"grafico-scenario-{index + 1}",
+                    f"{indicator['code']} — {indicator['name']}",
+                    _("Valore di partenza e valore di ogni scenario all'orizzonte del piano."),
+                    list(zip([_("Valore di partenza"), *titles], numbers, strict=True)),
+                    top=top,
+                )
+            )
+    return context
 
 
 # --- Fonts and stylesheet -----------------------------------------------------------------------------------

@@ -39,6 +39,13 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
 ``contributions``  {"targets": [{"kind", "title", "inputs": [{"kind", "text", "outcome", "reason"}]}]}: under each
                    public objective, project and action the contributions that led to it (``outcomes.plan_section``)
+``vocations``      {"areas": [{"code", "name", "colour", "municipalities": [names]}], "round" (title of the latest
+                    closed round, or ""), "closed_on", "priorities": [{"area" ("" = the territory), "vocation",
+                    "rationale"}], "items": [{"slug", "name", "description", and once a round is closed "answers",
+                    "average", "priorities", "scores": {istat_code: 1–5}, "areas": [{"name", "answers", "average",
+                    "priorities", "rank"}]}]}
+``scenarios``      {"items": [{"title", "narrative", "assumptions", "reference" (bool), "vocations": [names]}],
+                    "indicators": [{"code", "name", "unit", "baseline", "year", "values": [one per scenario]}]}
 ``council``        (final only) the approving deliberation in force, ``plan.council_section``:
                    {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
                     "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
@@ -93,6 +100,8 @@ SECTIONS = [
         "municipalities.plan_section.municipalities_fingerprint",
     ),
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
+    Section("vocations", "vocations.plan_section.vocations_provider", "vocations.plan_section.vocations_fingerprint"),
+    Section("scenarios", "vocations.plan_section.scenarios_provider", "vocations.plan_section.scenarios_fingerprint"),
     Section(
         "contributions",
         "outcomes.plan_section.contributions_provider",

@@ -68,6 +68,8 @@ DOWNLOADS = {
     "tables:personal_calendar",
     "tables:document",
     "tables:contribution_document",
+    "vocations:opendata_vocations",
+    "vocations:opendata_scenarios",
 }
 # Reached otherwise than by a link from the demo's pages, each for its reason.
 NOT_LINKED = {
@@ -159,6 +161,7 @@ def _seed() -> dict[str, object]:
     from subscriptions.models import Subscriber
     from surveys.factories import every_kind_questionnaire
     from surveys.models import Questionnaire
+    from vocations.models import Round, RoundStatus
 
     call_command("seed_demo", verbosity=0, stdout=StringIO())
     for version, published in ((1, True), (2, False)):
@@ -183,6 +186,9 @@ def _seed() -> dict[str, object]:
     for number, status in ((98, VisionStatus.CLOSED), (99, VisionStatus.DRAFT)):
         VisionVersionFactory(kind=DocumentKind.GOVERNANCE, number=number, status=status)
     every_kind_questionnaire(slug="in-preparazione", status=Questionnaire.Status.DRAFT)
+    # The demo's round on the vocations is closed: a round being answered and one in preparation.
+    Round.objects.create(title="Consultazione in corso", status=RoundStatus.OPEN, opened_at=timezone.now())
+    Round.objects.create(title="Consultazione in preparazione")
     office_user = User.objects.get(email=ROLES["office"])
     ProjectImport.objects.create(
         office=office_user.office,

@@ -293,3 +293,24 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario}: {self.indicator} = {self.value}"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail to a mayor about a round; the unique (user, day) makes "at most one a day" hold."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("sindaco")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("consultazione")
+    )
+    day = models.DateField(_("giorno"))
+    sent_at = models.DateTimeField(_("inviato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promemoria")
+        verbose_name_plural = _("promemoria")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="vocations_one_reminder_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day:%d/%m/%Y}"

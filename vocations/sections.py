@@ -1,19 +1,19 @@
-"""What the vocations add to a comune's page: its ratings in the latest closed round (two queries)."""
+"""What the vocations add to a comune's page: its ratings in the latest closed round (one query)."""
 
 from __future__ import annotations
 
-from vocations.models import Rating, Round
+from django.db.models import Subquery
+
+from vocations.models import Rating, Round, RoundStatus
 
 
 def municipality_ratings(municipality, user) -> dict | None:
-    round_ = Round.objects.latest_closed()
-    if round_ is None:
-        return None
+    latest_closed = Round.objects.filter(status=RoundStatus.CLOSED).order_by("-closed_at", "-pk").values("pk")[:1]
     ratings = list(
-        Rating.objects.filter(answer__round=round_, answer__municipality=municipality)
-        .select_related("vocation")
+        Rating.objects.filter(answer__round=Subquery(latest_closed), answer__municipality=municipality)
+        .select_related("vocation", "answer__round")
         .order_by("-score", "vocation__order")
     )
     if not ratings:
         return None
-    return {"template": "vocations/municipality_section.html", "round": round_, "ratings": ratings}
+    return {"template": "vocations/municipality_section.html", "round": ratings[0].answer.round, "ratings": ratings}

@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from municipalities.models import Area
+from phases.reminders import send_daily
 from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from vocations.models import (
@@ -21,6 +26,7 @@ from vocations.models import (
     Contribution,
     Priority,
     Rating,
+    Reminder,
     Round,
     RoundStatus,
     Scenario,
@@ -138,7 +144,9 @@ def answer_submit(*, user: User, round_: Round, ratings: Mapping[int, RatingInpu
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        Round.objects.select_for_update().filter(pk=round_.pk, status=RoundStatus.OPEN).first() or _closed()
+        # The round is locked while the answer is written: a close in between waits, and then finds it.
+        if Round.objects.select_for_update().filter(pk=round_.pk, status=RoundStatus.OPEN).first() is None:
+            raise ValidationError(_("La consultazione non è aperta: non si possono inviare risposte."))
         answer, created = Answer.objects.get_or_create(round=round_, **speaker, defaults={"author": user})
         if not created:
             answer.author = user
@@ -157,10 +165,6 @@ def answer_submit(*, user: User, round_: Round, ratings: Mapping[int, RatingInpu
     return answer
 
 
-def _closed():
-    raise ValidationError(_("La consultazione non è aperta: non si possono inviare risposte."))
-
-
 def contribution_add(*, user: User, round_: Round, vocation: Vocation | None, text: str) -> Contribution:
     """A stakeholder adds a reasoned contribution while the round is open."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.STAKEHOLDER or not user.is_active:
@@ -174,6 +178,45 @@ def contribution_add(*, user: User, round_: Round, vocation: Vocation | None, te
         contribution = Contribution.objects.create(round=round_, vocation=vocation, author=user, text=text[:3000])
         audit_record(actor=user, action="vocations.contribution_add", obj=contribution)
     return contribution
+
+
+# --- Reminders ---------------------------------------------------------------------------------------------------
+
+
+def reminders_enqueue(*, round_: Round, actor: User) -> None:
+    """The team asks for reminders to the mayors whose comune has not answered; the worker sends them."""
+    from vocations.tasks import send_round_reminders  # vocations.tasks imports this module
+
+    if not round_.is_open:
+        raise ValidationError(_("I promemoria si inviano solo mentre la consultazione è aperta."))
+    audit_record(actor=actor, action="vocations.remind", obj=round_, after={"day": timezone.localdate().isoformat()})
+    transaction.on_commit(lambda: send_round_reminders.delay(round_.pk))
+
+
+def reminders_send(*, round_: Round) -> int:
+    """E-mail the mayors whose comune has not answered the open round; at most one reminder per mayor per day."""
+    if not round_.is_open:
+        return 0
+    answered = Answer.objects.filter(round=round_, municipality__isnull=False).values("municipality_id")
+    mayors = (
+        User.objects.active()
+        .filter(role=Role.MAYOR, municipality__isnull=False)
+        .exclude(municipality_id__in=answered)
+        .select_related("municipality")
+    )
+    today = timezone.localdate()
+    context = {
+        "round": round_,
+        "deadline": date_format(timezone.localtime(round_.deadline), "SHORT_DATE_FORMAT") if round_.deadline else "",
+        "link": settings.SITE_URL + reverse("vocations:answer"),
+    }
+    return send_daily(
+        mayors,
+        claim=lambda mayor: Reminder.objects.create(user=mayor, round=round_, day=today),
+        release=lambda mayor: Reminder.objects.filter(user=mayor, day=today).delete(),
+        subject=_("Promemoria: le vocazioni del territorio per il PSM"),
+        body=lambda mayor: render_to_string("vocations/email/reminder.txt", {**context, "mayor": mayor}),
+    )
 
 
 # --- Priorities and scenarios ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("area-riservata/vocazioni/consultazioni/nuova/", manage.round_create, name="round_create"),
     path("area-riservata/vocazioni/consultazioni/<int:pk>/apri/", manage.round_open, name="round_open"),
     path("area-riservata/vocazioni/consultazioni/<int:pk>/chiudi/", manage.round_close, name="round_close"),
+    path("area-riservata/vocazioni/consultazioni/<int:pk>/promemoria/", manage.round_remind, name="round_remind"),
     path("area-riservata/vocazioni/consultazioni/<int:pk>/priorita/", manage.priorities_publish, name="priorities"),
     path("area-riservata/scenari/<int:pk>/riferimento/", manage.scenario_reference, name="scenario_reference"),
     path("opendata/vocazioni.csv", opendata.vocations_csv, name="opendata_vocations"),

@@ -30,6 +30,7 @@ from surveys.factories import every_kind_questionnaire
 from surveys.services import response_submit
 from surveys.spreading import responses_spread_all
 from tests.plan.conftest import pdf_text
+from vocations.models import Scenario, Vocation
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,9 @@ def test_the_pdf_prints_the_portal_s_vision_objectives_questionnaire_and_istanze
     NeedFactory(municipality_id=MESSINA)
     NeedFactory(municipality_id=MESSINA)
     NeedFactory(municipality_id=LIPARI)
+    # The vocations' and scenarios' sections (their results are read back in tests/vocations/test_plan_section.py).
+    Vocation.objects.create(slug="mare", name="Economia del mare", description="Porti e pesca.")
+    Scenario.objects.create(slug="tendenziale", title="Scenario tendenziale", narrative="Come oggi.", assumptions="-")
 
     document, created = plan_request(kind="draft", enqueue=False)
     document = plan_render(document_id=document.pk)
@@ -125,7 +129,7 @@ def test_the_pdf_prints_the_portal_s_vision_objectives_questionnaire_and_istanze
     # The participation map is in responses per 1,000 inhabitants, like the results page's.
     assert "risposte ogni 1.000 abitanti" in flat
     assert document.snapshot["sections"]["needs"] == {"available": True, "by_municipality": {LIPARI: 1, MESSINA: 2}}
-    for key in ["vision", "objectives", "questionnaire", "needs"]:
+    for key in ["vision", "objectives", "questionnaire", "needs", "vocations", "scenarios"]:
         assert document.snapshot["sections"][key]["available"] is True
     # Every section of the draft now has its data: no chapter, map or annex cell is marked missing.
     assert "non ancora disponibile" not in flat.lower()

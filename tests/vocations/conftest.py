@@ -8,7 +8,7 @@ from django.utils import timezone
 from municipalities.models import Municipality
 from psm_portal.accounts.factories import UserFactory
 from psm_portal.accounts.models import Role
-from tests.phases.conftest import tree  # noqa: F401, F811
+from tests.phases.conftest import reference_data, tree  # noqa: F401, F811
 from vocations.models import Answer, Rating, Round, RoundStatus, Vocation
 
 

@@ -215,3 +215,40 @@ def test_query_counts_are_equal_at_10_and_108_answering_comuni(client, closed_ro
     many = [_queries(client, url) for url in urls]
     assert few == many
     assert Answer.objects.count() == 108
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_team_sends_reminders(
+    who, cast, login, open_round, mayor_b, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast(who)).post(reverse("vocations:round_remind", args=[open_round.pk]))
+    assert response.status_code == (302 if who in ("team_user", "anonymous") else 403)
+    assert len(mailoutbox) == (1 if who == "team_user" else 0)
+
+
+def test_the_comune_page_section_costs_one_query(closed_round, vocations, messina, django_assert_num_queries):
+    from vocations.sections import municipality_ratings
+
+    with django_assert_num_queries(1):
+        assert municipality_ratings(messina, None) is None
+    answer_for(closed_round, messina, [5, 1, 2])
+    with django_assert_num_queries(1):
+        assert [r.score for r in municipality_ratings(messina, None)["ratings"]] == [5, 2, 1]
+
+
+def test_a_nul_byte_or_a_huge_score_is_refused_without_saving(login, mayor_a, stakeholder_user, open_round, vocations):
+    data = {**_answer_post(vocations, "5", {vocations[0].pk}), f"reason_{vocations[0].pk}": "porto\x00"}
+    assert login(mayor_a).post(reverse("vocations:answer"), data).status_code == 200
+    data = {**_answer_post(vocations), f"score_{vocations[1].pk}": "9" * 40}
+    assert login(mayor_a).post(reverse("vocations:answer"), data).status_code == 200
+    response = login(stakeholder_user).post(reverse("vocations:answer"), {"vocation": "abc", "text": "x\x00" * 20})
+    assert response.status_code == 200
+    assert not Answer.objects.exists() and not open_round.contributions.exists()
+
+
+def test_the_pages_speak_english_under_en(client, closed_round, vocations, messina):
+    answer_for(closed_round, messina, [5, 1, 2], priorities=(0,))
+    body = client.get("/en/vocazioni/mare/").content.decode()
+    assert "What the municipalities think" in body and "Relevance of «Economia del mare» for the municipalities" in body
+    assert "Vocations of the territory" in client.get("/en/vocazioni/").content.decode()

@@ -154,3 +154,24 @@ def test_the_reference_scenario_is_one_and_audited(team_user):
     with pytest.raises(IntegrityError), transaction.atomic():
         Scenario.objects.filter(pk=trend.pk).update(is_reference=True)
     assert AuditEvent.objects.filter(action="vocations.scenario_reference").count() == 2
+
+
+def test_reminders_go_to_the_mayors_who_have_not_answered_once_a_day(
+    open_round, vocations, mayor_a, mayor_b, team_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from vocations.models import Reminder
+
+    services.answer_submit(user=mayor_a, round_=open_round, ratings=_all(vocations))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_enqueue(round_=open_round, actor=team_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_enqueue(round_=open_round, actor=team_user)
+    assert [m.to for m in mailoutbox] == [[mayor_b.email]]
+    assert "Lipari" in mailoutbox[0].body and "/area-riservata/vocazioni/rispondi/" in mailoutbox[0].body
+    assert Reminder.objects.count() == 1
+    assert AuditEvent.objects.filter(action="vocations.remind").count() == 2
+
+
+def test_no_reminders_for_a_round_not_open(closed_round, team_user):
+    with pytest.raises(ValidationError, match="aperta"):
+        services.reminders_enqueue(round_=closed_round, actor=team_user)

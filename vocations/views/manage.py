@@ -190,3 +190,19 @@ def scenario_reference(request, pk: int):
     else:
         messages.success(request, _("Scenario di riferimento registrato."))
     return redirect("vocations:manage")
+
+
+@team_required
+@require_POST
+def round_remind(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk, status=RoundStatus.OPEN)
+    try:
+        services.reminders_enqueue(round_=round_, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Promemoria in invio ai sindaci dei comuni che non hanno ancora risposto (al massimo uno al giorno)."),
+        )
+    return redirect("vocations:manage")
