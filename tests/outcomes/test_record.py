@@ -107,13 +107,15 @@ def test_the_public_agenda_lists_under_each_action_the_contributions_that_led_to
     from projects.factories import AgendaActionFactory, AgendaFactory
     from projects.models import AgendaStatus
 
-    agenda = AgendaFactory(
-        year=2027, version=1, status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1"
-    )
+    agenda = AgendaFactory(year=2027, version=1, status=AgendaStatus.SUBMITTED, submitted_at=timezone.now())
     actions = [
         AgendaActionFactory(agenda=agenda, position=i, title=f"Azione {i}", responsible_office=office_a)
         for i in range(1, 4)
     ]
+    # Approved after its actions are written (on PostgreSQL a trigger freezes an approved agenda's actions).
+    type(agenda).objects.filter(pk=agenda.pk).update(
+        status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1"
+    )
     need = NeedFactory(municipality=messina, title="Traghetti notturni")
     login(team_user).post(
         record_url("phases.need", need.pk),
