@@ -137,3 +137,27 @@ def test_the_public_agenda_lists_under_each_action_the_contributions_that_led_to
     with CaptureQueriesContext(connection) as large:
         assert "Altra 2" in client.get(url).content.decode()
     assert len(large) == len(small)
+
+
+def test_a_comment_on_the_draft_shows_what_it_led_to_in_the_discussion(login, team_user, mayor_a, tree, media):
+    from plan.models import DraftSection, PlanComment, PlanKind
+    from tests.plan.conftest import make_document
+
+    draft = make_document(kind=PlanKind.DRAFT, published=True)
+    comment = PlanComment.objects.create(
+        document=draft,
+        section=DraftSection.values[0],
+        municipality=mayor_a.municipality,
+        author=mayor_a,
+        body="Più treni",
+    )
+    url = reverse("plan:discussion_section", args=[DraftSection.values[0]])
+    assert record_url("plan.plancomment", comment.pk) in login(team_user).get(url).content.decode()
+    login(team_user).post(
+        record_url("plan.plancomment", comment.pk),
+        {"outcome": "taken", "led_to": [f"phases.objective:{tree['A1'].pk}"], "reason": "Nel testo"},
+    )
+    page = login(team_user).get(url).content.decode()
+    assert "Che cosa ne è stato" in page and tree["A1"].get_absolute_url() in page
+    mine = login(mayor_a).get(reverse("outcomes:mine")).content.decode()
+    assert "Più treni" in mine and "Nel testo" in mine
