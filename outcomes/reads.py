@@ -18,8 +18,9 @@ def targets_prefetch(user) -> GenericPrefetch:
     return GenericPrefetch("target", [kind.choices() if team else kind.visible() for kind in TARGETS.values()])
 
 
-def inputs_prefetch() -> GenericPrefetch:
-    return GenericPrefetch("input", [kind.objects() for kind in INPUTS.values()])
+def inputs_prefetch(user) -> GenericPrefetch:
+    """The inputs ``user`` (None: the public) may read where they led (an input left out reads as None)."""
+    return GenericPrefetch("input", [kind.shown(user) for kind in INPUTS.values()])
 
 
 @dataclass
@@ -68,7 +69,7 @@ def inputs_by_target(model, targets, user) -> dict[int, list[Shown]]:
             target_type=ContentType.objects.get_for_model(model), target_id__in=[target.pk for target in targets]
         )
         .positive()
-        .prefetch_related(inputs_prefetch())
+        .prefetch_related(inputs_prefetch(user))
     )
     by_target: dict[int, list[Shown]] = {}
     for link in links:

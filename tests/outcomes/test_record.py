@@ -161,3 +161,34 @@ def test_a_comment_on_the_draft_shows_what_it_led_to_in_the_discussion(login, te
     assert "Che cosa ne è stato" in page and tree["A1"].get_absolute_url() in page
     mine = login(mayor_a).get(reverse("outcomes:mine")).content.decode()
     assert "Più treni" in mine and "Nel testo" in mine
+
+
+def test_reserved_inputs_stay_reserved_where_they_led(login, team_user, mayor_a, council_user, messina, tree, media):
+    """A position of a review still open, and a comment of the draft's private threads, are not read by the public
+    on the objective's page nor printed in the plan."""
+    from outcomes.plan_section import contributions_provider
+    from outcomes.services import outcome_record
+    from plan.models import DraftSection, PlanComment, PlanKind
+    from tests.plan.conftest import make_document
+
+    version = VisionVersionFactory(number=2, open_for_review=True)
+    position = PositionFactory(version=version, municipality=messina, objective=tree["A1"], stance=Stance.DISAGREE)
+    comment = PlanComment.objects.create(
+        document=make_document(kind=PlanKind.DRAFT, published=True),
+        section=DraftSection.values[0],
+        municipality=messina,
+        author=mayor_a,
+        body="Commento riservato",
+    )
+    for input in (position, comment):
+        outcome_record(actor=team_user, input=input, outcome=Outcome.TAKEN, targets=[tree["A1.1"]])
+    url = tree["A1.1"].get_absolute_url()
+    public = login(None).get(url).content.decode()
+    assert "I contributi che vi hanno portato" not in public and "Commento riservato" not in public
+    assert contributions_provider("draft")["available"] is False
+    council = login(council_user).get(url).content.decode()
+    assert "Commento riservato" in council and "Posizione" not in council
+    own = login(mayor_a).get(url).content.decode()
+    assert "Commento riservato" in own and "Messina — A1" in own
+    type(version).objects.filter(pk=version.pk).update(status=VisionStatus.CLOSED)
+    assert "Messina — A1" in login(None).get(url).content.decode()
