@@ -1,5 +1,6 @@
 """What outcomes gives the plan documents: under each objective, project and agenda action the public may see,
-the contributions that led to it (istanze, positions, proposals, comments…), with the team's reason.
+the contributions the public may read (not a review's positions before it closes, nor the draft's private threads)
+that led to it (istanze, positions, proposals, comments…), with the team's reason.
 
 Shape (``plan.sections``): ``contributions`` {"targets": [{"kind", "title", "inputs": [{"kind", "text", "outcome",
 "reason"}]}]}, targets in the registry's order (objectives, then projects, then actions), each by title.
@@ -17,7 +18,7 @@ from psm_portal.lib.plan_data import digest, table_rows, unavailable
 
 def contributions_provider(kind: str) -> dict:
     """One query for the links, then one per kind of input and of target."""
-    links = Link.objects.positive().prefetch_related(inputs_prefetch(), targets_prefetch(None))
+    links = Link.objects.positive().prefetch_related(inputs_prefetch(None), targets_prefetch(None))
     order = {label: position for position, label in enumerate(TARGETS)}
     groups: dict[tuple, dict] = {}
     # Labels are frozen in Italian, the language of the document.

@@ -24,12 +24,17 @@ class InputKind:
     reason_readers: Callable[[Model, object], bool] = field(default=lambda obj, user: False)
     url: Callable[[Model, object], str] | None = None  # the input's page for this user, or ""
     visible_to: Callable[[QuerySet, object], QuerySet] | None = None  # which of a comune's the user may list
+    # Which the user (None: the public, the PDF) may read on the page of what they led to; default: all.
+    shown_to: Callable[[QuerySet, object], QuerySet] | None = None
 
     def model_class(self) -> type[Model]:
         return apps.get_model(self.model)
 
     def objects(self) -> QuerySet:
         return self.queryset() if self.queryset else self.model_class()._default_manager.all()
+
+    def shown(self, user) -> QuerySet:
+        return self.shown_to(self.objects(), user) if self.shown_to else self.objects()
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@ objectives are targets; an objective's page lists the inputs that led to it."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.registry import InputKind, TargetKind, register_input, register_target
 from phases.models import Need, Objective, Position
+from phases.models.process import REVIEWED
 from psm_portal.accounts.models import Role
 
 
@@ -34,6 +36,14 @@ def _position_text(position: Position) -> str:
     return f"{subject} — {target}: {position.get_stance_display()}"
 
 
+def _positions_shown_to(queryset, user):
+    """A review's positions are public once it is over; before, only to whom reads them in the reserved area."""
+    public = Q(version__status__in=REVIEWED)
+    if user is None or not user.is_authenticated:
+        return queryset.filter(public)
+    return queryset.filter(public | Q(pk__in=Position.objects.readable_by(user).values("pk")))
+
+
 def register() -> None:
     register_input(
         InputKind(
@@ -57,6 +67,7 @@ def register() -> None:
                 _speaks_for(user, position.municipality_id)
                 or (user.role == Role.OFFICE and user.office_id == position.office_id)
             ),
+            shown_to=_positions_shown_to,
         )
     )
     register_target(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outcomes.registry import InputKind, register_input
 from plan.models import PlanComment
+from plan.readers import COUNCIL_READERS
 
 
 def _text(comment: PlanComment) -> str:
@@ -19,6 +20,16 @@ def _url(comment: PlanComment, user) -> str:
     if not user.is_authenticated:
         return ""
     return reverse("plan:discussion_section", args=[comment.section]) + f"#{comment.thread_key}"
+
+
+def _shown_to(queryset, user):
+    """The discussion's threads are reserved: the team, the council and its secretary read them all, a comune or an
+    office its own thread; the public (and the plan PDFs) none."""
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    if role in COUNCIL_READERS or getattr(user, "is_team", False):
+        return queryset
+    participant = PlanComment.participant_of(user) if role else None
+    return queryset.filter(**participant) if participant else queryset.none()
 
 
 def register() -> None:
@@ -37,5 +48,6 @@ def register() -> None:
                 or (comment.office_id is not None and getattr(user, "office_id", None) == comment.office_id)
             ),
             url=_url,
+            shown_to=_shown_to,
         )
     )

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import Municipality
+from outcomes.reads import outcomes_by_input
+from outcomes.registry import INPUTS
 from phases.phases import Feature
 from phases.predicates import gate
 from plan.forms import PlanCommentForm, PlanReplyForm
@@ -142,6 +144,9 @@ def plan_discussion_section(request, section: str):
             "page": page,
             "threads": threads,
             "can_reply": can_reply,
+            "outcomes": outcomes_by_input(
+                INPUTS["plan.plancomment"], [c for t in threads for c in t["comments"] if not c.from_team], request.user
+            ),
         },
     )
 

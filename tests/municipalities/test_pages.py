@@ -261,7 +261,7 @@ def test_detail_query_count_with_every_section_filled(client, messina):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("municipalities:detail", args=[messina.istat_code]))
         assert response.status_code == 200
-        assert len(response.context["sections"]) == 4
+        assert len(response.context["sections"]) == 5  # + what became of the contributions (outcomes)
         return len(queries), response.content.decode()
 
     _seed_profile(messina, 1)

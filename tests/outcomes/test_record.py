@@ -107,13 +107,15 @@ def test_the_public_agenda_lists_under_each_action_the_contributions_that_led_to
     from projects.factories import AgendaActionFactory, AgendaFactory
     from projects.models import AgendaStatus
 
-    agenda = AgendaFactory(
-        year=2027, version=1, status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1"
-    )
+    agenda = AgendaFactory(year=2027, version=1, status=AgendaStatus.SUBMITTED, submitted_at=timezone.now())
     actions = [
         AgendaActionFactory(agenda=agenda, position=i, title=f"Azione {i}", responsible_office=office_a)
         for i in range(1, 4)
     ]
+    # Approved after its actions are written (on PostgreSQL a trigger freezes an approved agenda's actions).
+    type(agenda).objects.filter(pk=agenda.pk).update(
+        status=AgendaStatus.APPROVED, approved_at=timezone.now(), approved_by_act="Delibera n. 1"
+    )
     need = NeedFactory(municipality=messina, title="Traghetti notturni")
     login(team_user).post(
         record_url("phases.need", need.pk),
@@ -135,3 +137,58 @@ def test_the_public_agenda_lists_under_each_action_the_contributions_that_led_to
     with CaptureQueriesContext(connection) as large:
         assert "Altra 2" in client.get(url).content.decode()
     assert len(large) == len(small)
+
+
+def test_a_comment_on_the_draft_shows_what_it_led_to_in_the_discussion(login, team_user, mayor_a, tree, media):
+    from plan.models import DraftSection, PlanComment, PlanKind
+    from tests.plan.conftest import make_document
+
+    draft = make_document(kind=PlanKind.DRAFT, published=True)
+    comment = PlanComment.objects.create(
+        document=draft,
+        section=DraftSection.values[0],
+        municipality=mayor_a.municipality,
+        author=mayor_a,
+        body="Più treni",
+    )
+    url = reverse("plan:discussion_section", args=[DraftSection.values[0]])
+    assert record_url("plan.plancomment", comment.pk) in login(team_user).get(url).content.decode()
+    login(team_user).post(
+        record_url("plan.plancomment", comment.pk),
+        {"outcome": "taken", "led_to": [f"phases.objective:{tree['A1'].pk}"], "reason": "Nel testo"},
+    )
+    page = login(team_user).get(url).content.decode()
+    assert "Che cosa ne è stato" in page and tree["A1"].get_absolute_url() in page
+    mine = login(mayor_a).get(reverse("outcomes:mine")).content.decode()
+    assert "Più treni" in mine and "Nel testo" in mine
+
+
+def test_reserved_inputs_stay_reserved_where_they_led(login, team_user, mayor_a, council_user, messina, tree, media):
+    """A position of a review still open, and a comment of the draft's private threads, are not read by the public
+    on the objective's page nor printed in the plan."""
+    from outcomes.plan_section import contributions_provider
+    from outcomes.services import outcome_record
+    from plan.models import DraftSection, PlanComment, PlanKind
+    from tests.plan.conftest import make_document
+
+    version = VisionVersionFactory(number=2, open_for_review=True)
+    position = PositionFactory(version=version, municipality=messina, objective=tree["A1"], stance=Stance.DISAGREE)
+    comment = PlanComment.objects.create(
+        document=make_document(kind=PlanKind.DRAFT, published=True),
+        section=DraftSection.values[0],
+        municipality=messina,
+        author=mayor_a,
+        body="Commento riservato",
+    )
+    for input in (position, comment):
+        outcome_record(actor=team_user, input=input, outcome=Outcome.TAKEN, targets=[tree["A1.1"]])
+    url = tree["A1.1"].get_absolute_url()
+    public = login(None).get(url).content.decode()
+    assert "I contributi che vi hanno portato" not in public and "Commento riservato" not in public
+    assert contributions_provider("draft")["available"] is False
+    council = login(council_user).get(url).content.decode()
+    assert "Commento riservato" in council and "Posizione" not in council
+    own = login(mayor_a).get(url).content.decode()
+    assert "Commento riservato" in own and "Messina — A1" in own
+    type(version).objects.filter(pk=version.pk).update(status=VisionStatus.CLOSED)
+    assert "Messina — A1" in login(None).get(url).content.decode()

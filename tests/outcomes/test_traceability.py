@@ -141,3 +141,24 @@ def test_the_proposer_is_told_of_the_decision_once(team_user, mayor_a, messina, 
 
     assert notify_proposal_decided.delay(proposal.pk).get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_comune_summary_counts_each_kind_in_one_query(
+    team_user, mayor_a, messina, lipari, tree, django_assert_num_queries
+):
+    from outcomes.reads import municipality_summary
+
+    taken = NeedFactory(municipality=messina)
+    outcome_record(actor=team_user, input=taken, outcome=Outcome.TAKEN, targets=[tree["A1"], tree["A2"]])
+    declined = NeedFactory(municipality=messina)
+    outcome_record(actor=team_user, input=declined, outcome=Outcome.NOT_TAKEN, reason="No")
+    NeedFactory(municipality=messina)
+    NeedFactory(municipality=lipari)
+    proposal = ProposalFactory(proposer=mayor_a, municipality=messina)
+    outcome_record(actor=team_user, input=proposal, outcome=Outcome.NOT_TAKEN, reason="No")
+    with django_assert_num_queries(1):
+        rows = municipality_summary(messina)
+    assert sorted(rows, key=lambda row: row["label"]) == [
+        {"label": "Istanza", "sent": 3, "taken": 1, "not_taken": 1},
+        {"label": "Proposta", "sent": 1, "taken": 0, "not_taken": 1},
+    ]
