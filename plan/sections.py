@@ -37,6 +37,10 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                    in name order; ``svg_path`` is the comune's shape on the maps (the ``d`` of an SVG path
                    in ``municipalities.maps.VIEWBOX``), frozen here so the maps print what was frozen
 ``needs``          {"by_municipality": {istat_code: istanze sent}}
+``tables``         {"items": [{"title", "theme", "phase", "coordinator", "members": [organisation labels],
+                    "sessions": [{"date", "title", "people", "organisations": [labels], "minutes" (bool)}],
+                    "outcomes": [{"title", "objective", "proposal", "project"}]}],
+                    "participation": [{"istat_code", "name", "sessions"}]}, the working tables (``tables``)
 ``council``        (final only) the approving deliberation in force, ``plan.council_section``:
                    {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
                     "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
@@ -89,6 +93,7 @@ SECTIONS = [
         "municipalities.plan_section.municipalities_fingerprint",
     ),
     Section("needs", "phases.plan_section.needs_provider", "phases.plan_section.needs_fingerprint"),
+    Section("tables", "tables.plan_section.tables_provider", "tables.plan_section.tables_fingerprint"),
     Section(
         "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
     ),
