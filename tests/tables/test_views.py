@@ -236,6 +236,11 @@ def test_comune_objective_and_project_pages_show_the_tables(
     for url in (specific.get_absolute_url(), project.get_absolute_url()):
         page = client.get(url).content.decode()
         assert "Emerso dai tavoli di lavoro" in page and "Più approdi" in page and table.title in page, url
+    # The proposal's page is the proposer's and the team's.
+    client.force_login(mayor_a, backend="psm_portal.accounts.backends.RoleBackend")
+    page = client.get(reverse("projects:proposal_detail", args=[proposal.pk])).content.decode()
+    assert "Emerso dai tavoli di lavoro" in page and "Più approdi" in page
+    client.logout()
     csv = client.get(reverse("tables:opendata_csv")).content.decode()
     assert "Comune di Messina (2)" in csv and "Più approdi" in csv and "Z1.1" in csv
     assert mayor_a.email not in csv and mayor_a.full_name not in csv
