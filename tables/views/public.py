@@ -156,7 +156,11 @@ def personal_calendar(request, token: str):
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    tables = WorkingTable.objects.of_member(feed.user)
+    user = feed.user
+    tables = WorkingTable.objects.filter(
+        pk__in=[*WorkingTable.objects.of_member(user).values_list("pk", flat=True)]
+        + [*WorkingTable.objects.coordinated_by(user).values_list("pk", flat=True)]
+    )
     sessions = (
         Session.objects.filter(table__in=tables)
         .select_related("table")
