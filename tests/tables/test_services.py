@@ -140,3 +140,12 @@ def test_invitations_lost_with_the_broker_are_sent_by_the_hourly_sweep(table, te
     assert invitations_sweep() == 3
     assert invitations_sweep() == 0
     assert Session.objects.get(pk=session.pk).invited_sequence == 0
+
+
+def test_the_hourly_task_is_scheduled(settings):
+    from psm_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["tables-reminders"]
+    assert entry["task"] == "tables.tasks.send_session_reminders" and entry["schedule"] == 3600
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
