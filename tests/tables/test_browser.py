@@ -96,7 +96,6 @@ def test_team_mayor_coordinator_and_public(
             desk = _context(browser, live_server, office_a_user)
             desk.goto(f"{live_server.url}/area-riservata/tavoli/")
             desk.get_by_role("link", name=f"{table.title}, {timezone.localtime(session.starts_at):%d/%m/%Y}").click()
-            desk.get_by_text("Registra le presenze").click()
             desk.get_by_label("Comune di Messina").fill("3")
             desk.get_by_role("button", name="Salva le presenze").click()
             desk.wait_for_selector("text=Presenze registrate")
@@ -111,8 +110,7 @@ def test_team_mayor_coordinator_and_public(
             desk.wait_for_selector("text=Verbale pubblicato.")
             assert Session.objects.get().minutes_state == MinutesState.PUBLISHED
             desk.goto(f"{live_server.url}{table.get_absolute_url()}")
-            desk.get_by_text("Registra un esito").click()
-            desk.get_by_label("Esito").fill("Un approdo per le Eolie")
+            desk.get_by_role("textbox", name="Esito").fill("Un approdo per le Eolie")
             box = desk.get_by_role("combobox", name="Proposta di progetto")
             box.fill("approdo")
             desk.get_by_role("listbox", name="Proposta di progetto").get_by_role("option", name=proposal.title).click()
