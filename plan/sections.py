@@ -46,6 +46,10 @@ Dates are ISO strings (``"2027-03-31"``), money a decimal string (``"1250000.00"
                     "priorities", "rank"}]}]}
 ``scenarios``      {"items": [{"title", "narrative", "assumptions", "reference" (bool), "vocations": [names]}],
                     "indicators": [{"code", "name", "unit", "baseline", "year", "values": [one per scenario]}]}
+``tables``         {"items": [{"title", "theme", "phase", "coordinator", "members": [organisation labels],
+                    "sessions": [{"date", "title", "people", "organisations": [labels], "minutes" (bool)}],
+                    "outcomes": [{"title", "objective", "proposal", "project"}]}],
+                    "participation": [{"istat_code", "name", "sessions"}]}, the working tables (``tables``)
 ``council``        (final only) the approving deliberation in force, ``plan.council_section``:
                    {"label": "Delibera n. 12/2027", "number", "year", "date", "session", "present", "votes_for",
                     "votes_against", "abstained", "outcome", "corrects" (label of the act it corrects, or ""),
@@ -107,6 +111,7 @@ SECTIONS = [
         "outcomes.plan_section.contributions_provider",
         "outcomes.plan_section.contributions_fingerprint",
     ),
+    Section("tables", "tables.plan_section.tables_provider", "tables.plan_section.tables_fingerprint"),
     Section(
         "council", "plan.council_section.council_provider", "plan.council_section.council_fingerprint", final_only=True
     ),

@@ -12,12 +12,19 @@ class TablesConfig(AppConfig):
         from municipalities.profile import comune_page
         from phases.objective_page import objective_page
         from projects.project_page import project_page
+        from projects.proposal_page import proposal_page
         from psm_portal.lib.opendata import catalogue
         from tables.opendata import DATASETS
-        from tables.sections import municipality_tables, objective_outcomes, project_outcomes
+        from tables.sections import (
+            municipality_tables,
+            objective_outcomes,
+            project_outcomes,
+            proposal_outcomes,
+        )
 
         comune_page.register(municipality_tables, order=40)
         project_page.register(project_outcomes, order=20)
         objective_page.register(objective_outcomes, order=20)
+        proposal_page.register(proposal_outcomes, order=10)
         for order, dataset in enumerate(DATASETS, start=60):
             catalogue.register(dataset, order=order)

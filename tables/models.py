@@ -217,6 +217,9 @@ class Session(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled = models.BooleanField(_("annullata"), default=False)
+    # The last SEQUENCE whose invitations were all handed to the mail server: the hourly sweep sends again what a
+    # broker that was down never enqueued.
+    invited_sequence = models.IntegerField(default=-1, editable=False)
     # Claimed by the reminder task (a conditional UPDATE): the day-before reminder goes out once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     attendees_total = models.PositiveIntegerField(_("persone presenti"), null=True, blank=True)

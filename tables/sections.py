@@ -36,3 +36,13 @@ def objective_outcomes(objective, request) -> dict | None:
     if not outcomes:
         return None
     return {"template": "tables/_outcomes_section.html", "outcomes": outcomes}
+
+
+def proposal_outcomes(proposal, user) -> dict | None:
+    """Outcomes of tables that led to the proposal (one query)."""
+    outcomes = list(
+        Outcome.objects.filter(proposal=proposal).select_related("table", "session").order_by("created_at", "pk")
+    )
+    if not outcomes:
+        return None
+    return {"template": "tables/_outcomes_section.html", "outcomes": outcomes}

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -296,6 +296,19 @@ def invitations_send(*, session: Session) -> int:
         messages.append(_message(session, user.email, template, subject, ics=True))
     if messages:
         sent = get_connection().send_messages(messages) or 0
+    Session.objects.filter(pk=session.pk, invited_sequence__lt=session.sequence).update(
+        invited_sequence=session.sequence
+    )
+    return sent
+
+
+def invitations_sweep(now=None) -> int:
+    """Send the invitations (or updates, cancellations) of coming sessions that were never sent: the task was lost
+    while the broker was down. Each person still gets each version once (``invitations_send`` claims per person)."""
+    now = now or timezone.now()
+    sent = 0
+    for session in Session.objects.filter(starts_at__gt=now, invited_sequence__lt=F("sequence")):
+        sent += invitations_send(session=session)
     return sent
 
 

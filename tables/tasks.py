@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from tables.models import Session
-from tables.services import invitations_send, reminders_send
+from tables.services import invitations_send, invitations_sweep, reminders_send
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
@@ -19,5 +19,6 @@ def send_invitations(self, session_id: int) -> int:
 
 @shared_task(bind=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
 def send_session_reminders(self) -> int:
-    """Hourly (Celery beat): the day-before reminders, each session once."""
-    return reminders_send()
+    """Hourly (Celery beat): invitations lost while the broker was down, then the day-before reminders (each session
+    once)."""
+    return invitations_sweep() + reminders_send()

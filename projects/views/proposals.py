@@ -13,6 +13,7 @@ from phases.phases import Feature
 from phases.predicates import gate, phase_required
 from projects.forms import DecisionForm, ProposalForm
 from projects.models import Proposal
+from projects.proposal_page import proposal_page
 from projects.services.proposals import proposal_accept, proposal_decline, proposal_merge, proposal_submit
 from projects.views.common import paginate
 from psm_portal.accounts.models import Role
@@ -75,7 +76,11 @@ def proposal_detail(request, pk: int):
             return _decide(request, proposal, form.cleaned_data)
     elif request.method == "POST":
         raise PermissionDenied(_("Solo il team PSM decide sulle proposte, una volta sola."))
-    return render(request, "projects/proposal_detail.html", {"proposal": proposal, "form": form})
+    return render(
+        request,
+        "projects/proposal_detail.html",
+        {"proposal": proposal, "form": form, "sections": proposal_page.collect(proposal, request.user)},
+    )
 
 
 def _decision_confirmation(request, proposal: Proposal, form: DecisionForm) -> Confirmation:

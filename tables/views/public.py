@@ -3,8 +3,13 @@ page, a session's page, the calendars and the open data. Organisations only: no 
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,7 +33,17 @@ from tables.reads import participation_by_comune, recent_outcomes, session_page,
 
 
 def _participation_map() -> str:
+    """The map's SVG, kept under a digest of the counts it shows (the 108 paths are the slowest part to render)."""
     counts = participation_by_comune()
+    key = "tables:map:" + hashlib.sha1(repr((get_language(), sorted(counts.items()))).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(_render_map(counts))
+        cache.set(key, html, timeout=3600)
+    return mark_safe(html)  # noqa: S308 - our own template's output
+
+
+def _render_map(counts: dict[str, int]) -> str:
     fills, legend = choropleth(
         {code: float(n) for code, n in counts.items()}, unit=_("sedute"), zero_label=_("nessuna seduta")
     )
@@ -141,7 +156,11 @@ def personal_calendar(request, token: str):
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    tables = WorkingTable.objects.of_member(feed.user)
+    user = feed.user
+    tables = WorkingTable.objects.filter(
+        pk__in=[*WorkingTable.objects.of_member(user).values_list("pk", flat=True)]
+        + [*WorkingTable.objects.coordinated_by(user).values_list("pk", flat=True)]
+    )
     sessions = (
         Session.objects.filter(table__in=tables)
         .select_related("table")

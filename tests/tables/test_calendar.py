@@ -91,3 +91,21 @@ def test_invitation_email_is_a_multipart_with_the_calendar(session, mayor_a):
     parsed = message_from_string(message.message().as_string())
     types = [part.get_content_type() for part in parsed.walk()]
     assert "text/calendar" in types
+
+
+@pytest.mark.django_db
+def test_the_coordinators_feed_holds_the_tables_they_coordinate(client, session, office_b_user, table, team_user):
+    from tables.services import table_save
+
+    table_save(
+        user=team_user,
+        table=table,
+        title=table.title,
+        theme=table.theme,
+        phase=table.phase,
+        coordinator_office=office_b_user.office,
+        organisations=["ANCE"],
+    )
+    feed = feed_for(user=office_b_user)
+    _calendar, events = _events(client.get(reverse("tables:personal_calendar", args=[feed.token])).content)
+    assert [str(e["uid"]).split("@")[0] for e in events] == [str(session.uid)]

@@ -127,3 +127,25 @@ def test_outcome_links_to_a_proposal(table, office_a_user, mayor_a, office_a):
     proposal = ProposalFactory(proposer=mayor_a, project=project, state="accepted")
     outcome = outcome_create(user=office_a_user, table=table, title="Porto turistico", proposal=proposal)
     assert outcome.proposal == proposal
+
+
+@pytest.mark.django_db
+def test_invitations_lost_with_the_broker_are_sent_by_the_hourly_sweep(table, team_user, mayor_a, office_a_user):
+    from tables.models import Session
+    from tables.services import invitations_sweep
+
+    session = schedule(team_user, table)  # no commit callbacks run: as if the broker had been down
+    assert mail.outbox == []
+    assert Session.objects.get(pk=session.pk).invited_sequence == -1
+    assert invitations_sweep() == 3
+    assert invitations_sweep() == 0
+    assert Session.objects.get(pk=session.pk).invited_sequence == 0
+
+
+def test_the_hourly_task_is_scheduled(settings):
+    from psm_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["tables-reminders"]
+    assert entry["task"] == "tables.tasks.send_session_reminders" and entry["schedule"] == 3600
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks

@@ -213,3 +213,34 @@ def test_minutes_attachments_stay_private_until_publication(name, cast, login, p
     response = client.get(reverse("tables:document", args=[document.pk]))
     assert response.status_code == 200
     assert "verbale firmato.pdf" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_comune_objective_and_project_pages_show_the_tables(
+    client, past_session, table, office_a_user, messina, mayor_a
+):
+    from phases.factories import ObjectiveFactory
+    from projects.factories import ProjectFactory, ProposalFactory
+    from tables.services import attendance_record, outcome_create
+
+    member = table.members.get(municipality=messina)
+    attendance_record(user=office_a_user, session=past_session, people={member.pk: 2})
+    page = client.get(reverse("municipalities:detail", args=[messina.istat_code])).content.decode()
+    assert table.title in page and "1 seduta seguita" in page
+    axis = ObjectiveFactory(code="Z", order=9)
+    general = ObjectiveFactory(code="Z1", parent=axis)
+    specific = ObjectiveFactory(code="Z1.1", parent=general, title="Porti minori")
+    project = ProjectFactory(office=table.coordinator_office, title="Molo di Lipari")
+    proposal = ProposalFactory(proposer=mayor_a, project=project, state="accepted")
+    outcome_create(user=office_a_user, table=table, title="Più approdi", objective=specific, proposal=proposal)
+    for url in (specific.get_absolute_url(), project.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Emerso dai tavoli di lavoro" in page and "Più approdi" in page and table.title in page, url
+    # The proposal's page is the proposer's and the team's.
+    client.force_login(mayor_a, backend="psm_portal.accounts.backends.RoleBackend")
+    page = client.get(reverse("projects:proposal_detail", args=[proposal.pk])).content.decode()
+    assert "Emerso dai tavoli di lavoro" in page and "Più approdi" in page
+    client.logout()
+    csv = client.get(reverse("tables:opendata_csv")).content.decode()
+    assert "Comune di Messina (2)" in csv and "Più approdi" in csv and "Z1.1" in csv
+    assert mayor_a.email not in csv and mayor_a.full_name not in csv
