@@ -85,6 +85,23 @@ NOT_LINKED = {
     "surveys:thanks": "reached by answering",
     "phases:position_save": "the one-position form: the positions page now saves them all with one button",
 }
+# Irreversible acts answer a POST without the confirmation field with the confirmation page and change nothing
+# (psm_portal/lib/confirm.py): the browser presses the button that leads to each, once, and checks that page too.
+# {URL name of the act: the button that asks for the confirmation}. Not here: the phases' new dates (saved at once
+# when they move no other phase) and deciding a proposal (its form needs a choice first).
+CONFIRMED_ACTS = {
+    "phases:phase_close": "[type=submit]",
+    "phases:version_close": "[type=submit]",
+    "phases:version_adopt": "[type=submit]",
+    "surveys:publish": "button[value=pubblica]",
+    "plan:publish": "[type=submit]",
+    "plan:examination_open": "[type=submit]",
+    "plan:amendment_withdraw": "[type=submit]",
+    "projects:agenda_submit": "[type=submit]",
+    "projects:action_delete": "[type=submit]",
+    "implementation:report_validate": "[type=submit]",
+}
+POST_FORMS = "() => [...document.querySelectorAll('form[method=post]')].map((form) => form.getAttribute('action'))"
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
 
 # What the browser reports about the page as it is now: labels lying on another field, option or text, and the
@@ -112,6 +129,32 @@ PAGE_CHECKS = """() => {
   const root = document.documentElement;
   return {overlaps, scrollWidth: root.scrollWidth, width: root.clientWidth};
 }"""
+
+
+def _confirmed_act(actions: list[str | None], done: set[str]) -> tuple[str, str] | None:
+    """The first form's address on the page whose act asks for a confirmation not yet seen, with its URL name."""
+    for action in actions:
+        try:
+            name = resolve(urlsplit(action or "").path).view_name
+        except Resolver404:
+            continue
+        if name in CONFIRMED_ACTS and name not in done:
+            return action, name
+    return None
+
+
+def _check(page, axe, where: str) -> list[str]:
+    """What is wrong with the page as it is now: labels on other things, sideways scroll, axe-core's violations."""
+    problems = []
+    checks = page.evaluate(PAGE_CHECKS)
+    problems += [f"{where}: {overlap}" for overlap in checks["overlaps"]]
+    if checks["scrollWidth"] > checks["width"]:
+        problems.append(f"{where}: {checks['scrollWidth']} px wide in a {checks['width']} px window")
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    if results.violations_count:
+        rules = sorted({v["id"] for v in results.response["violations"]})
+        problems.append(f"{where}: axe {rules}")
+    return problems
 
 
 def _url_names(resolver=None, namespace: str = "") -> set[str]:
@@ -227,7 +270,8 @@ def _later_phases_data(office_user, mayor) -> dict[str, dict[str, list[str]]]:
         "listening": {},
         "agenda": {role: agenda_pages for role in ROLES},
         "final": {
-            "team": report_page,
+            # The council's dossier, where the team sends a version to the council (the demo's examination is over).
+            "team": [*report_page, reverse("plan:council")],
             "office": report_page,
         },
     }
@@ -346,7 +390,10 @@ def site():
             for role in roles:
                 pages, names = _crawl(data["users"][role], data["firsts"][phase].get(role, []) + data["starts"])
                 reached |= names
-                urls = [url for name, url in sorted(pages.items()) if name in repeated or name not in shown]
+                firsts = set(data["firsts"][phase].get(role, []))
+                urls = [
+                    url for name, url in sorted(pages.items()) if name in repeated or name not in shown or url in firsts
+                ]
                 if urls:
                     plan.append((phase, role, urls))
                 shown |= set(pages)
@@ -366,6 +413,7 @@ def test_every_page_at_this_width_has_no_overlap_no_sideways_scroll_and_passes_a
     axe = Axe()
     problems: list[str] = []
     visited = 0
+    confirmations: dict[str, bool] = {}  # {act: its confirmation page was shown}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -386,16 +434,19 @@ def test_every_page_at_this_width_has_no_overlap_no_sideways_scroll_and_passes_a
                             problems.append(f"{where}: HTTP {response and response.status}")
                             continue
                         visited += 1
-                        checks = page.evaluate(PAGE_CHECKS)
-                        problems += [f"{where}: {overlap}" for overlap in checks["overlaps"]]
-                        if checks["scrollWidth"] > checks["width"]:
-                            problems.append(
-                                f"{where}: {checks['scrollWidth']} px wide in a {checks['width']} px window"
-                            )
-                        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-                        if results.violations_count:
-                            rules = sorted({v["id"] for v in results.response["violations"]})
-                            problems.append(f"{where}: axe {rules}")
+                        problems += _check(page, axe, where)
+                        # Each act on the page that asks for a confirmation, once: its button, then back.
+                        while act := _confirmed_act(page.evaluate(POST_FORMS), set(confirmations)):
+                            action, name = act
+                            button = page.locator(f'form[method=post][action="{action}"]').locator(CONFIRMED_ACTS[name])
+                            if not button.count():
+                                confirmations[name] = None  # not this one's button here (a published questionnaire)
+                                continue
+                            with page.expect_navigation(wait_until="load"):
+                                button.first.click()
+                            confirmations[name] = page.locator("input[name=conferma]").count() == 1
+                            problems += _check(page, axe, f"{where} → {name}")
+                            page.goto(live_server.url + url, wait_until="load")
                         problems += [f"{where}: JavaScript error {error}" for error in errors]
                         errors.clear()
                     context.close()
@@ -403,3 +454,4 @@ def test_every_page_at_this_width_has_no_overlap_no_sideways_scroll_and_passes_a
             browser.close()
     assert visited > 40, visited
     assert not problems, "\n".join(problems)
+    assert confirmations == dict.fromkeys(CONFIRMED_ACTS, True), confirmations
