@@ -88,14 +88,14 @@ NOT_LINKED = {
 # Irreversible acts answer a POST without the confirmation field with the confirmation page and change nothing
 # (psm_portal/lib/confirm.py): the browser presses the button that leads to each, once, and checks that page too.
 # {URL name of the act: the button that asks for the confirmation}. Not here: the phases' new dates (saved at once
-# when they move no other phase) and deciding a proposal (its form needs a choice first).
+# when they move no other phase), deciding a proposal (its form needs a choice first) and sending the plan to the
+# council (the browser comes after every walk, when the second examination is open and the form is gone).
 CONFIRMED_ACTS = {
     "phases:phase_close": "[type=submit]",
     "phases:version_close": "[type=submit]",
     "phases:version_adopt": "[type=submit]",
     "surveys:publish": "button[value=pubblica]",
     "plan:publish": "[type=submit]",
-    "plan:examination_open": "[type=submit]",
     "plan:amendment_withdraw": "[type=submit]",
     "projects:agenda_submit": "[type=submit]",
     "projects:action_delete": "[type=submit]",
@@ -270,8 +270,7 @@ def _later_phases_data(office_user, mayor) -> dict[str, dict[str, list[str]]]:
         "listening": {},
         "agenda": {role: agenda_pages for role in ROLES},
         "final": {
-            # The council's dossier, where the team sends a version to the council (the demo's examination is over).
-            "team": [*report_page, reverse("plan:council")],
+            "team": report_page,
             "office": report_page,
         },
     }
