@@ -14,7 +14,9 @@ class TablesConfig(AppConfig):
         from projects.project_page import project_page
         from projects.proposal_page import proposal_page
         from psm_portal.lib.opendata import catalogue
+        from psm_portal.lib.search import search_registry
         from tables.opendata import DATASETS
+        from tables.search import MINUTES
         from tables.sections import (
             municipality_tables,
             objective_outcomes,
@@ -28,3 +30,4 @@ class TablesConfig(AppConfig):
         proposal_page.register(proposal_outcomes, order=10)
         for order, dataset in enumerate(DATASETS, start=60):
             catalogue.register(dataset, order=order)
+        search_registry.register(MINUTES, order=50)

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from municipalities.models import Municipality
+from outcomes.models import Outcome
+from outcomes.services import outcome_record
 from phases import plan_section as phases_section
 from phases.factories import IndicatorFactory, NeedFactory, ObjectiveFactory, VisionVersionFactory
 from phases.models import VisionStatus
@@ -86,7 +88,9 @@ def test_the_pdf_prints_the_portal_s_vision_objectives_questionnaire_and_istanze
     _questionnaire(responses=3)
     NeedFactory(municipality_id=MESSINA)
     NeedFactory(municipality_id=MESSINA)
-    NeedFactory(municipality_id=LIPARI)
+    need = NeedFactory(municipality_id=LIPARI)
+    # The contributions' chapter (read back in tests/outcomes/test_plan_section.py).
+    outcome_record(actor=None, input=need, outcome=Outcome.TAKEN, targets=[specific[0]], reason="Accolta.")
     # The vocations' and scenarios' sections (their results are read back in tests/vocations/test_plan_section.py).
     Vocation.objects.create(slug="mare", name="Economia del mare", description="Porti e pesca.")
     Scenario.objects.create(slug="tendenziale", title="Scenario tendenziale", narrative="Come oggi.", assumptions="-")

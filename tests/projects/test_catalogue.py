@@ -191,8 +191,8 @@ def test_municipality_page_lists_its_projects(client, catalogue):
 def test_municipality_page_query_count_is_constant(client, django_assert_max_num_queries, office_a, messina, size):
     ProjectFactory.create_batch(size, office=office_a, municipalities=[messina])
     # Profile, map, and a fixed number per section (istanze, positions, projects, participation, implementation,
-    # vocations).
-    with django_assert_max_num_queries(12):
+    # vocations, working tables, outcomes).
+    with django_assert_max_num_queries(14):
         client.get(reverse("municipalities:detail", args=["083048"]))
 
 

@@ -246,3 +246,38 @@ def test_postgresql_stems_italian_words_and_ignores_accents(office_a):
     assert [p.title for p in matching(projects, AnonymousUser(), ["universita", "citta"])] == ["Università e città"]
     # Stop words alone find nothing, without an error.
     assert list(matching(projects, AnonymousUser(), ["il", "delle"])) == []
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_published_minutes_and_news_are_found_and_drafts_never(cast, login, who, office_a):
+    from django.utils import timezone
+
+    from news.models import News, NewsStatus
+    from tables.models import MinutesState, Session, WorkingTable
+
+    table = WorkingTable.objects.create(title="Mobilità", theme="Trasporti", coordinator_office=office_a)
+    for state, title in ((MinutesState.PUBLISHED, "Seduta pubblicata"), (MinutesState.DRAFT, "Seduta in bozza")):
+        Session.objects.create(
+            table=table,
+            title=title,
+            starts_at=timezone.now(),
+            place="Palazzo dei Leoni",
+            minutes_html="<p>Si è discusso del <strong>traghettamento</strong> sullo Stretto.</p>",
+            minutes_state=state,
+        )
+    News.objects.create(
+        title="Traghettamento: nuove corse",
+        slug="traghettamento",
+        summary="Le corse estive.",
+        status=NewsStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    News.objects.create(title="Traghettamento in bozza", slug="bozza", summary="Non ancora.")
+    client = login(cast(who))
+    response = _search(client, "traghettamento")
+    assert response.status_code == 200
+    assert sorted(_titles(response)) == ["Seduta pubblicata", "Traghettamento: nuove corse"]
+    html = response.content.decode()
+    assert "Verbale della seduta del" in html and "<strong>" not in html.split('id="risultati-verbali"')[1]
+    assert reverse("tables:session", args=[Session.objects.get(title="Seduta pubblicata").pk]) in html
+    assert reverse("news:detail", args=["traghettamento"]) in html
