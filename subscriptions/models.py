@@ -29,6 +29,7 @@ class UpdateKind(models.TextChoices):
     PROGRESS = "avanzamento", _("avanzamento validato")
     MILESTONE = "traguardo", _("nuovo traguardo")
     DOCUMENT = "documento", _("documento pubblicato")
+    MINUTES = "verbale", _("verbale pubblicato")
 
 
 class SubscriberQuerySet(models.QuerySet):

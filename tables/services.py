@@ -24,6 +24,8 @@ from psm_portal.accounts.models import Role, User
 from psm_portal.audit.services import audit_record
 from psm_portal.lib.html import sanitize_html
 from psm_portal.lib.uploads import stored_name
+from subscriptions.models import UpdateKind
+from subscriptions.services import record_update
 from tables.calendar import invitation_ics, session_url
 from tables.models import (
     AgendaItem,
@@ -410,7 +412,20 @@ def minutes_publish(*, user, session: Session) -> Session:
             raise ValidationError(_("Non c'è una bozza di verbale da pubblicare."))
         session.refresh_from_db()
         audit_record(actor=user, action="minutes.publish", obj=session)
+        _record_minutes_update(session)
     return session
+
+
+def _record_minutes_update(session: Session) -> None:
+    """Published minutes go into the next digest of whoever follows the table's comuni or objectives."""
+    table = session.table
+    record_update(
+        kind=UpdateKind.MINUTES,
+        title=_("Verbale del tavolo «%(table)s»: %(session)s") % {"table": table.title, "session": session.title},
+        url=session.get_absolute_url(),
+        comuni=table.members.filter(municipality__isnull=False).values_list("municipality__istat_code", flat=True),
+        objectives=table.objectives.values_list("code", flat=True),
+    )
 
 
 def contribution_submit(*, user, table: WorkingTable, text: str, document=None) -> Contribution:

@@ -109,6 +109,23 @@ def test_published_minutes_are_frozen(past_session, office_a_user, mayor_a):
         minutes_save(user=office_a_user, session=past_session, html="<p>Altro</p>")
 
 
+
+@pytest.mark.django_db
+def test_published_minutes_reach_the_followers_of_the_table_s_comuni_and_objectives(past_session, office_a_user):
+    from phases.factories import ObjectiveFactory
+    from subscriptions.models import Update, UpdateKind
+
+    objective = ObjectiveFactory(code="A.9")
+    past_session.table.objectives.add(objective)
+    minutes_save(user=office_a_user, session=past_session, html="<p>Testo</p>")
+    assert not Update.objects.exists()  # a draft tells nobody
+    minutes_publish(user=office_a_user, session=past_session)
+    update = Update.objects.get()
+    assert update.kind == UpdateKind.MINUTES
+    assert update.url == past_session.get_absolute_url()
+    assert "Mobilità e infrastrutture" in update.title
+    assert sorted(update.topics.values_list("topic", "key")) == [("comune", "083048"), ("obiettivo", "A.9")]
+
 @pytest.mark.django_db
 def test_contribution_answered_once_by_the_coordinator(table, mayor_a, mayor_b, office_a_user):
     with pytest.raises(ValidationError, match="membri"):
