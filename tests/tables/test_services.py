@@ -109,7 +109,6 @@ def test_published_minutes_are_frozen(past_session, office_a_user, mayor_a):
         minutes_save(user=office_a_user, session=past_session, html="<p>Altro</p>")
 
 
-
 @pytest.mark.django_db
 def test_published_minutes_reach_the_followers_of_the_table_s_comuni_and_objectives(past_session, office_a_user):
     from phases.factories import ObjectiveFactory
@@ -125,6 +124,7 @@ def test_published_minutes_reach_the_followers_of_the_table_s_comuni_and_objecti
     assert update.url == past_session.get_absolute_url()
     assert "Mobilità e infrastrutture" in update.title
     assert sorted(update.topics.values_list("topic", "key")) == [("comune", "083048"), ("obiettivo", "A.9")]
+
 
 @pytest.mark.django_db
 def test_contribution_answered_once_by_the_coordinator(table, mayor_a, mayor_b, office_a_user):
