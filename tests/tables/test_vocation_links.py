@@ -146,3 +146,15 @@ def test_query_counts_of_the_vocation_page_and_scenarios_do_not_grow_with_outcom
     many = [_queries(client, url) for url in urls]
     assert few == many
     assert Outcome.objects.filter(vocation=vocation).count() == 22
+
+
+def test_the_new_targets_speak_english_under_en(client, table, office_a_user, vocation, scenarios):
+    outcome_create(user=office_a_user, table=table, title="Porti", vocation=vocation, scenario=scenarios[0])
+    table_url = f"/en/tavoli/{table.pk}/"
+    assert "Emerged from the working tables" in client.get(f"/en/vocazioni/{vocation.slug}/").content.decode()
+    assert "Emerged from the working tables" in client.get("/en/scenari/").content.decode()
+    page = client.get(table_url).content.decode()
+    assert "the vocation «Economia del mare»" in page and "the scenario «Tendenziale»" in page
+    client.force_login(office_a_user, backend="psm_portal.accounts.backends.RoleBackend")
+    page = client.get(table_url).content.decode()
+    assert "Vocation of the territory" in page and "Development scenario" in page
