@@ -22,12 +22,17 @@ class TablesConfig(AppConfig):
             objective_outcomes,
             project_outcomes,
             proposal_outcomes,
+            scenario_outcomes,
+            vocation_outcomes,
         )
+        from vocations.vocation_page import scenarios_page, vocation_page
 
         comune_page.register(municipality_tables, order=40)
         project_page.register(project_outcomes, order=20)
         objective_page.register(objective_outcomes, order=20)
         proposal_page.register(proposal_outcomes, order=10)
+        vocation_page.register(vocation_outcomes, order=10)
+        scenarios_page.register(scenario_outcomes, order=10)
         for order, dataset in enumerate(DATASETS, start=60):
             catalogue.register(dataset, order=order)
         search_registry.register(MINUTES, order=50)

@@ -23,6 +23,7 @@ from tables.services import (
     session_save,
     table_save,
 )
+from vocations.models import Scenario, Vocation
 
 TABLES = [
     (
@@ -57,6 +58,8 @@ def seed(stdout) -> None:
     generals = list(Objective.objects.general().order_by("sort_key")[:2])
     proposal = Proposal.objects.order_by("pk").first()
     project = Project.objects.published().order_by("pk").first()
+    vocation = Vocation.objects.order_by("order", "pk").first()  # seeded before the tables (seed_demo's order)
+    scenario = Scenario.objects.order_by("-order", "-pk").first()
     for n, (title, theme, phase, office_code, codes) in enumerate(TABLES):
         office = offices.get(office_code) if office_code else None
         table = table_save(
@@ -111,6 +114,8 @@ def seed(stdout) -> None:
             objective=specifics[n % len(specifics)] if specifics else None,
             proposal=proposal if n == 0 else None,
             project=project if n == 1 else None,
+            vocation=vocation if n == 0 else None,
+            scenario=scenario if n == 2 else None,
         )
         session_save(
             user=team,

@@ -13,6 +13,7 @@ from psm_portal.accounts.models import Office, Role, User
 from psm_portal.lib.forms import AutocompleteSelect, AutocompleteSelectMultiple, DateTimeLocalInput
 from psm_portal.lib.uploads import DocumentField
 from tables.models import Answer, TablePhase
+from vocations.models import Scenario, Vocation
 
 
 class TableForm(forms.Form):
@@ -166,6 +167,12 @@ class OutcomeForm(forms.Form):
         queryset=Project.objects.published().order_by("title"),
         required=False,
         widget=AutocompleteSelect,
+    )
+    vocation = forms.ModelChoiceField(
+        label=_("Vocazione del territorio"), queryset=Vocation.objects.order_by("order", "name"), required=False
+    )
+    scenario = forms.ModelChoiceField(
+        label=_("Scenario di sviluppo"), queryset=Scenario.objects.order_by("order", "title"), required=False
     )
 
     def __init__(self, *args, table, **kwargs):

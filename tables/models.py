@@ -380,7 +380,7 @@ class Contribution(models.Model):
 
 class OutcomeQuerySet(models.QuerySet):
     def for_listing(self) -> OutcomeQuerySet:
-        return self.select_related("table", "session", "objective", "proposal", "project")
+        return self.select_related("table", "session", "objective", "proposal", "project", "vocation", "scenario")
 
 
 class Outcome(models.Model):
@@ -411,6 +411,22 @@ class Outcome(models.Model):
     project = models.ForeignKey(
         "projects.Project",
         verbose_name=_("progetto"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="table_outcomes",
+    )
+    vocation = models.ForeignKey(
+        "vocations.Vocation",
+        verbose_name=_("vocazione"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="table_outcomes",
+    )
+    scenario = models.ForeignKey(
+        "vocations.Scenario",
+        verbose_name=_("scenario"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -43,6 +43,8 @@ HEADER = [
     "objective_code",
     "proposal_id",
     "project_id",
+    "vocation_slug",
+    "scenario_slug",
     "url",
 ]
 
@@ -72,6 +74,8 @@ def rows() -> Iterator[list]:
             "",
             "",
             "",
+            "",
+            "",
             base + session.get_absolute_url(),
         ]
     for outcome in Outcome.objects.for_listing().order_by("table_id", "pk").iterator(chunk_size=500):
@@ -92,6 +96,8 @@ def rows() -> Iterator[list]:
             outcome.objective.code if outcome.objective_id else "",
             outcome.proposal_id or "",
             outcome.project_id or "",
+            outcome.vocation.slug if outcome.vocation_id else "",
+            outcome.scenario.slug if outcome.scenario_id else "",
             base + outcome.table.get_absolute_url(),
         ]
 

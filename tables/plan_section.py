@@ -65,6 +65,8 @@ def tables_provider(kind: str) -> dict:
                         else "",
                         "proposal": outcome.proposal.title if outcome.proposal_id else "",
                         "project": outcome.project.title if outcome.project_id else "",
+                        "vocation": outcome.vocation.name if outcome.vocation_id else "",
+                        "scenario": outcome.scenario.title if outcome.scenario_id else "",
                     }
                     for outcome in table.outcomes.all()
                 ],
@@ -90,6 +92,10 @@ def tables_fingerprint(kind: str) -> str:
             table_rows(Attendance.objects.all()),
             table_rows(Outcome.objects.all()),
             through_rows(WorkingTable._meta.get_field("objectives")),
-            list(Outcome.objects.order_by("pk").values_list("objective__title", "proposal__title", "project__title")),
+            list(
+                Outcome.objects.order_by("pk").values_list(
+                    "objective__title", "proposal__title", "project__title", "vocation__name", "scenario__title"
+                )
+            ),
         ]
     )

@@ -46,3 +46,24 @@ def proposal_outcomes(proposal, user) -> dict | None:
     if not outcomes:
         return None
     return {"template": "tables/_outcomes_section.html", "outcomes": outcomes}
+
+
+def vocation_outcomes(vocation, user) -> dict | None:
+    """Outcomes of tables that proposed or changed the vocation (one query)."""
+    outcomes = list(
+        Outcome.objects.filter(vocation=vocation).select_related("table", "session").order_by("created_at", "pk")
+    )
+    if not outcomes:
+        return None
+    return {"template": "tables/_outcomes_section.html", "outcomes": outcomes}
+
+
+def scenario_outcomes(scenarios, user) -> dict | None:
+    """For each scenario on /scenari/, the outcomes of tables that named it (one query for all of them)."""
+    outcomes = list(
+        Outcome.objects.filter(scenario__in=scenarios).select_related("table", "session").order_by("created_at", "pk")
+    )
+    if not outcomes:
+        return None
+    groups = [(s, [o for o in outcomes if o.scenario_id == s.pk]) for s in scenarios]
+    return {"template": "tables/_scenario_outcomes_section.html", "groups": [g for g in groups if g[1]]}

@@ -471,6 +471,8 @@ def outcome_create(
     objective=None,
     proposal=None,
     project=None,
+    vocation=None,
+    scenario=None,
 ) -> Outcome:
     """The coordinator (or the team) records an outcome and what it produced in the plan."""
     _managers_only(user, table)
@@ -491,6 +493,8 @@ def outcome_create(
             objective=objective,
             proposal=proposal,
             project=project,
+            vocation=vocation,
+            scenario=scenario,
         )
         audit_record(actor=user, action="outcome.create", obj=outcome)
     return outcome

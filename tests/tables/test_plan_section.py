@@ -27,7 +27,16 @@ def test_tables_sessions_participation_and_outcomes(table, past_session, office_
     assert "Comune di Messina" in item["members"] and "ANCE" in item["members"]
     past = next(s for s in item["sessions"] if s["title"] == "Seduta passata")
     assert past["people"] == 4 and past["organisations"] == ["Comune di Messina"] and past["minutes"] is False
-    assert item["outcomes"] == [{"title": "Un approdo per le Eolie", "objective": "", "proposal": "", "project": ""}]
+    assert item["outcomes"] == [
+        {
+            "title": "Un approdo per le Eolie",
+            "objective": "",
+            "proposal": "",
+            "project": "",
+            "vocation": "",
+            "scenario": "",
+        }
+    ]
     assert data["participation"] == [{"istat_code": messina.istat_code, "name": "Messina", "sessions": 1}]
     assert mayor_a.full_name not in repr(data)
 

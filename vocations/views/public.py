@@ -12,6 +12,7 @@ from municipalities.models import Area, Municipality
 from vocations import results
 from vocations.models import Priority, Round, Scenario, Vocation
 from vocations.scenarios import comparison
+from vocations.vocation_page import scenarios_page, vocation_page
 
 
 @require_GET
@@ -74,7 +75,7 @@ def vocation_list(request):
 def vocation_detail(request, slug: str):
     vocation = get_object_or_404(Vocation.objects.prefetch_related("objectives"), slug=slug)
     round_ = Round.objects.latest_closed()
-    context = {"vocation": vocation, "round": round_}
+    context = {"vocation": vocation, "round": round_, "sections": vocation_page.collect(vocation, request.user)}
     if round_ is not None:
         areas = list(Area.objects.all())
         shapes = list(Municipality.objects.for_map())
@@ -133,4 +134,8 @@ def vocation_detail(request, slug: str):
 @require_GET
 def scenario_list(request):
     scenarios = list(Scenario.objects.prefetch_related("vocations"))
-    return render(request, "vocations/scenarios.html", {"scenarios": scenarios, **comparison(scenarios)})
+    return render(
+        request,
+        "vocations/scenarios.html",
+        {"scenarios": scenarios, "sections": scenarios_page.collect(scenarios, request.user), **comparison(scenarios)},
+    )
