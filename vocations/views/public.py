@@ -11,6 +11,7 @@ from municipalities.maps import MunicipalityMap, by_area
 from municipalities.models import Area, Municipality
 from vocations import results
 from vocations.models import Priority, Round, Scenario, Vocation
+from vocations.review import public_state
 from vocations.scenarios import comparison
 
 
@@ -133,4 +134,8 @@ def vocation_detail(request, slug: str):
 @require_GET
 def scenario_list(request):
     scenarios = list(Scenario.objects.prefetch_related("vocations"))
-    return render(request, "vocations/scenarios.html", {"scenarios": scenarios, **comparison(scenarios)})
+    return render(
+        request,
+        "vocations/scenarios.html",
+        {"scenarios": scenarios, "review": public_state(), **comparison(scenarios)},
+    )
