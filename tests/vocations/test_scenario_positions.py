@@ -328,3 +328,10 @@ def test_the_public_page_costs_the_same_at_two_sizes(client, agenda_phase):
     with CaptureQueriesContext(connection) as large:
         assert "finora 108 posizioni" in client.get(url).content.decode()
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_review_in_english(client, agenda_phase):
+    version = make_version(1, VisionStatus.OPEN)
+    _mayors_answer(version, 2)
+    html = client.get("/en/scenari/").content.decode()
+    assert "offices' positions on the scenarios" in html.replace("&#x27;", "'") and "2 positions so far" in html
