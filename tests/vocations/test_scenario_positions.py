@@ -335,3 +335,19 @@ def test_the_review_in_english(client, agenda_phase):
     _mayors_answer(version, 2)
     html = client.get("/en/scenari/").content.decode()
     assert "offices' positions on the scenarios" in html.replace("&#x27;", "'") and "2 positions so far" in html
+
+
+def test_the_demo_has_a_closed_review_with_positions(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    version = ScenarioReview.objects.get()
+    assert version.status == VisionStatus.CLOSED
+    assert Position.objects.for_version(version).count() == 3 and not Position.objects.on_vision().filter(
+        version=version
+    )
+    html = client.get(reverse("vocations:scenarios")).content.decode()
+    assert 'id="esito-consultazione"' in html and "In disaccordo: 1" in html
