@@ -351,3 +351,19 @@ def test_the_demo_has_a_closed_review_with_positions(client):
     )
     html = client.get(reverse("vocations:scenarios")).content.decode()
     assert 'id="esito-consultazione"' in html and "In disaccordo: 1" in html
+
+
+@pytest.mark.parametrize("url_name", ["vocations:scenario_review_manage", "vocations:scenario_review_positions"])
+def test_the_teams_pages_cost_the_same_at_two_sizes(url_name, login, team_user, agenda_phase, office_a, office_b):
+    client = login(team_user)
+    version = make_version(1, VisionStatus.OPEN)
+    make_version(2)
+    url = reverse(url_name, args=[version.pk] if url_name.endswith("positions") else [])
+    _mayors_answer(version, 10)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    Position.objects.all().delete()
+    _mayors_answer(version, 108)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
