@@ -31,6 +31,7 @@ class Feature(models.TextChoices):
     REVIEW_GOVERNANCE = "review_governance", _("esaminare il modello di governance e prendere posizione")
     MANAGE_TABLES = "manage_tables", _("gestire i tavoli di lavoro e le loro sedute")
     JOIN_TABLES = "join_tables", _("partecipare ai tavoli di lavoro")
+    REVIEW_SCENARIOS = "review_scenarios", _("esaminare gli scenari di sviluppo e prendere posizione")
 
 
 # Which features each phase opens.
@@ -46,6 +47,7 @@ PHASE_FEATURES: dict[str, frozenset[str]] = {
             Feature.DRAFT_AGENDA,
             Feature.MANAGE_TABLES,
             Feature.JOIN_TABLES,
+            Feature.REVIEW_SCENARIOS,
         }
     ),
     PhaseKey.FINAL: frozenset(
@@ -78,6 +80,7 @@ FEATURE_ROLES: dict[str, frozenset[str]] = {
     Feature.DRAFT_AGENDA: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REPORT_PROGRESS: frozenset({Role.OFFICE, Role.TEAM}),
     Feature.REVIEW_GOVERNANCE: frozenset({Role.MAYOR, Role.OFFICE}),
+    Feature.REVIEW_SCENARIOS: frozenset({Role.MAYOR, Role.OFFICE}),
     # The team creates tables and sessions; a coordinating office records attendance and minutes (checked per
     # table by WorkingTable.can_manage); members answer invitations and send written contributions.
     Feature.MANAGE_TABLES: frozenset({Role.TEAM, Role.OFFICE}),

@@ -118,6 +118,7 @@ CONFIRMED_ACTS = {
     "projects:agenda_submit": "[type=submit]",
     "projects:action_delete": "[type=submit]",
     "implementation:report_validate": "[type=submit]",
+    "vocations:scenario_review_close": "[type=submit]",
 }
 POST_FORMS = "() => [...document.querySelectorAll('form[method=post]')].map((form) => form.getAttribute('action'))"
 LINK = re.compile(r"""<(?:a|form)\b[^>]*?\b(?:href|action)="([^"#]*)""", re.IGNORECASE)
@@ -223,6 +224,14 @@ def _seed() -> dict[str, object]:
     # And the governance model's: a closed review to adopt, a draft.
     for number, status in ((98, VisionStatus.CLOSED), (99, VisionStatus.DRAFT)):
         VisionVersionFactory(kind=DocumentKind.GOVERNANCE, number=number, status=status)
+    # And the scenarios': a closed review, one open to positions (mayors and offices answer it in phase 2), a draft.
+    for number, status in ((97, VisionStatus.CLOSED), (98, VisionStatus.OPEN), (99, VisionStatus.DRAFT)):
+        VisionVersionFactory(
+            kind=DocumentKind.SCENARIOS,
+            number=number,
+            status=status,
+            deadline=timezone.now() + timedelta(days=3650) if status == VisionStatus.OPEN else None,
+        )
     every_kind_questionnaire(slug="in-preparazione", status=Questionnaire.Status.DRAFT)
     # The demo's round on the vocations is closed: a round being answered and one in preparation.
     Round.objects.create(title="Consultazione in corso", status=RoundStatus.OPEN, opened_at=timezone.now())

@@ -13,8 +13,10 @@ class VocationsConfig(AppConfig):
         from municipalities.profile import comune_page
         from psm_portal.lib.opendata import catalogue
         from vocations.opendata import DATASETS
+        from vocations.review import register_review
         from vocations.sections import municipality_ratings
 
+        register_review()
         comune_page.register(municipality_ratings, order=45)
         for order, dataset in enumerate(DATASETS, start=70):
             catalogue.register(dataset, order=order)

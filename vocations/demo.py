@@ -9,10 +9,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from municipalities.models import Area, Municipality
-from phases.models import Indicator, Objective
+from phases.models import DocumentKind, Indicator, Objective, Position, Stance, VisionStatus
 from psm_portal.accounts.models import Office, Role, User
+from psm_portal.lib.html import sanitize_html
 from vocations import services
-from vocations.models import Answer, Rating, Round, Scenario, Target, Vocation
+from vocations.models import Answer, Rating, Round, Scenario, ScenarioReview, Target, Vocation
 from vocations.services import RatingInput
 
 # slug, name, description, general objectives, offices of its field, the areas where it is strongest
@@ -206,9 +207,58 @@ def seed_scenarios(vocations: list[Vocation]) -> int:
     return len(scenarios)
 
 
+SCENARIO_REVIEW_TEXT = """<p>Il team ha scritto due scenari di sviluppo al 2035: uno <strong>tendenziale</strong>, se le
+politiche restano quelle di oggi, e uno <strong>obiettivo</strong>, che punta sulle vocazioni prioritarie del
+territorio. Sindaci e uffici dicono se condividono gli scenari e che cosa cambierebbero.</p>"""
+
+
+def seed_scenario_review() -> int:
+    """A closed review of the scenarios (version 1) with the positions of two demo mayors and an office: the
+    totals /scenari/ shows. Written with its history in the past; idempotent."""
+    if ScenarioReview.objects.exists():
+        return 0
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    team = User.objects.filter(role=Role.TEAM, is_active=True).order_by("pk").first()
+    version = ScenarioReview.documents.create(
+        kind=DocumentKind.SCENARIOS,
+        number=1,
+        title="Gli scenari di sviluppo al 2035",
+        text=sanitize_html(SCENARIO_REVIEW_TEXT),
+        status=VisionStatus.CLOSED,
+        created_by=team,
+        opened_at=now - timedelta(days=20),
+        deadline=now - timedelta(days=5),
+        closed_at=now - timedelta(days=5),
+        notified_at=now - timedelta(days=20),
+    )
+    count = 0
+    for email, stance, comment in (
+        ("sindaco.a@demo.psm.local", Stance.AGREE, ""),
+        ("sindaco.b@demo.psm.local", Stance.AGREE_WITH_CHANGES, "Più peso alla continuità territoriale delle isole."),
+    ):
+        mayor = User.objects.filter(email=email, municipality__isnull=False).first()
+        if mayor is not None:
+            Position.objects.create(
+                version=version, municipality_id=mayor.municipality_id, stance=stance, comment=comment, author=mayor
+            )
+            count += 1
+    office_user = User.objects.filter(email="ufficio.a@demo.psm.local", office__isnull=False).first()
+    if office_user is not None:
+        Position.objects.create(
+            version=version,
+            office_id=office_user.office_id,
+            stance=Stance.DISAGREE,
+            comment="Lo scenario obiettivo sottostima i tempi delle opere portuali.",
+            author=office_user,
+        )
+        count += 1
+    return count
+
+
 def seed(stdout) -> None:
     vocations = seed_vocations()
     round_ = seed_round(vocations)
     scenarios = seed_scenarios(vocations)
+    seed_scenario_review()
     answers = round_.answers.count() if round_ else 0
     stdout.write(f"Vocazioni: {len(vocations)}, {answers} risposte in una consultazione chiusa, {scenarios} scenari.")

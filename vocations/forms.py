@@ -4,9 +4,11 @@ priority vocations the team publishes."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Area
+from phases.models import Stance, position_comment_error
 from psm_portal.lib.forms import DateTimeLocalInput
 from vocations.models import MAX_PRIORITIES, Vocation
 from vocations.services import RatingInput
@@ -100,3 +102,41 @@ class PriorityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Un collegamento per riga: risultati della consultazione, questionario, istanze, tavoli."),
     )
+
+
+class ScenarioReviewDraftForm(forms.Form):
+    title = forms.CharField(label=_("Titolo"), max_length=200)
+    text = forms.CharField(
+        label=_("Presentazione degli scenari"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("HTML semplice: paragrafi, titoli, elenchi, collegamenti."),
+    )
+
+
+class ScenarioReviewOpenForm(forms.Form):
+    deadline = forms.DateTimeField(label=_("Termine per le posizioni"), widget=DateTimeLocalInput)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Il termine per le posizioni deve essere nel futuro."))
+        return deadline
+
+
+class ScenarioPositionForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Posizione"), choices=Stance.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Commento"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obbligatorio se sei d'accordo con modifiche o in disaccordo: scrivi che cosa cambiare."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if missing := position_comment_error(data.get("stance", ""), data.get("comment", "")):
+            self.add_error("comment", missing)
+        return data

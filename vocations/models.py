@@ -7,7 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from phases.models import DocumentKind, ReviewedVersionManager, VisionVersion
 
 MAX_PRIORITIES = 3
 SCORES = range(1, 6)
@@ -314,3 +317,19 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day:%d/%m/%Y}"
+
+
+class ScenarioReview(VisionVersion):
+    """A version of the team's framing of the development scenarios, reviewed like the Vision (draft → open to the
+    positions of offices and mayors → closed, ``phases.services``): its text presents the scenarios on which mayors
+    and offices take a position; the reference scenario stays the team's audited act (``scenario_choose_reference``)."""
+
+    objects = ReviewedVersionManager(DocumentKind.SCENARIOS)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("versione degli scenari in consultazione")
+        verbose_name_plural = _("versioni degli scenari in consultazione")
+
+    def __str__(self) -> str:
+        return gettext("Scenari di sviluppo, versione %(number)s") % {"number": self.number}

@@ -80,6 +80,7 @@ class DocumentKind(models.TextChoices):
 
     VISION = "vision", _("Visione")
     GOVERNANCE = "governance", _("modello di governance")
+    SCENARIOS = "scenarios", _("scenari di sviluppo")
 
 
 class VisionVersionQuerySet(models.QuerySet):

@@ -97,6 +97,15 @@ SECTIONS = [
         ((_("Dai la tua posizione"), "implementation:governance_position"),),
     ),
     Section(
+        _("La tua posizione sugli scenari di sviluppo"),
+        _(
+            "Leggi gli scenari di sviluppo del territorio e, quando sono aperti alla consultazione, dai la posizione "
+            "del tuo comune o del tuo ufficio."
+        ),
+        (Role.MAYOR, Role.OFFICE),
+        ((_("Posizione sugli scenari"), "vocations:scenario_position"),),
+    ),
+    Section(
         _("Proposte di progetto"),
         _("Proponi progetti per il tuo comune o per il territorio."),
         (Role.MAYOR, Role.STAKEHOLDER, Role.TEAM),

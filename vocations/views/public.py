@@ -11,6 +11,7 @@ from municipalities.maps import MunicipalityMap, by_area
 from municipalities.models import Area, Municipality
 from vocations import results
 from vocations.models import Priority, Round, Scenario, Vocation
+from vocations.review import public_state
 from vocations.scenarios import comparison
 from vocations.vocation_page import scenarios_page, vocation_page
 
@@ -137,5 +138,10 @@ def scenario_list(request):
     return render(
         request,
         "vocations/scenarios.html",
-        {"scenarios": scenarios, "sections": scenarios_page.collect(scenarios, request.user), **comparison(scenarios)},
+        {
+            "scenarios": scenarios,
+            "sections": scenarios_page.collect(scenarios, request.user),
+            "review": public_state(),
+            **comparison(scenarios),
+        },
     )
