@@ -433,6 +433,7 @@ def test_reminders_are_the_teams_and_go_once_a_day(
     assert [m.to for m in mail.outbox] == [[mayor_b.email]]
     assert "modello di governance" in mail.outbox[0].subject
     assert reverse("implementation:governance_position") in mail.outbox[0].body
+    assert "sulla versione 1 del modello di governance" in mail.outbox[0].body
     assert AuditEvent.objects.filter(action="governance.remind").exists()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
