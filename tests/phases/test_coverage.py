@@ -110,6 +110,7 @@ def test_reminder_goes_to_mayors_who_have_not_answered_once_a_day(
     assert "mayor.a@test.local" not in recipients  # Messina has answered
     assert "mayor.b@test.local" in recipients and len(recipients) == 6 == len(set(recipients))
     assert Reminder.objects.count() == 6
+    assert f"sulla versione {open_version.number} della Visione" in mail.outbox[0].body
     with time_machine.travel(timezone.now() + timezone.timedelta(days=1)):
         assert reminders_send(version=open_version) == 6  # the next day, again once
 
