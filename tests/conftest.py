@@ -100,12 +100,15 @@ def _eager_tasks(request):
 
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
-    """A transactional test (live_server, real worker) starts after a flush that emptied every table.
+    """A transactional test (live_server, real worker, ``django_db(transaction=True)``) starts after a flush that
+    emptied every table.
 
     pytest-django runs those tests after all the others, so reloading the 108 comuni, the
     informative pages and the three phases here keeps them available to every test.
     """
-    if "transactional_db" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if "transactional_db" not in request.fixturenames and not transactional:
         return
     request.getfixturevalue("transactional_db")
     if Municipality.objects.count() != 108:
